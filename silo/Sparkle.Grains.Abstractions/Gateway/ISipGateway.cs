@@ -1,0 +1,32 @@
+using Sparkle.Grains.Identity;
+
+namespace Sparkle.Grains.Gateway;
+
+/// <summary>The control interface of a SIP gateway process, for meeting grains: third-party call
+/// control towards participants (dial out, hang up).</summary>
+public interface ISipGateway : IGrainObserver
+{
+    /// <summary>Sends the INVITE and returns; progress comes back through IMeetingGrain.DialOutProgressAsync.</summary>
+    Task DialOutAsync(DialOutRequest request);
+    /// <summary>Ends a participant's dialog (BYE, or CANCEL while still ringing).</summary>
+    Task HangUpAsync(Guid meetingId, string participantId);
+}
+
+/// <summary>Live gateways. Key: 0.</summary>
+public interface IGatewayRegistryGrain : IGrainWithIntegerKey
+{
+    Task RegisterAsync(string gatewayId, ISipGateway gateway);
+    Task<bool> HeartbeatAsync(string gatewayId);
+    Task UnregisterAsync(string gatewayId);
+    /// <summary>The gateway with this id if alive, else any live gateway, else null.</summary>
+    Task<ISipGateway?> PickAsync(string? preferredGatewayId);
+}
+
+/// <summary>REGISTER bindings of one user. Key: UserKey.For(tenant, number).</summary>
+public interface IRegistrationGrain : IGrainWithStringKey
+{
+    /// <summary>Replaces the binding for ContactUri (expires 0 removes it); returns the live bindings.</summary>
+    Task<IReadOnlyList<RegistrationBinding>> BindAsync(Caller caller, RegistrationBinding binding);
+    Task<IReadOnlyList<RegistrationBinding>> RemoveAllAsync(Caller caller);
+    Task<IReadOnlyList<RegistrationBinding>> GetBindingsAsync(Caller caller);
+}

@@ -1,0 +1,42 @@
+namespace Sparkle.Grains.Identity;
+
+/// <summary>Every guarded operation of the platform. <see cref="Permissions"/> says who may do each.</summary>
+public enum Operation
+{
+    // Tenant and users
+    ViewTenant,
+    ManageTenantPolicies,
+    ViewUsers,
+    ManageUsers,
+    ChangeRoles,
+    // Directory
+    ViewDirectory,
+    ManageDirectory,
+    SyncDirectory,
+    ManageOwnContacts,
+    // Plans
+    CreatePlan,
+    EditOwnPlan,
+    EditAnyPlan,
+    ViewAnyPlan,
+    SharePlan,
+    // Meetings
+    CreateMeeting,
+    StartMeeting,
+    JoinMeeting,
+    ViewMeeting,
+    EndMeeting,
+    DeleteMeeting,
+    InviteParticipant,
+    RemoveParticipant,
+    MuteParticipant,
+    ControlVideo,
+    ControlSpeaking,
+    SetParticipantRole,
+    SetLayout,
+    LockMeeting,
+    ControlRecording,
+    DialOutExternal,
+    // Platform
+    ManageTenants,
+}

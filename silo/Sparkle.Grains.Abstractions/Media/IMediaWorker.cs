@@ -1,0 +1,31 @@
+namespace Sparkle.Grains.Media;
+
+/// <summary>The control interface a media-worker process (the MRFP) exposes to meeting grains (the MRFC).
+/// Implemented by the worker as an Orleans client observer and registered with the registry.</summary>
+public interface IMediaWorker : IGrainObserver
+{
+    Task<LegAllocation> AllocateLegAsync(LegRequest request);
+    /// <summary>Completes a leg the worker offered, with the remote answer.</summary>
+    Task<LegAllocation> CompleteLegAsync(Guid meetingId, string participantId, string remoteSdp);
+    /// <summary>A new remote offer on an existing leg (re-INVITE): returns the answer.</summary>
+    Task<LegAllocation> RenegotiateLegAsync(Guid meetingId, string participantId, string remoteSdp);
+    Task ControlLegAsync(Guid meetingId, string participantId, LegControl control);
+    Task ReleaseLegAsync(Guid meetingId, string participantId);
+    Task SetLayoutAsync(Guid meetingId, VideoLayoutControl layout);
+    Task ReleaseMeetingAsync(Guid meetingId);
+    Task<MediaWorkerInfo> PingAsync();
+}
+
+/// <summary>The registry of media workers. Key: 0. Workers register and heartbeat every second;
+/// one that misses heartbeats for <c>DeadAfter</c> is dropped.</summary>
+public interface IMediaWorkerRegistryGrain : IGrainWithIntegerKey
+{
+    Task RegisterAsync(MediaWorkerInfo info, IMediaWorker worker);
+    /// <summary>Returns false when the registry does not know the worker (it must register again).</summary>
+    Task<bool> HeartbeatAsync(string workerId, int activeLegs, double cpuLoad);
+    Task UnregisterAsync(string workerId);
+    /// <summary>Chooses the least-loaded live worker with room for more legs, or null.</summary>
+    Task<string?> PlaceAsync(Guid meetingId, int expectedLegs);
+    Task<IMediaWorker?> GetWorkerAsync(string workerId);
+    Task<IReadOnlyList<MediaWorkerInfo>> ListAsync();
+}

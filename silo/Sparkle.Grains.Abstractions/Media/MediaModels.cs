@@ -1,0 +1,50 @@
+namespace Sparkle.Grains.Media;
+
+[GenerateSerializer, Immutable]
+public sealed record MediaWorkerInfo(
+    [property: Id(0)] string WorkerId,
+    /// <summary>The address RTP is sent to (what goes in the SDP c= line).</summary>
+    [property: Id(1)] string MediaAddress,
+    /// <summary>Legs (participants) this worker accepts at most.</summary>
+    [property: Id(2)] int CapacityLegs,
+    [property: Id(3)] int ActiveLegs,
+    /// <summary>CPU load, 0..1 of the worker's cores.</summary>
+    [property: Id(4)] double CpuLoad,
+    [property: Id(5)] DateTimeOffset LastSeen);
+
+/// <summary>Asks a worker for a leg. With RemoteSdp the worker answers it; without, it makes an offer.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LegRequest(
+    [property: Id(0)] Guid MeetingId,
+    [property: Id(1)] string ParticipantId,
+    [property: Id(2)] string? RemoteSdp,
+    /// <summary>Offer only RTP/SAVP, and refuse plain RTP offers (tenant policy).</summary>
+    [property: Id(3)] bool SrtpRequired,
+    /// <summary>The display name, for video labels and recordings.</summary>
+    [property: Id(4)] string? DisplayName);
+
+[GenerateSerializer, Immutable]
+public sealed record LegAllocation(
+    [property: Id(0)] bool Ok,
+    /// <summary>The worker's SDP: the answer to RemoteSdp, or its offer.</summary>
+    [property: Id(1)] string? LocalSdp,
+    [property: Id(2)] string? Error,
+    [property: Id(3)] uint? AudioSsrc = null,
+    [property: Id(4)] uint? VideoSsrc = null);
+
+/// <summary>The controls a worker applies to a leg at once.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LegControl(
+    [property: Id(0)] bool Muted,
+    [property: Id(1)] bool SpeakingAllowed,
+    [property: Id(2)] bool VideoOn,
+    [property: Id(3)] bool VideoAllowed,
+    /// <summary>Linear gain applied to what this leg sends into the mix (1.0 = unchanged).</summary>
+    [property: Id(4)] float Gain = 1.0f);
+
+[GenerateSerializer, Immutable]
+public sealed record VideoLayoutControl(
+    [property: Id(0)] string LayoutId,
+    [property: Id(1)] bool Automatic,
+    /// <summary>Participant ids placed by the chair, by slot index (null = free slot).</summary>
+    [property: Id(2)] IReadOnlyList<string?> Placements);

@@ -1,0 +1,171 @@
+using Sparkle.Grains.Identity;
+using Sparkle.Grains.Plans;
+
+namespace Sparkle.Grains.Meetings;
+
+/// <summary>RFC 4575 endpoint status, which is also the participant's call state.</summary>
+public enum CallState
+{
+    Pending = 0,
+    DialingOut = 1,
+    DialingIn = 2,
+    Alerting = 3,
+    OnHold = 4,
+    Connected = 5,
+    Disconnecting = 6,
+    Disconnected = 7,
+}
+
+/// <summary>RFC 4575 joining-method.</summary>
+public enum JoiningMethod { DialedIn = 0, DialedOut = 1, FocusOwner = 2 }
+
+/// <summary>RFC 4575 disconnection-method.</summary>
+public enum DisconnectionMethod { Departed = 0, Booted = 1, Failed = 2, Busy = 3 }
+
+public enum MeetingStatus
+{
+    Scheduled = 0,
+    Active = 1,
+    Ended = 2,
+}
+
+/// <summary>Signalling/media security of a leg, checked against tenant policies.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LegSecurity(
+    [property: Id(0)] bool SignallingOverTls,
+    [property: Id(1)] bool MediaEncrypted);
+
+[GenerateSerializer, Immutable]
+public sealed record ParticipantSnapshot(
+    [property: Id(0)] string ParticipantId,
+    /// <summary>The participant's SIP URI (user entity in RFC 4575).</summary>
+    [property: Id(1)] string Uri,
+    [property: Id(2)] string? DisplayName,
+    /// <summary>The tenant user number when the participant is a known user.</summary>
+    [property: Id(3)] string? UserNumber,
+    [property: Id(4)] Role MeetingRole,
+    [property: Id(5)] CallState State,
+    [property: Id(6)] JoiningMethod JoiningMethod,
+    [property: Id(7)] DisconnectionMethod? DisconnectionMethod,
+    [property: Id(8)] bool Muted,
+    [property: Id(9)] bool SpeakingAllowed,
+    [property: Id(10)] bool VideoOn,
+    [property: Id(11)] bool VideoAllowed,
+    [property: Id(12)] uint? AudioSsrc,
+    [property: Id(13)] uint? VideoSsrc,
+    [property: Id(14)] bool Speaking,
+    [property: Id(15)] DateTimeOffset? JoinedAt,
+    [property: Id(16)] DateTimeOffset? LeftAt,
+    /// <summary>Floor/slot index in a fixed layout, if the chair placed this participant.</summary>
+    [property: Id(17)] int? Slot);
+
+[GenerateSerializer, Immutable]
+public sealed record MeetingSpec(
+    [property: Id(0)] string Title,
+    [property: Id(1)] IReadOnlyList<PlannedParticipant> Participants,
+    [property: Id(2)] string Layout = "auto",
+    [property: Id(3)] LayoutMode LayoutMode = LayoutMode.Automatic,
+    [property: Id(4)] RecordingSettings? Recording = null,
+    [property: Id(5)] string? Pin = null,
+    [property: Id(6)] DateTimeOffset? ScheduledStart = null,
+    [property: Id(7)] Guid? PlanId = null,
+    /// <summary>Ad-hoc conferences (RFC 4579 factory) end when their creator leaves.</summary>
+    [property: Id(8)] bool AdHoc = false);
+
+[GenerateSerializer, Immutable]
+public sealed record MeetingSnapshot(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] Guid TenantId,
+    [property: Id(2)] string ConferenceNumber,
+    [property: Id(3)] string OwnerNumber,
+    [property: Id(4)] MeetingSpec Spec,
+    [property: Id(5)] MeetingStatus Status,
+    [property: Id(6)] bool Locked,
+    [property: Id(7)] bool Recording,
+    [property: Id(8)] string Layout,
+    [property: Id(9)] LayoutMode LayoutMode,
+    [property: Id(10)] IReadOnlyList<ParticipantSnapshot> Participants,
+    /// <summary>Version of the last event applied; events carry Version = this + 1.</summary>
+    [property: Id(11)] long Version,
+    [property: Id(12)] string? ActiveSpeakerId,
+    [property: Id(13)] DateTimeOffset CreatedAt,
+    [property: Id(14)] DateTimeOffset? StartedAt,
+    [property: Id(15)] DateTimeOffset? EndedAt,
+    /// <summary>The media worker the meeting is placed on, once placed.</summary>
+    [property: Id(16)] string? MediaWorkerId);
+
+public enum MeetingEventKind
+{
+    MeetingCreated = 0,
+    MeetingStarted = 1,
+    MeetingEnded = 2,
+    MeetingDeleted = 3,
+    MeetingChanged = 4,      // lock, layout, mode, recording
+    ParticipantAdded = 5,
+    ParticipantChanged = 6,  // call state, mute, video, role, speaking rights
+    ParticipantRemoved = 7,  // left or booted; Participant carries the final state
+    ActiveSpeakerChanged = 8,
+    DtmfReceived = 9,
+}
+
+/// <summary>One change of a meeting. The SIP conference event package and the GraphQL subscription are
+/// both fed by this stream. Participant carries the participant's state after the change.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MeetingEvent(
+    [property: Id(0)] Guid MeetingId,
+    [property: Id(1)] long Version,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] MeetingEventKind Kind,
+    [property: Id(4)] ParticipantSnapshot? Participant = null,
+    [property: Id(5)] string? Detail = null);
+
+/// <summary>A dial-in from the gateway (the focus). RemoteSdp is the INVITE's offer (null for an
+/// offerless INVITE: the worker then makes the offer and the answer comes in the ACK).</summary>
+[GenerateSerializer, Immutable]
+public sealed record JoinRequest(
+    [property: Id(0)] string CallId,
+    [property: Id(1)] string Uri,
+    [property: Id(2)] string? DisplayName,
+    /// <summary>The authenticated tenant user, or null for a guest/PSTN caller.</summary>
+    [property: Id(3)] string? UserNumber,
+    [property: Id(4)] string? RemoteSdp,
+    [property: Id(5)] LegSecurity Security,
+    [property: Id(6)] string? GatewayId);
+
+public enum JoinRefusal
+{
+    None = 0,
+    NotFound = 1,       // 404
+    Locked = 2,         // 403
+    Ended = 3,          // 404 (gone)
+    Forbidden = 4,      // 403
+    NotAcceptable = 5,  // 488: media or policy
+    NoMediaWorker = 6,  // 503
+}
+
+[GenerateSerializer, Immutable]
+public sealed record JoinResult(
+    [property: Id(0)] JoinRefusal Refusal,
+    [property: Id(1)] string? ParticipantId,
+    [property: Id(2)] string? LocalSdp,
+    [property: Id(3)] string? Reason = null)
+{
+    public bool Accepted => Refusal == JoinRefusal.None;
+}
+
+/// <summary>Something the media worker saw on a leg.</summary>
+public enum MediaEventKind
+{
+    ActiveSpeakers = 0,  // Detail: comma-separated participant ids, loudest first
+    Dtmf = 1,            // Detail: the digit
+    LegSilent = 2,       // no packets for the configured time
+    LegResumed = 3,
+    SsrcLearned = 4,     // Detail: "audio:1234" or "video:5678"
+}
+
+[GenerateSerializer, Immutable]
+public sealed record MediaEvent(
+    [property: Id(0)] Guid MeetingId,
+    [property: Id(1)] string? ParticipantId,
+    [property: Id(2)] MediaEventKind Kind,
+    [property: Id(3)] string? Detail);

@@ -1,0 +1,44 @@
+using Sparkle.Grains.Identity;
+
+namespace Sparkle.Grains.Tenants;
+
+/// <summary>One tenant: its name, SIP domains, policies and the list of its users' numbers.
+/// Key: the tenant id.</summary>
+public interface ITenantGrain : IGrainWithGuidKey
+{
+    /// <summary>Creates the tenant (platform operator or seeding). Registers its name and domains.</summary>
+    Task<TenantInfo> CreateAsync(Caller caller, string name, IReadOnlyList<string> sipDomains, TenantPolicies policies);
+    Task<TenantInfo> GetAsync(Caller caller);
+    Task<TenantInfo> UpdatePoliciesAsync(Caller caller, TenantPolicies policies);
+
+    Task<UserInfo> AddUserAsync(Caller caller, UserSpec user);
+    Task RemoveUserAsync(Caller caller, string number);
+    Task<IReadOnlyList<UserInfo>> ListUsersAsync(Caller caller);
+    Task<UserInfo> SetUserRoleAsync(Caller caller, string number, Role role);
+
+    /// <summary>The current tenant role of a user, or null when the number is not a user of this tenant.
+    /// Used by every grain to authorise callers.</summary>
+    Task<Role?> GetRoleAsync(string number);
+}
+
+/// <summary>Platform-wide index: SIP domain and tenant name to tenant id. Key: 0.</summary>
+public interface ITenantRegistryGrain : IGrainWithIntegerKey
+{
+    Task RegisterAsync(Guid tenantId, string name, IReadOnlyList<string> sipDomains);
+    Task<Guid?> FindByDomainAsync(string sipDomain);
+    Task<Guid?> FindByNameAsync(string name);
+    Task<IReadOnlyList<Guid>> ListAsync();
+}
+
+/// <summary>One user of one tenant. Key: <see cref="UserKey.For"/>.</summary>
+public interface IUserGrain : IGrainWithStringKey
+{
+    Task<UserInfo?> GetAsync(Caller caller);
+    /// <summary>Digest credentials for the SIP gateway (System callers of the same tenant only).</summary>
+    Task<DigestCredentials?> GetDigestCredentialsAsync(Caller caller);
+}
+
+public static class UserKey
+{
+    public static string For(Guid tenantId, string number) => $"{tenantId:N}/{number}";
+}

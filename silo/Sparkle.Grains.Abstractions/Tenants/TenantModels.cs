@@ -1,0 +1,57 @@
+using Sparkle.Grains.Identity;
+
+namespace Sparkle.Grains.Tenants;
+
+/// <summary>The SIP trunk through which a tenant's mobile and landline numbers are dialled.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SipTrunk(
+    [property: Id(0)] string OutboundProxy,
+    [property: Id(1)] string Domain,
+    [property: Id(2)] string? Username,
+    [property: Id(3)] string? Password);
+
+[GenerateSerializer, Immutable]
+public sealed record TenantPolicies(
+    [property: Id(0)] bool TlsOnlySignalling = false,
+    [property: Id(1)] bool SrtpRequired = false,
+    /// <summary>Lowest tenant role allowed to dial numbers outside the tenant.</summary>
+    [property: Id(2)] Role DialOutMinimumRole = Role.Chair,
+    /// <summary>Regular expressions an external number must match to be dialled (empty: any).</summary>
+    [property: Id(3)] IReadOnlyList<string>? DialOutPatterns = null,
+    [property: Id(4)] SipTrunk? Trunk = null);
+
+[GenerateSerializer, Immutable]
+public sealed record TenantInfo(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] IReadOnlyList<string> SipDomains,
+    [property: Id(3)] TenantPolicies Policies,
+    [property: Id(4)] DateTimeOffset CreatedAt);
+
+[GenerateSerializer, Immutable]
+public sealed record UserSpec(
+    [property: Id(0)] string Number,
+    [property: Id(1)] string DisplayName,
+    [property: Id(2)] Role Role,
+    [property: Id(3)] string? Mobile = null,
+    [property: Id(4)] string? Landline = null,
+    [property: Id(5)] string? Email = null,
+    /// <summary>Plain SIP password; only its digest hashes are stored.</summary>
+    [property: Id(6)] string? SipPassword = null);
+
+[GenerateSerializer, Immutable]
+public sealed record UserInfo(
+    [property: Id(0)] Guid TenantId,
+    [property: Id(1)] string Number,
+    [property: Id(2)] string DisplayName,
+    [property: Id(3)] Role Role,
+    [property: Id(4)] string? Mobile,
+    [property: Id(5)] string? Landline,
+    [property: Id(6)] string? Email);
+
+/// <summary>RFC 7616 digest credentials: H(username:realm:password), never the password.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DigestCredentials(
+    [property: Id(0)] string Realm,
+    [property: Id(1)] string Ha1Md5,
+    [property: Id(2)] string Ha1Sha256);
