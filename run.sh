@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Starts the whole Sparkle.Cloud platform on this machine on embedded defaults:
+# a private PostgreSQL under .sparkle/pg, local blob and key folders, a local token issuer.
+# Ctrl-C stops everything; a second start keeps all data.
+set -euo pipefail
+source "$(dirname "$0")/infra/scripts/common.sh"
+cd "$SPARKLE_ROOT"
+
+STATE="${SPARKLE_STATE:-$SPARKLE_ROOT/.sparkle}"
+PG_PORT="${SPARKLE_PG_PORT:-5433}"
+HTTP_PORT="${SPARKLE_HTTP_PORT:-8080}"
+SIP_PORT="${SPARKLE_SIP_PORT:-5060}"
+SIP_TLS_PORT="${SPARKLE_SIP_TLS_PORT:-5061}"
+SILO_PORT="${SPARKLE_SILO_PORT:-11111}"
+SILO_GATEWAY_PORT="${SPARKLE_SILO_GATEWAY_PORT:-30000}"
+RTP_MIN="${SPARKLE_RTP_MIN:-20000}"
+RTP_MAX="${SPARKLE_RTP_MAX:-29999}"
+
+ensure_packages "${RUNTIME_PACKAGES[@]}"
+ensure_dotnet
+[ "${SPARKLE_SKIP_BUILD:-0}" = 1 ] || build_all
+
+mkdir -p "$STATE"
+shutdown() {
+  trap - INT TERM EXIT
+  log "stopping"
+  stop_platform
+  "$SPARKLE_ROOT/infra/scripts/postgres.sh" stop "$STATE/pg" >/dev/null 2>&1 || true
+  log "stopped; data kept in $STATE"
+}
+trap shutdown INT TERM EXIT
+
+"$SPARKLE_ROOT/infra/scripts/postgres.sh" start "$STATE/pg" "$PG_PORT"
+start_platform || die "the platform did not start; logs in $STATE/logs/"
+
+cat <<INFO
+
+  Sparkle.Cloud is running.
+    GraphQL      http://127.0.0.1:$HTTP_PORT/graphql   (health: http://127.0.0.1:$HTTP_PORT/health)
+    SIP          udp+tcp 127.0.0.1:$SIP_PORT, tls 127.0.0.1:$SIP_TLS_PORT
+    Conference   sip:factory@demo.sparkle.test (ad hoc), sip:<meeting number>@demo.sparkle.test
+    Media        RTP 127.0.0.1:$RTP_MIN-$RTP_MAX (worker-1)
+    PostgreSQL   127.0.0.1:$PG_PORT, data in $STATE/pg
+    Demo users   $STATE/demo.json (SIP passwords and API tokens)
+    Logs         $STATE/logs/
+  Press Ctrl-C to stop.
+
+INFO
+# Stay in the foreground until Ctrl-C or until a process dies.
+while true; do
+  for pid in "${PIDS[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "a process (pid $pid) exited; see $STATE/logs/"
+      exit 1
+    fi
+  done
+  sleep 1
+done

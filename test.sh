@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installs what the tests need, starts PostgreSQL and the platform, and runs every test:
+# the xunit suites (unit, grains on a TestCluster and on real PostgreSQL, GraphQL over HTTP),
+# then the interop suites against the running platform (sipp scenarios, baresip, ...).
+# Exit status is non-zero on any failure. The last line reads "N passed, N failed".
+set -uo pipefail
+source "$(dirname "$0")/infra/scripts/common.sh"
+cd "$SPARKLE_ROOT"
+
+TEST_PACKAGES=(sip-tester baresip ffmpeg sox espeak-ng procps)
+ensure_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_dotnet
+build_all
+
+STATE="$SPARKLE_ROOT/.sparkle-test"
+PG_PORT=5434
+HTTP_PORT=18080
+SIP_PORT=15060
+SIP_TLS_PORT=15061
+SILO_PORT=21111
+SILO_GATEWAY_PORT=31000
+RTP_MIN=42000
+RTP_MAX=43999
+CLUSTER_ID=sparkle-test
+DOTNET_ENVIRONMENT=Development
+
+"$SPARKLE_ROOT/infra/scripts/postgres.sh" stop "$STATE/pg" >/dev/null 2>&1 || true
+rm -rf "$STATE"; mkdir -p "$STATE/results"
+cleanup() {
+  stop_platform
+  "$SPARKLE_ROOT/infra/scripts/postgres.sh" stop "$STATE/pg" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+"$SPARKLE_ROOT/infra/scripts/postgres.sh" start "$STATE/pg" "$PG_PORT" || die "PostgreSQL did not start"
+export SPARKLE_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=sparkle;Database=sparkle"
+
+PASSED=0; FAILED=0; FAILED_SUITES=()
+count_suite() { # name passed failed
+  PASSED=$((PASSED + $2)); FAILED=$((FAILED + $3))
+  [ "$3" -gt 0 ] && FAILED_SUITES+=("$1")
+  return 0
+}
+
+# 1. xunit suites, one project at a time (2 cores), with the results counted from the runner's summary.
+for proj in tests/Sparkle.*.Tests/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  log "dotnet test $name"
+  out="$STATE/results/$name.txt"
+  dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$out" 2>&1
+  rc=$?
+  summary=$(grep -E '^(Passed|Failed)!' "$out" | tail -1)
+  p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*Failed: *([0-9]+).*/\1/p' <<<"$summary")
+  p=${p:-0}; f=${f:-0}
+  if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # a crash or build error counts as a failure
+  grep -E '^\s+Failed [A-Za-z]' "$out" | head -40 >&2
+  [ $rc -ne 0 ] && tail -20 "$out" >&2
+  echo "  $name: $p passed, $f failed" >&2
+  count_suite "$name" "$p" "$f"
+done
+
+# 2. Interop suites against the real platform: each tests/interop/*/run.sh prints "N passed, N failed".
+log "starting the platform for interop tests"
+if start_platform; then
+  export SPARKLE_STATE="$STATE" SPARKLE_SIP_HOST=127.0.0.1 SPARKLE_SIP_PORT="$SIP_PORT" SPARKLE_SIP_TLS_PORT="$SIP_TLS_PORT" \
+    SPARKLE_GRAPHQL="http://127.0.0.1:$HTTP_PORT/graphql" SPARKLE_DEMO="$STATE/demo.json"
+  for suite in tests/interop/*/run.sh; do
+    [ -f "$suite" ] || continue
+    name="interop/$(basename "$(dirname "$suite")")"
+    log "$name"
+    out="$STATE/results/$(basename "$(dirname "$suite")").txt"
+    bash "$suite" >"$out" 2>&1
+    rc=$?
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+    p=$(sed -nE 's/^([0-9]+) passed.*/\1/p' <<<"$line"); f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")
+    p=${p:-0}; f=${f:-0}
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    grep -E '^(FAIL|not ok)' "$out" >&2
+    [ "$f" -gt 0 ] && tail -30 "$out" >&2
+    echo "  $name: $p passed, $f failed" >&2
+    count_suite "$name" "$p" "$f"
+  done
+else
+  count_suite "platform start" 0 1
+  for f in "$STATE"/logs/*.log; do echo "--- $f" >&2; tail -15 "$f" >&2; done
+fi
+
+[ ${#FAILED_SUITES[@]} -gt 0 ] && log "failing suites: ${FAILED_SUITES[*]}"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
