@@ -7,7 +7,7 @@ set -uo pipefail
 source "$(dirname "$0")/infra/scripts/common.sh"
 cd "$SPARKLE_ROOT"
 
-TEST_PACKAGES=(sip-tester baresip ffmpeg sox espeak-ng procps)
+TEST_PACKAGES=(sip-tester baresip ffmpeg sox espeak-ng procps python3)
 ensure_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_dotnet
 build_all

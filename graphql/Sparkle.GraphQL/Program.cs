@@ -1,1 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Sparkle.GraphQL.Hosting;
+
+var app = SparkleApiHost.Create(args);
+await app.RunAsync();

@@ -19,6 +19,9 @@ public sealed class ViaHeader
         set => Parameters["branch"] = value;
     }
 
+    /// <summary>The host without IPv6 brackets.</summary>
+    public string HostName() => Host.StartsWith('[') && Host.EndsWith(']') ? Host[1..^1] : Host;
+
     public string? Received
     {
         get => Parameters["received"];

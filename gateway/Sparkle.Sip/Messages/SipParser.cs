@@ -1,0 +1,295 @@
+using System.Buffers;
+using System.Text;
+
+namespace Sparkle.Sip.Messages;
+
+/// <summary>Parses SIP messages from bytes. Tolerant where RFC 3261 allows (compact names, case, folding,
+/// extra whitespace), strict on the start line, the mandatory headers and Content-Length.</summary>
+public static class SipParser
+{
+    public const int MaxHeaderBytes = 64 * 1024;
+    public const int MaxBodyBytes = 1024 * 1024;
+    public const int MaxHeaderCount = 256;
+
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Parses one UDP datagram: the body is the rest of the datagram (shortened by Content-Length).</summary>
+    public static SipParseResult ParseDatagram(ReadOnlySpan<byte> data) => Parse(data, stream: false);
+
+    /// <summary>Frames one message from the start of a TCP/TLS byte stream. Returns Incomplete until the
+    /// headers and Content-Length bytes of body are all there; leading CRLF keep-alives are consumed.</summary>
+    public static SipParseResult ParseStream(ReadOnlySpan<byte> data) => Parse(data, stream: true);
+
+    public static SipParseResult ParseStream(in ReadOnlySequence<byte> data)
+    {
+        if (data.IsSingleSegment)
+        {
+            return ParseStream(data.FirstSpan);
+        }
+        var length = (int)Math.Min(data.Length, MaxHeaderBytes + MaxBodyBytes + 4);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            data.Slice(0, length).CopyTo(rented);
+            return ParseStream(rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static SipParseResult Parse(ReadOnlySpan<byte> data, bool stream)
+    {
+        var skipped = 0;
+        while (skipped < data.Length && (data[skipped] == (byte)'\r' || data[skipped] == (byte)'\n'))
+        {
+            skipped++;
+        }
+        var rest = data[skipped..];
+        if (rest.IsEmpty)
+        {
+            return stream ? SipParseResult.Incomplete(skipped) : Invalid(null, skipped, "empty datagram");
+        }
+        var headerEnd = rest.IndexOf("\r\n\r\n"u8);
+        if (headerEnd < 0)
+        {
+            if (!stream)
+            {
+                return Invalid(null, data.Length, "no empty line after the headers");
+            }
+            return rest.Length > MaxHeaderBytes
+                ? Invalid(null, data.Length, "headers too large")
+                : SipParseResult.Incomplete(skipped);
+        }
+        if (headerEnd > MaxHeaderBytes)
+        {
+            return Invalid(null, skipped + headerEnd + 4, "headers too large");
+        }
+        var head = rest[..headerEnd];
+        var bodyStart = headerEnd + 4;
+
+        string headText;
+        try
+        {
+            headText = s_strictUtf8.GetString(head);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Keep what can be read so the request can still be answered, but never accept it.
+            var lossy = Encoding.UTF8.GetString(head);
+            var partial = ParseHead(lossy, out _);
+            return Invalid(partial, skipped + bodyStart, "invalid UTF-8 in the headers");
+        }
+
+        var message = ParseHead(headText, out var headError);
+        if (message is null)
+        {
+            return Invalid(null, skipped + bodyStart, headError ?? "bad start line");
+        }
+
+        // Content-Length: mandatory on streams (RFC 3261 §18.3), the only way to find the message's end.
+        var clText = message.Headers.Get(HeaderNames.ContentLength);
+        int? contentLength = null;
+        if (clText is not null)
+        {
+            if (!int.TryParse(clText.Trim(), System.Globalization.NumberStyles.None, null, out var cl) || cl > MaxBodyBytes)
+            {
+                return Invalid(message, stream ? data.Length : skipped + bodyStart, "bad Content-Length");
+            }
+            contentLength = cl;
+        }
+        else if (stream)
+        {
+            return Invalid(message, data.Length, "Content-Length missing on a stream transport");
+        }
+
+        var available = rest.Length - bodyStart;
+        int bodyLength;
+        if (contentLength is { } length)
+        {
+            if (length > available)
+            {
+                if (stream)
+                {
+                    return SipParseResult.Incomplete(skipped);
+                }
+                return Invalid(message, data.Length, "Content-Length larger than the datagram");
+            }
+            bodyLength = length;
+        }
+        else
+        {
+            bodyLength = available;
+        }
+        message.Body = rest.Slice(bodyStart, bodyLength).ToArray();
+        var consumed = stream ? skipped + bodyStart + bodyLength : data.Length;
+
+        if (headError is not null)
+        {
+            return Invalid(message, consumed, headError, message is SipRequest && headError.StartsWith("version", StringComparison.Ordinal) ? 505 : 400);
+        }
+        var mandatoryError = ValidateMandatory(message);
+        return mandatoryError is null
+            ? new SipParseResult(SipParseStatus.Complete, message, consumed)
+            : Invalid(message, consumed, mandatoryError);
+    }
+
+    /// <summary>Whether a broken request still carries what a response needs (§8.2.6) and is no ACK.</summary>
+    public static bool CanAnswer(SipMessage? message) =>
+        message is SipRequest { Method: not SipMethods.Ack } request
+        && request.TopVia is not null
+        && request.From is not null
+        && request.To is not null
+        && !string.IsNullOrWhiteSpace(request.CallId)
+        && request.CSeq is not null;
+
+    /// <summary>Reads the start line and header fields. Returns null when the start line is unusable;
+    /// <paramref name="error"/> is set for problems that still leave a message to answer.</summary>
+    private static SipMessage? ParseHead(string headText, out string? error)
+    {
+        error = null;
+        var lines = headText.Split("\r\n");
+        var message = ParseStartLine(lines[0], out var startError);
+        if (message is null)
+        {
+            error = startError;
+            return null;
+        }
+        error = startError;
+        string? name = null;
+        var value = new StringBuilder();
+        var count = 0;
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (line.Length > 0 && (line[0] == ' ' || line[0] == '\t'))
+            {
+                // Folding (RFC 3261 §7.3.1): a continuation line joins the previous value with one space.
+                if (name is null)
+                {
+                    error ??= "continuation line without a header";
+                    continue;
+                }
+                value.Append(' ').Append(line.Trim());
+                continue;
+            }
+            if (name is not null)
+            {
+                message.Headers.Add(name, value.ToString().Trim());
+                name = null;
+            }
+            var colon = line.IndexOf(':');
+            if (colon <= 0 || !HeaderValues.IsToken(line.AsSpan(0, colon).Trim()) || ContainsControl(line))
+            {
+                error ??= "malformed header line";
+                continue;
+            }
+            if (++count > MaxHeaderCount)
+            {
+                error ??= "too many headers";
+                break;
+            }
+            name = line[..colon].Trim();
+            value.Clear().Append(line.AsSpan(colon + 1).Trim());
+        }
+        if (name is not null)
+        {
+            message.Headers.Add(name, value.ToString().Trim());
+        }
+        return message;
+    }
+
+    private static SipMessage? ParseStartLine(string line, out string? error)
+    {
+        error = null;
+        if (line.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase))
+        {
+            // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+            var parts = line.Split(' ', 3);
+            if (parts.Length < 2 || !parts[0].Equals("SIP/2.0", StringComparison.OrdinalIgnoreCase)
+                || parts[1].Length != 3 || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, null, out var code)
+                || code < 100 || code > 699)
+            {
+                error = "bad status line";
+                return null;
+            }
+            return new SipResponse(code, parts.Length == 3 ? parts[2] : "");
+        }
+        // Request-Line = Method SP Request-URI SP SIP-Version: exactly single spaces.
+        var tokens = line.Split(' ');
+        if (tokens.Length != 3 || !HeaderValues.IsToken(tokens[0]) || !SipUri.TryParse(tokens[1], out var uri))
+        {
+            error = "bad request line";
+            return null;
+        }
+        var request = new SipRequest(tokens[0], uri);
+        if (!tokens[2].Equals("SIP/2.0", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!tokens[2].StartsWith("SIP/", StringComparison.OrdinalIgnoreCase))
+            {
+                error = "bad request line";
+                return null;
+            }
+            error = "version not supported";
+        }
+        return request;
+    }
+
+    private static string? ValidateMandatory(SipMessage message)
+    {
+        var h = message.Headers;
+        if (!h.Contains(HeaderNames.Via) || message.TopVia is null)
+        {
+            return "missing or bad Via";
+        }
+        if (message.From is null)
+        {
+            return "missing or bad From";
+        }
+        if (message.To is null)
+        {
+            return "missing or bad To";
+        }
+        if (string.IsNullOrWhiteSpace(message.CallId))
+        {
+            return "missing Call-ID";
+        }
+        if (message.CSeq is not { } cseq)
+        {
+            return "missing or bad CSeq";
+        }
+        if (message is SipRequest request)
+        {
+            if (!string.Equals(cseq.Method, request.Method, StringComparison.Ordinal))
+            {
+                return "CSeq method does not match the request method";
+            }
+            if (h.Get(HeaderNames.MaxForwards) is not { } mf
+                || !int.TryParse(mf, System.Globalization.NumberStyles.None, null, out var hops) || hops > 255)
+            {
+                return "missing or bad Max-Forwards";
+            }
+            if (h.GetLines(HeaderNames.ContentLength).Count() > 1)
+            {
+                return "several Content-Length headers";
+            }
+        }
+        return null;
+    }
+
+    private static bool ContainsControl(string line)
+    {
+        foreach (var c in line)
+        {
+            if (c < 0x20 && c != '\t' || c == 0x7F)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static SipParseResult Invalid(SipMessage? partial, int consumed, string error, int status = 400) =>
+        new(SipParseStatus.Invalid, partial, consumed, error, status);
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Microsoft.Extensions.Logging;
+
+namespace Sparkle.Sip.Transport;
+
+public sealed partial class SipTransport
+{
+    private static readonly TimeSpan s_tlsHandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    private async Task AcceptLoopAsync(TcpListener listener, SipTransportKind kind)
+    {
+        while (!_cts.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(_cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                _logger.LogDebug("Accept failed: {Message}", ex.Message);
+                continue;
+            }
+            _ = Task.Run(() => RunInboundAsync(client, kind));
+        }
+    }
+
+    private async Task RunInboundAsync(TcpClient client, SipTransportKind kind)
+    {
+        try
+        {
+            client.NoDelay = true;
+            var remote = new SipEndPoint(kind, (IPEndPoint)client.Client.RemoteEndPoint!);
+            var local = new SipEndPoint(kind, (IPEndPoint)client.Client.LocalEndPoint!);
+            Stream stream = client.GetStream();
+            if (kind == SipTransportKind.Tls)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
+                timeout.CancelAfter(s_tlsHandshakeTimeout);
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = _options.Certificate,
+                    ClientCertificateRequired = false,
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                }, timeout.Token).ConfigureAwait(false);
+                stream = ssl;
+            }
+            await RunConnectionAsync(new SipConnection(client, stream, remote, local, _logger)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug("Inbound {Kind} connection failed: {Message}", kind, ex.Message);
+            client.Dispose();
+        }
+    }
+
+    private Task RunConnectionAsync(SipConnection connection)
+    {
+        _connections[connection.Remote] = connection;
+        connection.Closed += c => _connections.TryRemove(new KeyValuePair<SipEndPoint, SipConnection>(c.Remote, c));
+        return connection.RunReadLoopAsync((c, result) => Deliver(result, c.Remote, c.Local));
+    }
+
+    private readonly SemaphoreSlim _connectLock = new(1, 1);
+
+    private async Task<SipConnection> GetOrConnectAsync(SipEndPoint destination)
+    {
+        if (_connections.TryGetValue(destination, out var existing) && existing.IsOpen)
+        {
+            return existing;
+        }
+        await _connectLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_connections.TryGetValue(destination, out existing) && existing.IsOpen)
+            {
+                return existing;
+            }
+            var client = new TcpClient(destination.Address.AddressFamily) { NoDelay = true };
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.ConnectAsync(destination.Address, timeout.Token).ConfigureAwait(false);
+                Stream stream = client.GetStream();
+                if (destination.Transport == SipTransportKind.Tls)
+                {
+                    var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                    var options = new SslClientAuthenticationOptions
+                    {
+                        TargetHost = destination.Address.Address.ToString(),
+                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    };
+                    if (_options.AcceptAnyServerCertificate)
+                    {
+                        options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+                    }
+                    await ssl.AuthenticateAsClientAsync(options, timeout.Token).ConfigureAwait(false);
+                    stream = ssl;
+                }
+                var local = new SipEndPoint(destination.Transport, (IPEndPoint)client.Client.LocalEndPoint!);
+                var connection = new SipConnection(client, stream, destination, local, _logger);
+                _connections[destination] = connection;
+                connection.Closed += c => _connections.TryRemove(new KeyValuePair<SipEndPoint, SipConnection>(c.Remote, c));
+                _ = Task.Run(() => connection.RunReadLoopAsync((c, result) => Deliver(result, c.Remote, c.Local)));
+                return connection;
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Orleans.Runtime;
+using Sparkle.GraphQL.Identity;
+using Sparkle.GraphQL.Schema;
+using Sparkle.GraphQL.Transport;
+using Sparkle.GraphQL.Webhooks;
+using Sparkle.ServiceDefaults;
+
+namespace Sparkle.GraphQL.Hosting;
+
+/// <summary>Builds the API host: an Orleans client of the Sparkle cluster serving /health and /graphql.
+/// Tests build the same application with their own configuration.</summary>
+public static class SparkleApiHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultUrl);
+
+        AddClusterClient(builder);
+        builder.Services.AddSingleton<Orleans.IClientConnectionRetryFilter, ClusterConnectionRetryFilter>();
+        builder.AddSparkleIdentity();
+        builder.Services.AddSparkleGraphQL(builder.Configuration);
+        builder.Services.AddSparkleWebhooks();
+
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseAuthentication();
+        app.MapGet("/health", HealthEndpoint.HandleAsync);
+        app.MapSparkleGraphQL("/graphql");
+        return app;
+    }
+
+    /// <summary>The cluster is found through the ADO.NET membership table; "Cluster:Localhost" (tests,
+    /// a single dev silo without PostgreSQL membership) uses the localhost gateway instead.</summary>
+    private static void AddClusterClient(WebApplicationBuilder builder)
+    {
+        var localGatewayPort = builder.Configuration.GetValue<int?>("Cluster:LocalhostGatewayPort");
+        if (localGatewayPort is not { } port)
+        {
+            builder.AddSparkleClusterClient();
+            return;
+        }
+        var cluster = builder.Configuration.GetClusterOptions();
+        builder.UseOrleansClient(client =>
+            client.UseLocalhostClustering(port, cluster.ServiceId, cluster.ClusterId));
+    }
+}

@@ -1,0 +1,66 @@
+using Sparkle.Media.Codecs.Native;
+
+namespace Sparkle.Media.Codecs;
+
+public sealed class G711Encoder(bool aLaw) : IAudioEncoder
+{
+    public int SampleRate => 8000;
+
+    public int Encode(ReadOnlySpan<short> pcm, Span<byte> payload)
+    {
+        if (payload.Length < pcm.Length)
+        {
+            return -1;
+        }
+        G711.Encode(pcm, payload, aLaw);
+        return pcm.Length;
+    }
+
+    public void Dispose()
+    {
+    }
+}
+
+/// <summary>G.711 decoding with spandsp's pitch-based concealment (in the spirit of G.711 Appendix I)
+/// for lost frames.</summary>
+public sealed unsafe class G711Decoder : IAudioDecoder
+{
+    private readonly bool _aLaw;
+    private readonly NativeHandle _plc;
+
+    public G711Decoder(bool aLaw)
+    {
+        _aLaw = aLaw;
+        var state = SpanDspNative.PlcInit(IntPtr.Zero);
+        if (state == IntPtr.Zero)
+        {
+            throw new InvalidOperationException("spandsp plc_init failed.");
+        }
+        _plc = new NativeHandle(state, p => SpanDspNative.PlcFree(p));
+    }
+
+    public int SampleRate => 8000;
+
+    public int Decode(ReadOnlySpan<byte> payload, Span<short> pcm)
+    {
+        var samples = Math.Min(payload.Length, pcm.Length);
+        G711.Decode(payload[..samples], pcm, _aLaw);
+        fixed (short* p = pcm)
+        {
+            SpanDspNative.PlcRx(_plc.DangerousGetHandle(), p, samples);
+        }
+        return samples;
+    }
+
+    public int Conceal(Span<short> pcm, int samples, ReadOnlySpan<byte> nextPayload)
+    {
+        samples = Math.Min(samples, pcm.Length);
+        fixed (short* p = pcm)
+        {
+            SpanDspNative.PlcFillIn(_plc.DangerousGetHandle(), p, samples);
+        }
+        return samples;
+    }
+
+    public void Dispose() => _plc.Dispose();
+}

@@ -1,0 +1,64 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace Sparkle.Media.Srtp;
+
+/// <summary>AES-128 in counter mode as RFC 3711 §4.1.1 uses it: the keystream block j is
+/// AES(key, IV + j). Counter blocks are built in a reused buffer and encrypted in one ECB call per
+/// chunk, so a packet costs no allocation.</summary>
+internal sealed class AesCounterMode : IDisposable
+{
+    private const int ChunkBytes = 1024;
+    private readonly Aes _aes;
+    private readonly byte[] _counters = new byte[ChunkBytes];
+    private readonly byte[] _keystream = new byte[ChunkBytes];
+
+    public AesCounterMode(ReadOnlySpan<byte> key)
+    {
+        _aes = Aes.Create();
+        _aes.Key = key.ToArray();
+    }
+
+    /// <summary>XORs the keystream that starts at <paramref name="iv"/> (whose low 16 bits are zero)
+    /// into <paramref name="data"/>.</summary>
+    public void Apply(ReadOnlySpan<byte> iv, Span<byte> data)
+    {
+        var block = 0;
+        while (!data.IsEmpty)
+        {
+            var take = Math.Min(ChunkBytes, data.Length);
+            var blocks = (take + 15) / 16;
+            FillCounters(iv, block, blocks);
+            var keystream = _keystream.AsSpan(0, blocks * 16);
+            _aes.EncryptEcb(_counters.AsSpan(0, blocks * 16), keystream, PaddingMode.None);
+            for (var i = 0; i < take; i++)
+            {
+                data[i] ^= keystream[i];
+            }
+            data = data[take..];
+            block += blocks;
+        }
+    }
+
+    /// <summary>Writes raw keystream (used by key derivation and the RFC 3711 B.2 vector).</summary>
+    public void Keystream(ReadOnlySpan<byte> iv, Span<byte> destination)
+    {
+        destination.Clear();
+        Apply(iv, destination);
+    }
+
+    private void FillCounters(ReadOnlySpan<byte> iv, int firstBlock, int blocks)
+    {
+        for (var b = 0; b < blocks; b++)
+        {
+            var counter = _counters.AsSpan(b * 16, 16);
+            iv[..16].CopyTo(counter);
+            // IV + j: the IV's low 16 bits are zero by construction (RFC 3711 §4.1.1), so the add is
+            // a write; we still add to be safe with arbitrary IVs.
+            var low = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(counter[14..]) + firstBlock + b);
+            BinaryPrimitives.WriteUInt16BigEndian(counter[14..], low);
+        }
+    }
+
+    public void Dispose() => _aes.Dispose();
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Real clients in a real conference: three baresip instances join one meeting through the gateway,
+# each sending its own tone and recording what it hears. Each must hear the two others' tones and
+# never its own. Run over UDP with RTP/AVP, then over TLS with SRTP (SDES).
+set -uo pipefail
+source "$(dirname "$0")/../lib.sh"
+command -v baresip >/dev/null || { echo "FAIL: baresip is not installed"; exit 1; }
+
+WORK=$(mktemp -d /tmp/sparkle-baresip.XXXXXX)
+trap 'pkill -f "baresip -f $WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
+DOMAIN=$(demo_field 0 - sipDomain)
+TONES=(440 700 1100)
+USERS=(1001 1002 1003)
+SECONDS_IN_CALL=14
+
+for i in 0 1 2; do
+  sox -n -r 48000 -c 2 -b 16 "$WORK/tone${TONES[$i]}.wav" synth 40 sine "${TONES[$i]}" vol 0.4
+done
+
+# make_client DIR USER TONE TRANSPORT(udp|tls) PORT
+make_client() {
+  local dir="$1" user="$2" tone="$3" transport="$4" port="$5" pass extra=""
+  pass=$(demo_field 0 "$user" password)
+  mkdir -p "$dir/rec"
+  [ "$transport" = tls ] && extra=";mediaenc=srtp-mand"
+  cat >"$dir/config" <<CFG
+poll_method epoll
+sip_listen 127.0.0.1:0
+net_interface 127.0.0.1
+audio_source aufile,$WORK/tone$tone.wav
+audio_player alsa,null
+audio_alert alsa,null
+ausrc_srate 48000
+ausrc_channels 2
+auplay_srate 48000
+auplay_channels 2
+rtp_stats no
+module_path /usr/lib/baresip/modules
+module stdio.so
+module menu.so
+module account.so
+module g711.so
+module aufile.so
+module alsa.so
+module sndfile.so
+module srtp.so
+snd_path $dir/rec
+CFG
+  echo "<sip:$user@$DOMAIN>;auth_pass=$pass;outbound=\"sip:$SPARKLE_SIP_HOST:$port;transport=$transport\";regint=0$extra" >"$dir/accounts"
+}
+
+# run_conference TRANSPORT PORT
+run_conference() {
+  local transport="$1" port="$2" run="$WORK/$1" conf=""
+  for i in 0 1 2; do make_client "$run/c$i" "${USERS[$i]}" "${TONES[$i]}" "$transport" "$port"; done
+
+  # The first client creates an ad-hoc conference through the RFC 4579 factory; the others join the
+  # conference URI that the focus returned in its Contact.
+  baresip -f "$run/c0" -s -e "/dial sip:factory@$DOMAIN" -t $((SECONDS_IN_CALL + 6)) >"$run/c0.log" 2>&1 &
+  for _ in $(seq 1 50); do
+    conf=$(grep -aoE 'Contact: *<sips?:[^>;@]+@[^>;]+[^>]*isfocus' "$run/c0.log" | head -1 | sed -E 's/Contact: *<//; s/;.*//')
+    [ -n "$conf" ] && break
+    sleep 0.2
+  done
+  check "$transport: factory INVITE answered with an isfocus conference URI ($conf)" test -n "$conf"
+  [ -n "$conf" ] || return
+  baresip -f "$run/c1" -e "/dial $conf" -t "$SECONDS_IN_CALL" >"$run/c1.log" 2>&1 &
+  baresip -f "$run/c2" -e "/dial $conf" -t "$SECONDS_IN_CALL" >"$run/c2.log" 2>&1 &
+  wait
+
+  for i in 0 1 2; do
+    local rec
+    rec=$(ls "$run/c$i/rec/"*-dec.wav 2>/dev/null | head -1)
+    if [ -z "$rec" ]; then fail "$transport: client ${USERS[$i]} recorded nothing (call not established?)"; tail -5 "$run/c$i.log"; continue; fi
+    local levels
+    levels=$(python3 "$INTEROP_DIR/tools/tone_levels.py" "$rec" "${TONES[@]}")
+    echo "  ${USERS[$i]} (sends ${TONES[$i]} Hz) heard: $levels"
+    python3 - "$levels" "$i" "${TONES[@]}" <<'PY'
+import json, sys
+levels = json.loads(sys.argv[1]); me = int(sys.argv[2]); tones = sys.argv[3:]
+own = max(levels["levels"][tones[me]])
+others = [max(levels["levels"][t]) for j, t in enumerate(tones) if j != me]
+print(f"  own tone peak {own} dBFS, others' peaks {others} dBFS")
+# Others are heard clearly; the own tone is at least 30 dB below the quietest other.
+sys.exit(0 if min(others) > -30 and own < min(others) - 30 else 1)
+PY
+    check "$transport: ${USERS[$i]} hears the others and never itself" test $? -eq 0
+  done
+}
+
+run_conference udp "$SPARKLE_SIP_PORT"
+run_conference tls "$SPARKLE_SIP_TLS_PORT"
+summary
