@@ -1,1 +1,6 @@
-Console.WriteLine("placeholder");
+using Microsoft.Extensions.Hosting;
+using Sparkle.Silo;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddSparkleSilo();
+await builder.Build().RunAsync();

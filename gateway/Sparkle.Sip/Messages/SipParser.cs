@@ -187,8 +187,8 @@ public static class SipParser
             }
             if (++count > MaxHeaderCount)
             {
+                // Keep reading (the head is bounded by MaxHeaderBytes) so the 400 can still be addressed.
                 error ??= "too many headers";
-                break;
             }
             name = line[..colon].Trim();
             value.Clear().Append(line.AsSpan(colon + 1).Trim());

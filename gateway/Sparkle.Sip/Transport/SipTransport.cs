@@ -12,7 +12,7 @@ namespace Sparkle.Sip.Transport;
 /// <summary>The transport layer (RFC 3261 §18): UDP, TCP and TLS listeners, outbound connections reused by
 /// remote address, and the single entry point that hands parsed messages up. Broken requests that can be
 /// answered get 400 here; everything else broken is dropped. No receive loop ever throws.</summary>
-public sealed partial class SipTransport : IAsyncDisposable
+public sealed partial class SipTransport : ISipSender, IAsyncDisposable
 {
     private readonly SipTransportOptions _options;
     private readonly ILogger _logger;

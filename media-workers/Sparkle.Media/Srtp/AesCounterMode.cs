@@ -5,11 +5,13 @@ namespace Sparkle.Media.Srtp;
 
 /// <summary>AES-128 in counter mode as RFC 3711 §4.1.1 uses it: the keystream block j is
 /// AES(key, IV + j). Counter blocks are built in a reused buffer and encrypted in one ECB call per
-/// chunk, so a packet costs no allocation.</summary>
+/// chunk, so a packet costs no allocation. (Aes.EncryptEcb would build a native cipher context per call;
+/// an ECB ICryptoTransform keeps one for the key's lifetime.)</summary>
 internal sealed class AesCounterMode : IDisposable
 {
     private const int ChunkBytes = 1024;
     private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
     private readonly byte[] _counters = new byte[ChunkBytes];
     private readonly byte[] _keystream = new byte[ChunkBytes];
 
@@ -17,6 +19,9 @@ internal sealed class AesCounterMode : IDisposable
     {
         _aes = Aes.Create();
         _aes.Key = key.ToArray();
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _ecb = _aes.CreateEncryptor();
     }
 
     /// <summary>XORs the keystream that starts at <paramref name="iv"/> (whose low 16 bits are zero)
@@ -29,8 +34,8 @@ internal sealed class AesCounterMode : IDisposable
             var take = Math.Min(ChunkBytes, data.Length);
             var blocks = (take + 15) / 16;
             FillCounters(iv, block, blocks);
+            _ecb.TransformBlock(_counters, 0, blocks * 16, _keystream, 0);
             var keystream = _keystream.AsSpan(0, blocks * 16);
-            _aes.EncryptEcb(_counters.AsSpan(0, blocks * 16), keystream, PaddingMode.None);
             for (var i = 0; i < take; i++)
             {
                 data[i] ^= keystream[i];
@@ -60,5 +65,9 @@ internal sealed class AesCounterMode : IDisposable
         }
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        _ecb.Dispose();
+        _aes.Dispose();
+    }
 }

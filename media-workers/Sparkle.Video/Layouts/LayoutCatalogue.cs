@@ -23,7 +23,7 @@ public static class LayoutCatalogue
             layouts.Add(Grid(n, n));
         }
 
-        layouts.Add(new LayoutBuilder(2, 2).Cell(0, 0, floor: true).Rect(0.5, 0.25, 0.5, 0.5)
+        layouts.Add(new LayoutBuilder(2, 2).Rect(0, 0.25, 0.5, 0.5, floor: true).Rect(0.5, 0.25, 0.5, 0.5)
             .Build("side-by-side", "Side by side (2)", LayoutKind.Grid, isDense: false));
         layouts.Add(Grid(3, 2));
 

@@ -1,0 +1,3 @@
+namespace Sparkle.Client;
+
+public enum LayoutMode { Fixed, Automatic }

@@ -1,0 +1,3 @@
+namespace Sparkle.Client;
+
+public enum Role { Participant, Member, Chair, Manager, Owner }

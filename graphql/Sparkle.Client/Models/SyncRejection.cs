@@ -1,0 +1,3 @@
+namespace Sparkle.Client;
+
+public sealed record SyncRejection(string? ExternalId, string Reason);

@@ -1,0 +1,53 @@
+using GraphQL;
+using GraphQL.Types;
+using Sparkle.Grains.Directory;
+using Sparkle.Grains.Tenants;
+using Sparkle.GraphQL.Schema;
+
+namespace Sparkle.GraphQL.Directory;
+
+public static class DirectoryQueries
+{
+    public const int MaxSearchLimit = 1000;
+
+    public static void AddTo(ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ContactType>>>>("directory")
+            .Description("Searches the tenant's enterprise directory by name, number or e-mail.")
+            .Argument<StringGraphType>("search")
+            .Argument<IntGraphType>("limit", a => a.DefaultValue = 50)
+            .ResolveAsync(async ctx =>
+            {
+                var caller = ctx.Caller();
+                var limit = ctx.GetArgument("limit", 50);
+                if (limit is < 1 or > MaxSearchLimit)
+                {
+                    throw ResolveContextExtensions.BadInput($"limit must be between 1 and {MaxSearchLimit}.");
+                }
+                return await ctx.Grains().GetGrain<IDirectoryGrain>(caller.TenantId).SearchAsync(caller, ctx.GetArgument<string?>("search"), limit);
+            });
+
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<DepartmentType>>>>("departments")
+            .ResolveAsync(async ctx =>
+            {
+                var caller = ctx.Caller();
+                return await ctx.Grains().GetGrain<IDirectoryGrain>(caller.TenantId).ListDepartmentsAsync(caller);
+            });
+
+        query.Field<ContactType>("contact")
+            .Argument<NonNullGraphType<IdGraphType>>("externalId")
+            .ResolveAsync(async ctx =>
+            {
+                var caller = ctx.Caller();
+                return await ctx.Grains().GetGrain<IDirectoryGrain>(caller.TenantId).GetContactAsync(caller, ctx.GetArgument<string>("externalId"));
+            });
+
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ContactType>>>>("myContacts")
+            .Description("The caller's personal contacts.")
+            .ResolveAsync(async ctx =>
+            {
+                var caller = ctx.Caller();
+                return await ctx.Grains().GetGrain<IPersonalContactsGrain>(UserKey.For(caller.TenantId, caller.UserNumber ?? "")).ListAsync(caller);
+            });
+    }
+}

@@ -1,0 +1,20 @@
+using GraphQL.Types;
+using Sparkle.Grains.Tenants;
+using Sparkle.GraphQL.Identity;
+
+namespace Sparkle.GraphQL.Tenants;
+
+public sealed class TenantPoliciesType : ObjectGraphType<TenantPolicies>
+{
+    public TenantPoliciesType()
+    {
+        Name = "TenantPolicies";
+        Field(x => x.TlsOnlySignalling);
+        Field(x => x.SrtpRequired);
+        Field<NonNullGraphType<RoleType>>("dialOutMinimumRole").Resolve(ctx => ctx.Source.DialOutMinimumRole);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("dialOutPatterns")
+            .Description("Regular expressions external numbers must match (empty: any).")
+            .Resolve(ctx => ctx.Source.DialOutPatterns ?? []);
+        Field<SipTrunkType>("trunk").Resolve(ctx => ctx.Source.Trunk);
+    }
+}

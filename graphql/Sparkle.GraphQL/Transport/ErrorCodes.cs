@@ -1,0 +1,13 @@
+namespace Sparkle.GraphQL.Transport;
+
+/// <summary>The extensions.code values clients can rely on.</summary>
+public static class ErrorCodes
+{
+    public const string Unauthenticated = "UNAUTHENTICATED";
+    public const string Forbidden = "FORBIDDEN";
+    public const string NotFound = "NOT_FOUND";
+    public const string BadUserInput = "BAD_USER_INPUT";
+    public const string Unavailable = "UNAVAILABLE";
+    public const string Internal = "INTERNAL_SERVER_ERROR";
+    public const string BadRequest = "BAD_REQUEST";
+}

@@ -1,0 +1,8 @@
+namespace Sparkle.GraphQL.Transport;
+
+public enum RequestTransport
+{
+    HttpGet,
+    HttpPost,
+    WebSocket,
+}

@@ -1,0 +1,256 @@
+using Sparkle.Media.Codecs;
+
+namespace Sparkle.Media.Mixing;
+
+/// <summary>The audio mix of one conference, advanced by <see cref="Tick"/> every 20 ms:
+/// every leg's frame is pulled and scored; the loudest few eligible talkers are mixed at 48 kHz; each
+/// speaker hears the mix minus itself (its own encoder); everyone else hears the full mix, encoded once
+/// per codec and shared. Muted and forbidden legs never enter the mix. A tick allocates nothing unless
+/// the set of active speakers changes.</summary>
+public sealed class ConferenceMixer : IDisposable
+{
+    private const int CodecCount = 4;
+
+    private readonly MixerOptions _options;
+    private readonly Lock _tickLock = new();
+    private readonly MixEncoder?[] _shared = new MixEncoder?[CodecCount];
+    private readonly bool[] _sharedReady = new bool[CodecCount];
+    private readonly int[] _sum = new int[MixerOptions.MixFrameSamples];
+    private readonly short[] _mix = new short[MixerOptions.MixFrameSamples];
+    private readonly short[] _minus = new short[MixerOptions.MixFrameSamples];
+    private readonly MixerLeg[] _speakers;
+    private MixerLeg[] _legs = [];
+    private MixerLeg?[] _ranked = [];
+    private IAudioTap[] _taps = [];
+    private string[] _reported = [];
+    private int _speakerCount;
+
+    public ConferenceMixer(MixerOptions? options = null)
+    {
+        _options = options ?? new MixerOptions();
+        _speakers = new MixerLeg[_options.MaxSpeakers];
+    }
+
+    /// <summary>Raised (on the mixer thread) when the set of mixed speakers or the loudest one changes;
+    /// the list is loudest first.</summary>
+    public event Action<IReadOnlyList<string>>? ActiveSpeakersChanged;
+
+    public IReadOnlyList<string> ActiveSpeakers => Volatile.Read(ref _reported);
+
+    public IReadOnlyList<MixerLeg> Legs => Volatile.Read(ref _legs);
+
+    public long Ticks { get; private set; }
+
+    public MixerLeg AddLeg(string participantId, AudioCodec codec, IMixerLegSink sink)
+    {
+        var leg = new MixerLeg(participantId, codec, sink, _options);
+        lock (_tickLock)
+        {
+            _legs = [.. _legs, leg];
+            _ranked = new MixerLeg?[_legs.Length];
+        }
+        return leg;
+    }
+
+    /// <summary>Removes and disposes a leg; waits for a running tick to finish.</summary>
+    public bool RemoveLeg(MixerLeg leg)
+    {
+        lock (_tickLock)
+        {
+            if (Array.IndexOf(_legs, leg) < 0)
+            {
+                return false;
+            }
+            _legs = _legs.Where(l => l != leg).ToArray();
+            _ranked = new MixerLeg?[_legs.Length];
+            leg.Dispose();
+        }
+        return true;
+    }
+
+    public void AddTap(IAudioTap tap)
+    {
+        lock (_tickLock)
+        {
+            _taps = [.. _taps, tap];
+        }
+    }
+
+    public void RemoveTap(IAudioTap tap)
+    {
+        lock (_tickLock)
+        {
+            _taps = _taps.Where(t => t != tap).ToArray();
+        }
+    }
+
+    /// <summary>One 20 ms cycle: pull, detect, mix, encode and deliver.</summary>
+    public void Tick()
+    {
+        string[]? changed;
+        lock (_tickLock)
+        {
+            var legs = _legs;
+            foreach (var leg in legs)
+            {
+                leg.Pull();
+            }
+            SelectSpeakers(legs);
+            MixSpeakers();
+            foreach (var tap in _taps)
+            {
+                tap.OnConferenceMix(_mix, MixerOptions.MixRate);
+            }
+            Deliver(legs);
+            changed = SpeakersChanged();
+            Ticks++;
+        }
+        if (changed is not null)
+        {
+            ActiveSpeakersChanged?.Invoke(changed);
+        }
+    }
+
+    private void SelectSpeakers(MixerLeg[] legs)
+    {
+        var candidates = 0;
+        foreach (var leg in legs)
+        {
+            if (leg.Eligible && leg.HadAudio && leg.Detector.Talking)
+            {
+                _ranked[candidates++] = leg;
+            }
+        }
+        // Partial selection sort: only the top few matter.
+        var take = Math.Min(candidates, _speakers.Length);
+        for (var i = 0; i < take; i++)
+        {
+            var best = i;
+            for (var j = i + 1; j < candidates; j++)
+            {
+                if (Rank(_ranked[j]!) > Rank(_ranked[best]!))
+                {
+                    best = j;
+                }
+            }
+            (_ranked[i], _ranked[best]) = (_ranked[best], _ranked[i]);
+        }
+        foreach (var leg in legs)
+        {
+            leg.IsSpeakerNext = false;
+        }
+        for (var i = 0; i < take; i++)
+        {
+            _ranked[i]!.IsSpeakerNext = true;
+        }
+        _speakerCount = take;
+        for (var i = 0; i < take; i++)
+        {
+            var leg = _ranked[i]!;
+            _speakers[i] = leg;
+            leg.PrepareForMix(newlySelected: !leg.IsSpeaker);
+        }
+        foreach (var leg in legs)
+        {
+            leg.IsSpeaker = leg.IsSpeakerNext;
+        }
+        Array.Clear(_ranked);
+    }
+
+    private double Rank(MixerLeg leg) => leg.Detector.Score * (leg.IsSpeaker ? _options.SpeakerStickiness : 1.0);
+
+    private void MixSpeakers()
+    {
+        Array.Clear(_sum);
+        for (var s = 0; s < _speakerCount; s++)
+        {
+            var frame = _speakers[s].Mix48;
+            for (var i = 0; i < _sum.Length; i++)
+            {
+                _sum[i] += frame[i];
+            }
+        }
+        for (var i = 0; i < _sum.Length; i++)
+        {
+            _mix[i] = Saturate(_sum[i]);
+        }
+        Array.Clear(_sharedReady);
+    }
+
+    private void Deliver(MixerLeg[] legs)
+    {
+        foreach (var leg in legs)
+        {
+            if (!leg.Sending)
+            {
+                continue;
+            }
+            if (leg.IsSpeaker)
+            {
+                // The mix minus this speaker's own voice.
+                var own = leg.Mix48;
+                for (var i = 0; i < _sum.Length; i++)
+                {
+                    _minus[i] = Saturate(_sum[i] - own[i]);
+                }
+                var payload = leg.OwnEncoder.Encode(_minus);
+                leg.Sink.SendFrame(payload, leg.OwnEncoder.RtpTicks);
+            }
+            else
+            {
+                var codec = (int)leg.Codec;
+                var shared = _shared[codec] ??= new MixEncoder(leg.Codec);
+                if (!_sharedReady[codec])
+                {
+                    shared.Encode(_mix);
+                    _sharedReady[codec] = true;
+                }
+                leg.Sink.SendFrame(shared.LastPayload, shared.RtpTicks);
+            }
+        }
+    }
+
+    private string[]? SpeakersChanged()
+    {
+        var reported = _reported;
+        var same = reported.Length == _speakerCount;
+        if (same && _speakerCount > 0)
+        {
+            // Loudest first must match; the rest only as a set.
+            same = reported[0] == _speakers[0].ParticipantId;
+            for (var i = 1; same && i < _speakerCount; i++)
+            {
+                same = Array.IndexOf(reported, _speakers[i].ParticipantId) >= 0;
+            }
+        }
+        if (same)
+        {
+            return null;
+        }
+        var now = new string[_speakerCount];
+        for (var i = 0; i < _speakerCount; i++)
+        {
+            now[i] = _speakers[i].ParticipantId;
+        }
+        Volatile.Write(ref _reported, now);
+        return now;
+    }
+
+    private static short Saturate(int value) => (short)Math.Clamp(value, short.MinValue, short.MaxValue);
+
+    public void Dispose()
+    {
+        lock (_tickLock)
+        {
+            foreach (var leg in _legs)
+            {
+                leg.Dispose();
+            }
+            _legs = [];
+            foreach (var encoder in _shared)
+            {
+                encoder?.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using Sparkle.Media.Codecs;
+using Sparkle.Media.Jitter;
+
+namespace Sparkle.Media.Mixing;
+
+/// <summary>One participant in a conference mix: its receive path (jitter buffer and decoder), its
+/// speaker detector, its controls and where its mix goes. Controls may be changed from any thread and
+/// take effect on the next tick.</summary>
+public sealed class MixerLeg : IDisposable
+{
+    private readonly LegAudioInput _input;
+    private readonly Resampler _toMix;
+    private readonly List<IAudioTap> _taps = [];
+    private IAudioTap[] _tapSnapshot = [];
+    private volatile bool _muted;
+    private volatile bool _speakingAllowed = true;
+    private volatile bool _receiving = true;
+    private volatile bool _sending = true;
+    private float _gain = 1f;
+
+    internal MixerLeg(string participantId, AudioCodec codec, IMixerLegSink sink, MixerOptions options)
+    {
+        ParticipantId = participantId;
+        Codec = codec;
+        Sink = sink;
+        _input = new LegAudioInput(codec);
+        _toMix = new Resampler(codec.SampleRate(), MixerOptions.MixRate);
+        Detector = new SpeakerDetector(options);
+        Native = new short[_input.FrameSamples];
+        Mix48 = new short[MixerOptions.MixFrameSamples];
+        OwnEncoder = new MixEncoder(codec);
+    }
+
+    public string ParticipantId { get; }
+    public AudioCodec Codec { get; }
+    public SpeakerDetector Detector { get; }
+    public JitterStatistics JitterStatistics => _input.Jitter.Statistics;
+
+    /// <summary>Muted by the chair or the participant: not mixed.</summary>
+    public bool Muted { get => _muted; set => _muted = value; }
+
+    /// <summary>Forbidden to speak (floor control): not mixed.</summary>
+    public bool SpeakingAllowed { get => _speakingAllowed; set => _speakingAllowed = value; }
+
+    /// <summary>Linear gain on what this leg contributes to the mix.</summary>
+    public float Gain { get => Volatile.Read(ref _gain); set => Volatile.Write(ref _gain, Math.Clamp(value, 0f, 8f)); }
+
+    /// <summary>False while the peer holds or sends nothing by SDP (recvonly/inactive on their side).</summary>
+    public bool Receiving { get => _receiving; set => _receiving = value; }
+
+    /// <summary>False while we must not send (peer on hold: sendonly towards us, or inactive).</summary>
+    public bool Sending { get => _sending; set => _sending = value; }
+
+    internal IMixerLegSink Sink { get; }
+    internal short[] Native { get; }
+    internal short[] Mix48 { get; }
+    internal MixEncoder OwnEncoder { get; }
+    internal bool HadAudio { get; private set; }
+    internal bool IsSpeaker { get; set; }
+    internal bool IsSpeakerNext { get; set; }
+    internal bool Eligible => !_muted && _speakingAllowed && _receiving;
+
+    /// <summary>Queues a received audio payload (already SRTP-unprotected and checked).</summary>
+    public bool Receive(ushort sequenceNumber, uint timestamp, ReadOnlySpan<byte> payload, long arrivalTicks) =>
+        _input.Jitter.Push(sequenceNumber, timestamp, payload, arrivalTicks);
+
+    public void AddTap(IAudioTap tap)
+    {
+        lock (_taps)
+        {
+            _taps.Add(tap);
+            _tapSnapshot = [.. _taps];
+        }
+    }
+
+    public void RemoveTap(IAudioTap tap)
+    {
+        lock (_taps)
+        {
+            _taps.Remove(tap);
+            _tapSnapshot = [.. _taps];
+        }
+    }
+
+    /// <summary>Pulls and decodes this tick's frame and updates the detector (mixer thread).</summary>
+    internal void Pull()
+    {
+        if (!Eligible)
+        {
+            _input.Drain();
+            HadAudio = false;
+            Detector.Silence();
+            return;
+        }
+        HadAudio = _input.ReadFrame(Native);
+        if (HadAudio)
+        {
+            Detector.Update(Native);
+        }
+        else
+        {
+            Detector.Silence();
+        }
+        var taps = _tapSnapshot;
+        foreach (var tap in taps)
+        {
+            tap.OnLegAudio(ParticipantId, Native, _input.SampleRate, Detector.Talking);
+        }
+    }
+
+    /// <summary>Brings this frame to the mix rate with the leg's gain (only for selected speakers).</summary>
+    internal void PrepareForMix(bool newlySelected)
+    {
+        if (newlySelected)
+        {
+            _toMix.Reset();
+        }
+        _toMix.Process(Native, Mix48);
+        var gain = Gain;
+        if (gain != 1f)
+        {
+            var mix = Mix48.AsSpan();
+            for (var i = 0; i < mix.Length; i++)
+            {
+                mix[i] = (short)Math.Clamp(mix[i] * gain, short.MinValue, short.MaxValue);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _input.Dispose();
+        OwnEncoder.Dispose();
+    }
+}

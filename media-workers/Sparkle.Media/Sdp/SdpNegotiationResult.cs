@@ -1,0 +1,8 @@
+namespace Sparkle.Media.Sdp;
+
+/// <summary>The outcome of answering an offer or completing our own: on failure, Error says why (the
+/// gateway answers 488).</summary>
+public sealed record SdpNegotiationResult(bool Ok, string? Error, SessionDescription? LocalDescription, NegotiatedAudio? Audio)
+{
+    public static SdpNegotiationResult Fail(string error) => new(false, error, null, null);
+}

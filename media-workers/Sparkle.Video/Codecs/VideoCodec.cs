@@ -1,0 +1,7 @@
+namespace Sparkle.Video.Codecs;
+
+public enum VideoCodec
+{
+    H264,
+    Vp8,
+}

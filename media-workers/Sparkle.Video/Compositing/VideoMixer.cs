@@ -1,0 +1,350 @@
+using Sparkle.Video.Layouts;
+
+namespace Sparkle.Video.Compositing;
+
+/// <summary>
+/// The video side of one meeting: keeps each participant's last decoded picture, decides who
+/// sits in which slot (chair placements, floor order, join order) and composes every output.
+/// Thread-safe: frames may arrive on receive threads while a timer calls <see cref="Render"/>.
+/// </summary>
+public sealed class VideoMixer : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, ParticipantVideo> _participants = new(StringComparer.Ordinal);
+    private readonly List<ParticipantVideo> _joinOrder = [];
+    private readonly Dictionary<int, string> _placements = [];
+    private readonly List<CompositeOutput> _outputs = [];
+    private readonly FloorController _floor;
+    private readonly CompositorOptions _compositorOptions;
+    private VideoLayout? _chosenLayout;
+    private LayoutGroup _group;
+    private long _renderStamp;
+    private long _assignStamp;
+
+    public VideoMixer(TimeSpan? floorHoldTime = null, CompositorOptions? compositorOptions = null)
+    {
+        _floor = new FloorController(floorHoldTime ?? TimeSpan.FromSeconds(2));
+        _compositorOptions = compositorOptions ?? CompositorOptions.Default;
+        _group = LayoutGroups.Default;
+    }
+
+    public LayoutMode Mode { get; private set; } = LayoutMode.Automatic;
+
+    /// <summary>The meeting layout for the current participant count.</summary>
+    public VideoLayout CurrentLayout
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return ResolveLayout();
+            }
+        }
+    }
+
+    public int ParticipantCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _joinOrder.Count;
+            }
+        }
+    }
+
+    public string? FloorHolder
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _floor.FloorHolder;
+            }
+        }
+    }
+
+    public void AddParticipant(string id, string displayName)
+    {
+        lock (_gate)
+        {
+            if (_participants.TryGetValue(id, out var existing))
+            {
+                existing.DisplayName = displayName;
+                return;
+            }
+
+            var participant = new ParticipantVideo(id, displayName);
+            _participants.Add(id, participant);
+            _joinOrder.Add(participant);
+        }
+    }
+
+    public void RemoveParticipant(string id)
+    {
+        lock (_gate)
+        {
+            if (!_participants.Remove(id, out var participant))
+            {
+                return;
+            }
+
+            _joinOrder.Remove(participant);
+            _floor.Remove(id);
+            foreach (var slot in _placements.Where(p => p.Value == id).Select(p => p.Key).ToList())
+            {
+                _placements.Remove(slot);
+            }
+
+            participant.Dispose();
+        }
+    }
+
+    /// <summary>Video off (by the participant) or forbidden (by the chair): the tile shows the name only.</summary>
+    public void SetVideoOff(string id, bool off)
+    {
+        lock (_gate)
+        {
+            if (_participants.TryGetValue(id, out var participant))
+            {
+                participant.VideoOff = off;
+            }
+        }
+    }
+
+    /// <summary>Stores a decoded picture as the participant's latest; returns false for unknown ids.</summary>
+    public bool PushFrame(string id, in I420View picture)
+    {
+        lock (_gate)
+        {
+            if (!_participants.TryGetValue(id, out var participant))
+            {
+                return false;
+            }
+
+            participant.Store(picture);
+            return true;
+        }
+    }
+
+    /// <summary>Called by the audio mixer whenever the loudest speaker changes (or is confirmed).</summary>
+    public void ReportActiveSpeaker(string id, TimeSpan now)
+    {
+        lock (_gate)
+        {
+            if (_participants.ContainsKey(id))
+            {
+                _floor.ReportSpeaker(id, now);
+            }
+        }
+    }
+
+    public void SetMode(LayoutMode mode)
+    {
+        lock (_gate)
+        {
+            Mode = mode;
+        }
+    }
+
+    /// <summary>The chair picks one layout whatever the participant count.</summary>
+    public void SetLayout(VideoLayout layout)
+    {
+        lock (_gate)
+        {
+            _chosenLayout = layout;
+        }
+    }
+
+    /// <summary>Automatic layout: the group picks by participant count.</summary>
+    public void SetLayoutGroup(LayoutGroup group)
+    {
+        lock (_gate)
+        {
+            _chosenLayout = null;
+            _group = group;
+        }
+    }
+
+    /// <summary>Pins a participant to a slot (null clears the slot's placement).</summary>
+    public void Place(int slot, string? id)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        lock (_gate)
+        {
+            if (id is null)
+            {
+                _placements.Remove(slot);
+                return;
+            }
+
+            foreach (var previous in _placements.Where(p => p.Value == id).Select(p => p.Key).ToList())
+            {
+                _placements.Remove(previous);
+            }
+
+            _placements[slot] = id;
+        }
+    }
+
+    /// <summary>
+    /// The output for a resolution (and optional fixed layout), created on first use and shared
+    /// afterwards: one composite, hence one encode, per distinct layout and resolution.
+    /// </summary>
+    public CompositeOutput GetOrAddOutput(int width, int height, VideoLayout? layoutOverride = null)
+    {
+        lock (_gate)
+        {
+            foreach (var existing in _outputs)
+            {
+                if (existing.Width == width && existing.Height == height && ReferenceEquals(existing.LayoutOverride, layoutOverride))
+                {
+                    return existing;
+                }
+            }
+
+            var output = new CompositeOutput(ResolveLayout(), layoutOverride, width, height, _compositorOptions);
+            _outputs.Add(output);
+            return output;
+        }
+    }
+
+    public IReadOnlyList<CompositeOutput> Outputs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _outputs];
+            }
+        }
+    }
+
+    /// <summary>True when the participant is in a slot of some output: only these need decoding.</summary>
+    public bool IsVisible(string id)
+    {
+        lock (_gate)
+        {
+            return _participants.TryGetValue(id, out var participant) && participant.VisibleStamp == _renderStamp && _renderStamp != 0;
+        }
+    }
+
+    /// <summary>Composes one frame of every output.</summary>
+    public void Render(TimeSpan now)
+    {
+        lock (_gate)
+        {
+            _floor.Update(now);
+            _renderStamp++;
+            var meetingLayout = ResolveLayout();
+            foreach (var output in _outputs)
+            {
+                var layout = output.LayoutOverride ?? meetingLayout;
+                output.Compositor.SetLayout(layout);
+                var (tiles, assigned) = output.Buffers(layout.Capacity);
+                Assign(layout, assigned);
+                for (var slot = 0; slot < tiles.Length; slot++)
+                {
+                    tiles[slot] = assigned[slot] is { } id ? TileFor(_participants[id]) : TileContent.Empty;
+                }
+
+                output.Compositor.Compose(tiles);
+                output.FrameCount++;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var output in _outputs)
+            {
+                output.Dispose();
+            }
+
+            foreach (var participant in _joinOrder)
+            {
+                participant.Dispose();
+            }
+
+            _outputs.Clear();
+            _joinOrder.Clear();
+            _participants.Clear();
+        }
+    }
+
+    private VideoLayout ResolveLayout() => _chosenLayout ?? _group.Pick(_joinOrder.Count);
+
+    private TileContent TileFor(ParticipantVideo participant)
+    {
+        participant.VisibleStamp = _renderStamp;
+        var highlight = participant.Id == _floor.ActiveSpeaker;
+        return participant.VideoOff || participant.Frame is null
+            ? TileContent.Off(participant.DisplayName, highlight)
+            : TileContent.Video(participant.Frame, participant.DisplayName, highlight);
+    }
+
+    // Placements first, then (automatic mode) floor slots by floor order, then everything else by join order.
+    private void Assign(VideoLayout layout, string?[] assigned)
+    {
+        Array.Clear(assigned);
+        var stamp = ++_assignStamp;
+        foreach (var (slot, id) in _placements)
+        {
+            if (slot < assigned.Length && _participants.TryGetValue(id, out var placed))
+            {
+                assigned[slot] = id;
+                placed.AssignStamp = stamp;
+            }
+        }
+
+        if (Mode == LayoutMode.Automatic)
+        {
+            var next = 0;
+            foreach (var slot in layout.FloorSlots)
+            {
+                if (assigned[slot] is not null)
+                {
+                    continue;
+                }
+
+                while (next < _floor.Order.Count && _participants[_floor.Order[next]].AssignStamp == stamp)
+                {
+                    next++;
+                }
+
+                if (next == _floor.Order.Count)
+                {
+                    break;
+                }
+
+                var speaker = _participants[_floor.Order[next]];
+                assigned[slot] = speaker.Id;
+                speaker.AssignStamp = stamp;
+            }
+        }
+
+        var joined = 0;
+        for (var slot = 0; slot < assigned.Length; slot++)
+        {
+            if (assigned[slot] is not null)
+            {
+                continue;
+            }
+
+            while (joined < _joinOrder.Count && _joinOrder[joined].AssignStamp == stamp)
+            {
+                joined++;
+            }
+
+            if (joined == _joinOrder.Count)
+            {
+                break;
+            }
+
+            assigned[slot] = _joinOrder[joined].Id;
+            _joinOrder[joined].AssignStamp = stamp;
+        }
+    }
+}

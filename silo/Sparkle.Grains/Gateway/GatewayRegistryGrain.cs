@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging;
+
+namespace Sparkle.Grains.Gateway;
+
+/// <summary>Live SIP gateways, in memory, on the same pattern as the media-worker registry.</summary>
+public sealed class GatewayRegistryGrain(ILogger<GatewayRegistryGrain> logger) : Grain, IGatewayRegistryGrain
+{
+    public static readonly TimeSpan DeadAfter = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<string, GatewayEntry> _gateways = new(StringComparer.Ordinal);
+    private int _next;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(DropSilentGateways, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        return Task.CompletedTask;
+    }
+
+    public Task RegisterAsync(string gatewayId, ISipGateway gateway)
+    {
+        if (string.IsNullOrWhiteSpace(gatewayId))
+        {
+            throw new ArgumentException("A gateway needs an id.", nameof(gatewayId));
+        }
+
+        ArgumentNullException.ThrowIfNull(gateway);
+        _gateways[gatewayId] = new GatewayEntry(gateway) { LastSeen = DateTimeOffset.UtcNow };
+        logger.LogInformation("SIP gateway {GatewayId} registered", gatewayId);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> HeartbeatAsync(string gatewayId)
+    {
+        if (!_gateways.TryGetValue(gatewayId ?? "", out var entry))
+        {
+            return Task.FromResult(false);
+        }
+
+        entry.LastSeen = DateTimeOffset.UtcNow;
+        return Task.FromResult(true);
+    }
+
+    public Task UnregisterAsync(string gatewayId)
+    {
+        _gateways.Remove(gatewayId ?? "");
+        return Task.CompletedTask;
+    }
+
+    public Task<ISipGateway?> PickAsync(string? preferredGatewayId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (preferredGatewayId is not null && _gateways.TryGetValue(preferredGatewayId, out var preferred) && IsLive(preferred, now))
+        {
+            return Task.FromResult<ISipGateway?>(preferred.Gateway);
+        }
+
+        var live = _gateways.Values.Where(g => IsLive(g, now)).ToList();
+        if (live.Count == 0)
+        {
+            return Task.FromResult<ISipGateway?>(null);
+        }
+
+        // Round robin spreads dial-outs over the gateways.
+        _next = (_next + 1) % live.Count;
+        return Task.FromResult<ISipGateway?>(live[_next].Gateway);
+    }
+
+    private Task DropSilentGateways()
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var id in _gateways.Where(g => !IsLive(g.Value, now)).Select(g => g.Key).ToList())
+        {
+            _gateways.Remove(id);
+            logger.LogWarning("SIP gateway {GatewayId} dropped: silent for {DeadAfter}", id, DeadAfter);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool IsLive(GatewayEntry entry, DateTimeOffset now) => now - entry.LastSeen <= DeadAfter;
+
+    private sealed class GatewayEntry(ISipGateway gateway)
+    {
+        public ISipGateway Gateway { get; } = gateway;
+        public DateTimeOffset LastSeen { get; set; }
+    }
+}

@@ -1,0 +1,364 @@
+using Microsoft.Extensions.Logging;
+using Sparkle.Grains.Identity;
+using Sparkle.Grains.Internal;
+using Sparkle.Grains.Plans;
+using Sparkle.Grains.Security;
+using Sparkle.Grains.Tenants;
+
+namespace Sparkle.Grains.Meetings;
+
+/// <summary>One meeting (the focus's brain, RFC 4353): stored until a manager deletes it, its live state,
+/// its event stream; it places itself on a media worker and drives dial-outs through a SIP gateway.
+/// Split by concern: lifecycle here, signalling, live controls and events in the partial files.</summary>
+public sealed partial class MeetingGrain(
+    [PersistentState(stateName: "meeting", storageName: SparkleStorage.Name)] IPersistentState<MeetingState> state,
+    ILogger<MeetingGrain> logger)
+    : Grain, IMeetingGrain, IRemindable
+{
+    private const string StartReminder = "scheduled-start";
+    private const int MaxParticipantRecords = 1_000;
+
+    private Task _saving = Task.CompletedTask;
+
+    private Guid Id => this.GetPrimaryKey();
+    private MeetingState S => state.State;
+
+    public async Task<MeetingSnapshot> CreateAsync(Caller caller, MeetingSpec spec)
+    {
+        if (S.Exists)
+        {
+            await DemandAsync(caller, Operation.ViewMeeting);
+            throw new ValidationException("The meeting already exists.");
+        }
+
+        var grant = await Access.DemandAsync(GrainFactory, caller.TenantId, caller, Operation.CreateMeeting);
+        var clean = CleanSpec(spec);
+        var owner = grant.IsUser
+            ? caller.UserNumber!
+            : clean.Participants.FirstOrDefault(p => p.MeetingRole >= Role.Chair)?.Number ?? "";
+
+        var tenantId = caller.TenantId;
+        var catalog = GrainFactory.GetGrain<ITenantCatalogGrain>(tenantId);
+        var number = await catalog.AddMeetingAsync(Id, clean.AdHoc);
+        await GrainFactory.GetGrain<ICatalogMembersGrain>(tenantId)
+            .SetMeetingMembersAsync(Id, owner, clean.Participants.Select(p => p.Number).ToList());
+
+        var tenant = await GrainFactory.GetGrain<ITenantUsersGrain>(tenantId).FindTenantAsync()
+            ?? throw new NotFoundException("No such tenant.");
+        var users = GrainFactory.GetGrain<ITenantGrain>(tenantId);
+        var roles = await Task.WhenAll(clean.Participants.Select(p => users.GetRoleAsync(p.Number)));
+
+        state.State = new MeetingState
+        {
+            Exists = true,
+            TenantId = tenantId,
+            ConferenceNumber = number,
+            OwnerNumber = owner,
+            Spec = clean,
+            Status = MeetingStatus.Scheduled,
+            Layout = clean.Layout,
+            LayoutMode = clean.LayoutMode,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+
+        // Planned participants are listed as Pending until they are called or call in.
+        for (var i = 0; i < clean.Participants.Count; i++)
+        {
+            var planned = clean.Participants[i];
+            var record = NewParticipant(planned.Number, planned.DisplayName, roles[i] is null ? null : planned.Number, planned.MeetingRole, tenant.SipDomains[0]);
+            record.State = CallState.Pending;
+            S.Participants.Add(record);
+        }
+
+        if (clean.ScheduledStart is { } start && start > DateTimeOffset.UtcNow.AddSeconds(1))
+        {
+            // Reminders survive restarts (PostgreSQL); the meeting starts itself at the planned time.
+            await this.RegisterOrUpdateReminder(StartReminder, start - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+        }
+
+        Emit(MeetingEventKind.MeetingCreated);
+        await SaveAsync();
+        return Snapshot();
+    }
+
+    public async Task<MeetingSnapshot?> GetAsync(Caller caller)
+    {
+        if (!S.Exists)
+        {
+            return null;
+        }
+
+        await DemandAsync(caller, Operation.ViewMeeting);
+        return Snapshot();
+    }
+
+    public async Task<MeetingSnapshot> StartAsync(Caller caller)
+    {
+        var grant = await DemandAsync(caller, Operation.StartMeeting);
+        if (grant.IsUser && caller.UserNumber != S.OwnerNumber && !grant.AtLeast(Role.Chair))
+        {
+            throw new AccessDeniedException("Only the meeting's owner or a chair starts it.");
+        }
+
+        StartDialling(grant);
+        await SaveAsync();
+        return Snapshot();
+    }
+
+    public async Task EndAsync(Caller caller)
+    {
+        await DemandAsync(caller, Operation.EndMeeting);
+        await EndInternalAsync(except: null);
+    }
+
+    public async Task DeleteAsync(Caller caller)
+    {
+        await DemandAsync(caller, Operation.DeleteMeeting);
+        await EndInternalAsync(except: null);
+        await GrainFactory.GetGrain<ITenantCatalogGrain>(S.TenantId).RemoveMeetingAsync(Id);
+        await UnregisterStartReminderAsync();
+        Emit(MeetingEventKind.MeetingDeleted);
+        await _saving;
+        await state.ClearStateAsync();
+        state.State = new MeetingState();
+        _observers.Clear();
+        DeactivateOnIdle();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await UnregisterStartReminderAsync();
+        if (reminderName == StartReminder && S.Exists && S.Status == MeetingStatus.Scheduled)
+        {
+            logger.LogInformation("Meeting {MeetingId} starts at its scheduled time", Id);
+            StartDialling(new Grant(Caller.System(S.TenantId), null, null));
+            await SaveAsync();
+        }
+    }
+
+    /// <summary>Activates the meeting and calls every planned participant who is not in, in parallel,
+    /// without waiting: progress comes as events.</summary>
+    private void StartDialling(Grant grant)
+    {
+        if (S.Status == MeetingStatus.Ended)
+        {
+            throw new ValidationException("The meeting has ended.");
+        }
+
+        Activate();
+        foreach (var record in S.Participants.Where(p => p.IsGone && p.DialNumber is not null).ToList())
+        {
+            _ = DialOutAsync(record, grant, checkedAlready: false);
+        }
+    }
+
+    /// <summary>Scheduled becomes Active (once).</summary>
+    private void Activate()
+    {
+        if (S.Status != MeetingStatus.Scheduled)
+        {
+            return;
+        }
+
+        S.Status = MeetingStatus.Active;
+        S.StartedAt = DateTimeOffset.UtcNow;
+        S.Recording = S.Spec?.Recording?.RecordMeeting ?? false;
+        Emit(MeetingEventKind.MeetingStarted);
+        _ = UnregisterStartReminderAsync();
+    }
+
+    /// <summary>Hangs up everybody (but <paramref name="except"/>, who left already), frees the media
+    /// worker and marks the meeting ended. The meeting itself is kept.</summary>
+    private async Task EndInternalAsync(ParticipantRecord? except)
+    {
+        if (S.Status == MeetingStatus.Ended)
+        {
+            return;
+        }
+
+        var active = S.Participants.Where(p => p.HasLeg && p != except).ToList();
+        await Task.WhenAll(active.Select(HangUpAsync));
+        foreach (var record in active)
+        {
+            MarkDisconnected(record, DisconnectionMethod.Booted, "meeting ended");
+        }
+
+        if (await CurrentWorkerAsync() is { } worker)
+        {
+            await Safely(() => worker.ReleaseMeetingAsync(Id), "release the meeting");
+        }
+
+        S.Status = MeetingStatus.Ended;
+        S.EndedAt = DateTimeOffset.UtcNow;
+        _activeSpeaker = null;
+        _dialGateways.Clear();
+        Emit(MeetingEventKind.MeetingEnded);
+        await UnregisterStartReminderAsync();
+        await SaveAsync();
+    }
+
+    private async Task UnregisterStartReminderAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(StartReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Meeting {MeetingId}: could not unregister its start reminder", Id);
+        }
+    }
+
+    /// <summary>Checks the caller against the meeting's tenant with its effective role (tenant role
+    /// raised by its meeting role).</summary>
+    private Task<Grant> DemandAsync(Caller caller, Operation operation)
+    {
+        if (!S.Exists)
+        {
+            throw new NotFoundException("No such meeting.");
+        }
+
+        return Access.DemandAsync(GrainFactory, S.TenantId, caller, operation, MeetingRoleOf(caller));
+    }
+
+    /// <summary>The caller's role in this meeting: the chair's override, else the plan's role, the
+    /// owner chairs; null for non-users and users without one.</summary>
+    private Role? MeetingRoleOf(Caller caller)
+    {
+        if (caller.Kind != CallerKind.User || caller.UserNumber is not { } number)
+        {
+            return null;
+        }
+
+        return MeetingRoleOf(number);
+    }
+
+    private Role? MeetingRoleOf(string number)
+    {
+        if (S.RoleOverrides.TryGetValue(number, out var overridden))
+        {
+            return overridden;
+        }
+
+        Role? role = number == S.OwnerNumber ? Role.Chair : null;
+        foreach (var planned in S.Spec?.Participants ?? [])
+        {
+            if (planned.Number == number && (role is null || planned.MeetingRole > role))
+            {
+                role = planned.MeetingRole;
+            }
+        }
+
+        return role;
+    }
+
+    private static MeetingSpec CleanSpec(MeetingSpec? spec)
+    {
+        if (spec is null)
+        {
+            throw new ValidationException("A meeting spec is required.");
+        }
+
+        if (spec.ScheduledStart is { } start && start > DateTimeOffset.UtcNow.AddYears(2))
+        {
+            throw new ValidationException("Meetings are scheduled at most two years ahead.");
+        }
+
+        return spec with
+        {
+            Title = Validate.Text(spec.Title, "Title", 200),
+            Participants = PlanRules.Participants(spec.Participants),
+            Layout = Validate.LayoutId(spec.Layout),
+            Pin = Validate.Pin(spec.Pin),
+        };
+    }
+
+    private ParticipantRecord NewParticipant(string? dialNumber, string? displayName, string? userNumber, Role meetingRole, string sipDomain)
+    {
+        // Keep the history bounded: the oldest departed participants go first.
+        while (S.Participants.Count >= MaxParticipantRecords
+            && S.Participants.FirstOrDefault(p => p.State == CallState.Disconnected) is { } oldest)
+        {
+            S.Participants.Remove(oldest);
+        }
+
+        S.NextParticipant++;
+        return new ParticipantRecord
+        {
+            Id = $"p{S.NextParticipant}",
+            Uri = dialNumber is null ? "" : $"sip:{dialNumber}@{sipDomain}",
+            DisplayName = displayName,
+            UserNumber = userNumber,
+            MeetingRole = meetingRole,
+            DialNumber = dialNumber,
+        };
+    }
+
+    private ParticipantRecord? Find(string? participantId) => S.Participants.FirstOrDefault(p => p.Id == participantId);
+
+    private ParticipantRecord Get(string? participantId) =>
+        Find(participantId) ?? throw new NotFoundException($"No participant {participantId}.");
+
+    /// <summary>Writes the state; writes queue behind each other, since background dial-outs save too.</summary>
+    private Task SaveAsync()
+    {
+        _saving = SaveAfterAsync(_saving);
+        return _saving;
+    }
+
+    private async Task SaveAfterAsync(Task previous)
+    {
+        try
+        {
+            await previous;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Reported by its own caller; this write still goes.
+        }
+
+        if (S.Exists)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    private async Task Safely(Func<Task> action, string what)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Meeting {MeetingId}: could not {What}", Id, what);
+        }
+    }
+
+    private MeetingSnapshot Snapshot() => new(
+        Id,
+        S.TenantId,
+        S.ConferenceNumber,
+        S.OwnerNumber,
+        S.Spec!,
+        S.Status,
+        S.Locked,
+        S.Recording,
+        S.Layout,
+        S.LayoutMode,
+        S.Participants.Select(ToSnapshot).ToList(),
+        S.Version,
+        _activeSpeaker,
+        S.CreatedAt,
+        S.StartedAt,
+        S.EndedAt,
+        S.MediaWorkerId);
+
+    private static ParticipantSnapshot ToSnapshot(ParticipantRecord p) => new(
+        p.Id, p.Uri, p.DisplayName, p.UserNumber, p.MeetingRole, p.State, p.JoiningMethod, p.DisconnectionMethod,
+        p.Muted, p.SpeakingAllowed, p.VideoOn, p.VideoAllowed, p.AudioSsrc, p.VideoSsrc, p.Speaking,
+        p.JoinedAt, p.LeftAt, p.Slot);
+}

@@ -1,0 +1,63 @@
+using Sparkle.Grains.Identity;
+using Sparkle.Grains.Plans;
+
+namespace Sparkle.Grains.Meetings;
+
+[GenerateSerializer]
+public sealed class MeetingState
+{
+    [Id(0)] public bool Exists { get; set; }
+    [Id(1)] public Guid TenantId { get; set; }
+    [Id(2)] public string ConferenceNumber { get; set; } = "";
+    [Id(3)] public string OwnerNumber { get; set; } = "";
+    [Id(4)] public MeetingSpec? Spec { get; set; }
+    [Id(5)] public MeetingStatus Status { get; set; }
+    [Id(6)] public bool Locked { get; set; }
+    [Id(7)] public bool Recording { get; set; }
+    [Id(8)] public string Layout { get; set; } = "auto";
+    [Id(9)] public LayoutMode LayoutMode { get; set; }
+    [Id(10)] public List<ParticipantRecord> Participants { get; set; } = [];
+    /// <summary>Version of the last event: events keep counting across restarts.</summary>
+    [Id(11)] public long Version { get; set; }
+    [Id(12)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(13)] public DateTimeOffset? StartedAt { get; set; }
+    [Id(14)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(15)] public string? MediaWorkerId { get; set; }
+    [Id(16)] public int NextParticipant { get; set; }
+    /// <summary>Meeting roles the chair set for user numbers, above what the plan said.</summary>
+    [Id(17)] public Dictionary<string, Role> RoleOverrides { get; set; } = [];
+}
+
+[GenerateSerializer]
+public sealed class ParticipantRecord
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public string Uri { get; set; } = "";
+    [Id(2)] public string? DisplayName { get; set; }
+    [Id(3)] public string? UserNumber { get; set; }
+    [Id(4)] public Role MeetingRole { get; set; }
+    [Id(5)] public CallState State { get; set; }
+    [Id(6)] public JoiningMethod JoiningMethod { get; set; }
+    [Id(7)] public DisconnectionMethod? DisconnectionMethod { get; set; }
+    [Id(8)] public bool Muted { get; set; }
+    [Id(9)] public bool SpeakingAllowed { get; set; } = true;
+    [Id(10)] public bool VideoOn { get; set; } = true;
+    [Id(11)] public bool VideoAllowed { get; set; } = true;
+    [Id(12)] public uint? AudioSsrc { get; set; }
+    [Id(13)] public uint? VideoSsrc { get; set; }
+    [Id(14)] public bool Speaking { get; set; }
+    [Id(15)] public DateTimeOffset? JoinedAt { get; set; }
+    [Id(16)] public DateTimeOffset? LeftAt { get; set; }
+    [Id(17)] public int? Slot { get; set; }
+    /// <summary>The SIP Call-ID of a dial-in.</summary>
+    [Id(18)] public string? CallId { get; set; }
+    /// <summary>The gateway a dial-in came through (where hang-ups go).</summary>
+    [Id(19)] public string? GatewayId { get; set; }
+    /// <summary>What is dialled to reach this participant (planned or invited).</summary>
+    [Id(20)] public string? DialNumber { get; set; }
+
+    public bool IsGone => State is CallState.Disconnected or CallState.Pending;
+
+    /// <summary>Holds (or is getting) a media leg.</summary>
+    public bool HasLeg => State is CallState.DialingIn or CallState.DialingOut or CallState.Alerting or CallState.Connected or CallState.OnHold;
+}

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using Orleans.Concurrency;
+using Orleans.Serialization.Invocation;
+using Sparkle.Grains.Identity;
+using Sparkle.Grains.Internal;
+using Sparkle.Grains.Security;
+
+namespace Sparkle.Grains.Plans;
+
+/// <summary>Per-tenant index of plans and meetings and the allocator of conference numbers. Look-ups by
+/// conference number interleave (the gateway asks on every INVITE to a conference).</summary>
+[MayInterleave(nameof(IsLookup))]
+public sealed class TenantCatalogGrain(
+    [PersistentState(stateName: "catalog", storageName: SparkleStorage.Name)] IPersistentState<TenantCatalogState> state)
+    : Grain, ITenantCatalogGrain, ICatalogMembersGrain
+{
+    private const string AdHocPrefix = "conf-";
+
+    private Guid TenantId => this.GetPrimaryKey();
+
+    public static bool IsLookup(IInvokable request) => request.GetMethodName() is nameof(FindMeetingAsync);
+
+    public async Task AddPlanAsync(Guid planId, string ownerNumber)
+    {
+        state.State.Plans[planId] = ownerNumber;
+        await state.WriteStateAsync();
+    }
+
+    public async Task RemovePlanAsync(Guid planId)
+    {
+        if (state.State.Plans.Remove(planId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListPlansAsync(Caller caller)
+    {
+        var grant = await Access.DemandAsync(GrainFactory, TenantId, caller, Operation.CreatePlan);
+        var all = grant.IsSystem || (grant.EffectiveRole is { } role && Permissions.Allows(role, Operation.ViewAnyPlan));
+        return state.State.Plans.Where(p => all || p.Value == caller.UserNumber).Select(p => p.Key).ToList();
+    }
+
+    public async Task<string> AddMeetingAsync(Guid meetingId, bool adHoc)
+    {
+        if (state.State.Meetings.TryGetValue(meetingId, out var existing))
+        {
+            return existing.ConferenceNumber;
+        }
+
+        var number = adHoc ? NewAdHocId() : NewConferenceNumber();
+        state.State.Meetings[meetingId] = new CatalogMeeting { ConferenceNumber = number, AdHoc = adHoc };
+        state.State.Numbers[number] = meetingId;
+        await state.WriteStateAsync();
+        return number;
+    }
+
+    public async Task SetMeetingMembersAsync(Guid meetingId, string ownerNumber, IReadOnlyList<string> numbers)
+    {
+        if (state.State.Meetings.TryGetValue(meetingId, out var meeting))
+        {
+            meeting.OwnerNumber = ownerNumber;
+            meeting.Members = numbers.Distinct().ToList();
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task RemoveMeetingAsync(Guid meetingId)
+    {
+        if (state.State.Meetings.Remove(meetingId, out var meeting))
+        {
+            state.State.Numbers.Remove(meeting.ConferenceNumber);
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <summary>Managers (and platform components) see every meeting; others the meetings they own or
+    /// are invited to.</summary>
+    public async Task<IReadOnlyList<Guid>> ListMeetingsAsync(Caller caller)
+    {
+        var grant = await Access.DemandAsync(GrainFactory, TenantId, caller, Operation.ViewMeeting);
+        var all = grant.IsSystem || (grant.EffectiveRole is { } role && Permissions.Allows(role, Operation.DeleteMeeting));
+        return state.State.Meetings
+            .Where(m => all || m.Value.OwnerNumber == caller.UserNumber || m.Value.Members.Contains(caller.UserNumber ?? ""))
+            .Select(m => m.Key)
+            .ToList();
+    }
+
+    public Task<Guid?> FindMeetingAsync(string conferenceUserPart) =>
+        Task.FromResult(state.State.Numbers.TryGetValue(conferenceUserPart ?? "", out var id) ? id : (Guid?)null);
+
+    /// <summary>A free 6-digit number (100000-999999) for a stored meeting.</summary>
+    private string NewConferenceNumber()
+    {
+        for (var attempt = 0; attempt < 10_000; attempt++)
+        {
+            var candidate = RandomNumberGenerator.GetInt32(100_000, 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!state.State.Numbers.ContainsKey(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new ValidationException("No free conference number left.");
+    }
+
+    /// <summary>RFC 4579 §5.3: an ad-hoc conference URI made by the factory must be unique and hard to
+    /// guess, so the user part is 80 random bits.</summary>
+    private string NewAdHocId()
+    {
+        while (true)
+        {
+            var candidate = AdHocPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+            if (!state.State.Numbers.ContainsKey(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+using System.Text.RegularExpressions;
+using Orleans.Concurrency;
+using Orleans.Serialization.Invocation;
+using Sparkle.Grains.Identity;
+using Sparkle.Grains.Internal;
+using Sparkle.Grains.Security;
+
+namespace Sparkle.Grains.Tenants;
+
+/// <summary>One tenant and its users. Role look-ups interleave with everything else: every grain of the
+/// tenant asks for roles, also while this grain waits on one of them.</summary>
+[MayInterleave(nameof(IsReadOnlyLookup))]
+public sealed class TenantGrain(
+    [PersistentState(stateName: "tenant", storageName: SparkleStorage.Name)] IPersistentState<TenantState> state)
+    : Grain, ITenantGrain, ITenantUsersGrain
+{
+    private const int MaxUsers = 100_000;
+
+    private Guid TenantId => this.GetPrimaryKey();
+
+    public static bool IsReadOnlyLookup(IInvokable request) =>
+        request.GetMethodName() is nameof(GetRoleAsync) or nameof(FindUserAsync) or nameof(FindTenantAsync);
+
+    public async Task<TenantInfo> CreateAsync(Caller caller, string name, IReadOnlyList<string> sipDomains, TenantPolicies policies)
+    {
+        // The operator creates tenants; a system caller of this very tenant may create it (seeding).
+        if (caller.Kind != CallerKind.System)
+        {
+            await Access.DemandAsync(TenantId, caller, Operation.ManageTenants, RoleOfAsync);
+        }
+        else if (caller.TenantId != TenantId)
+        {
+            throw new NotFoundException("Not found.");
+        }
+
+        if (state.State.Exists)
+        {
+            throw new ValidationException("The tenant already exists.");
+        }
+
+        var cleanName = Validate.Text(name, "Name", 100);
+        if (sipDomains is not { Count: > 0 })
+        {
+            throw new ValidationException("A tenant needs at least one SIP domain.");
+        }
+
+        var domains = sipDomains.Select(d => Validate.SipDomain(d)).Distinct().ToList();
+        ValidatePolicies(policies);
+
+        // The registry refuses names and domains held by another tenant.
+        await GrainFactory.GetGrain<ITenantRegistryGrain>(0).RegisterAsync(TenantId, cleanName, domains);
+
+        state.State = new TenantState
+        {
+            Exists = true,
+            Name = cleanName,
+            SipDomains = domains,
+            Policies = policies,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await state.WriteStateAsync();
+        return ToInfo();
+    }
+
+    public async Task<TenantInfo> GetAsync(Caller caller)
+    {
+        await DemandAsync(caller, Operation.ViewTenant);
+        return ToInfo();
+    }
+
+    public async Task<TenantInfo> UpdatePoliciesAsync(Caller caller, TenantPolicies policies)
+    {
+        await DemandAsync(caller, Operation.ManageTenantPolicies);
+        ValidatePolicies(policies);
+        state.State.Policies = policies;
+        await state.WriteStateAsync();
+        return ToInfo();
+    }
+
+    public async Task<UserInfo> AddUserAsync(Caller caller, UserSpec user)
+    {
+        var grant = await DemandAsync(caller, Operation.ManageUsers);
+        ArgumentNullException.ThrowIfNull(user);
+        var number = Validate.Extension(user.Number);
+        Validate.Role(user.Role);
+        if (!grant.AtLeast(user.Role))
+        {
+            throw new AccessDeniedException("Nobody may grant a role above their own.");
+        }
+
+        if (state.State.Users.ContainsKey(number))
+        {
+            throw new ValidationException($"User {number} already exists.");
+        }
+
+        if (state.State.Users.Count >= MaxUsers)
+        {
+            throw new ValidationException("The tenant has reached its user limit.");
+        }
+
+        var record = new UserRecord
+        {
+            Number = number,
+            DisplayName = Validate.Text(user.DisplayName, "Display name", 200),
+            Role = user.Role,
+            Mobile = OptionalNumber(user.Mobile, "Mobile"),
+            Landline = OptionalNumber(user.Landline, "Landline"),
+            Email = Validate.OptionalText(user.Email, "E-mail", 254),
+        };
+
+        if (!string.IsNullOrEmpty(user.SipPassword))
+        {
+            if (user.SipPassword.Length is < 8 or > 128)
+            {
+                throw new ValidationException("SIP passwords are 8 to 128 characters.");
+            }
+
+            // Only the hashes leave this method; realm = the tenant's first SIP domain.
+            var realm = state.State.SipDomains[0];
+            await GrainFactory.GetGrain<IUserCredentialsGrain>(UserKey.For(TenantId, number)).SetCredentialsAsync(
+                realm,
+                DigestHash.Ha1Md5(number, realm, user.SipPassword),
+                DigestHash.Ha1Sha256(number, realm, user.SipPassword));
+        }
+
+        state.State.Users[number] = record;
+        await state.WriteStateAsync();
+        return ToInfo(record);
+    }
+
+    public async Task RemoveUserAsync(Caller caller, string number)
+    {
+        var grant = await DemandAsync(caller, Operation.ManageUsers);
+        if (!state.State.Users.TryGetValue(number ?? "", out var record))
+        {
+            throw new NotFoundException($"No user {number}.");
+        }
+
+        if (!grant.AtLeast(record.Role))
+        {
+            throw new AccessDeniedException("Nobody may remove a user above their own role.");
+        }
+
+        EnsureAnotherOwner(record, Role.Member);
+        state.State.Users.Remove(record.Number);
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserCredentialsGrain>(UserKey.For(TenantId, record.Number)).ClearAsync();
+    }
+
+    public async Task<IReadOnlyList<UserInfo>> ListUsersAsync(Caller caller)
+    {
+        await DemandAsync(caller, Operation.ViewUsers);
+        return state.State.Users.Values.OrderBy(u => u.Number, StringComparer.Ordinal).Select(ToInfo).ToList();
+    }
+
+    public async Task<UserInfo> SetUserRoleAsync(Caller caller, string number, Role role)
+    {
+        var grant = await DemandAsync(caller, Operation.ChangeRoles);
+        Validate.Role(role);
+        if (!state.State.Users.TryGetValue(number ?? "", out var record))
+        {
+            throw new NotFoundException($"No user {number}.");
+        }
+
+        if (!grant.AtLeast(role) || !grant.AtLeast(record.Role))
+        {
+            throw new AccessDeniedException("Nobody may change roles above their own.");
+        }
+
+        EnsureAnotherOwner(record, role);
+        record.Role = role;
+        await state.WriteStateAsync();
+        return ToInfo(record);
+    }
+
+    public Task<Role?> GetRoleAsync(string number) => RoleOfAsync(number);
+
+    public Task<UserInfo?> FindUserAsync(string number) =>
+        Task.FromResult(state.State.Exists && state.State.Users.TryGetValue(number ?? "", out var record) ? ToInfo(record) : null);
+
+    public Task<TenantInfo?> FindTenantAsync() => Task.FromResult(state.State.Exists ? ToInfo() : null);
+
+    private Task<Role?> RoleOfAsync(string number) =>
+        Task.FromResult<Role?>(state.State.Exists && state.State.Users.TryGetValue(number ?? "", out var record) ? record.Role : null);
+
+    private async Task<Grant> DemandAsync(Caller caller, Operation operation)
+    {
+        var grant = await Access.DemandAsync(TenantId, caller, operation, RoleOfAsync);
+        return state.State.Exists ? grant : throw new NotFoundException("No such tenant.");
+    }
+
+    /// <summary>A tenant always keeps one owner.</summary>
+    private void EnsureAnotherOwner(UserRecord changed, Role newRole)
+    {
+        if (changed.Role == Role.Owner && newRole != Role.Owner
+            && !state.State.Users.Values.Any(u => u.Role == Role.Owner && u.Number != changed.Number))
+        {
+            throw new ValidationException("The tenant's last owner cannot be removed or demoted.");
+        }
+    }
+
+    private static void ValidatePolicies(TenantPolicies? policies)
+    {
+        if (policies is null)
+        {
+            throw new ValidationException("Policies are required.");
+        }
+
+        Validate.Role(policies.DialOutMinimumRole);
+        foreach (var pattern in policies.DialOutPatterns ?? [])
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromMilliseconds(50));
+            }
+            catch (ArgumentException)
+            {
+                throw new ValidationException($"Dial-out pattern '{pattern}' is not a regular expression.");
+            }
+        }
+    }
+
+    private static string? OptionalNumber(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? null : Validate.Dialable(value.Trim(), field);
+
+    private TenantInfo ToInfo() =>
+        new(TenantId, state.State.Name, state.State.SipDomains.ToList(), state.State.Policies, state.State.CreatedAt);
+
+    private UserInfo ToInfo(UserRecord r) => new(TenantId, r.Number, r.DisplayName, r.Role, r.Mobile, r.Landline, r.Email);
+}

@@ -1,0 +1,11 @@
+namespace Sparkle.Grains.Tenants;
+
+/// <summary>A user's SIP digest credentials: hashes only.</summary>
+[GenerateSerializer]
+public sealed class UserState
+{
+    [Id(0)] public bool HasCredentials { get; set; }
+    [Id(1)] public string Realm { get; set; } = "";
+    [Id(2)] public string Ha1Md5 { get; set; } = "";
+    [Id(3)] public string Ha1Sha256 { get; set; } = "";
+}

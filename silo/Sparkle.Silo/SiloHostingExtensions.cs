@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Sparkle.Grains;
+using Sparkle.ServiceDefaults;
+
+namespace Sparkle.Silo;
+
+public static class SiloHostingExtensions
+{
+    /// <summary>Makes this host a Sparkle silo: cluster options from "Cluster" (or SPARKLE_PG), ports from
+    /// "Silo", clustering, grain storage and reminders on PostgreSQL through ADO.NET, and the demo seeding
+    /// of "Seed" (on unless Seed:Demo is false).</summary>
+    public static IHostApplicationBuilder AddSparkleSilo(this IHostApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetClusterOptions();
+        var silo = new SparkleSiloOptions();
+        builder.Configuration.GetSection(SparkleSiloOptions.Section).Bind(silo);
+
+        if (silo.ApplySchema)
+        {
+            // Hosted services start in registration order: the schema is there before Orleans reads it.
+            builder.Services.AddHostedService(sp =>
+                new SchemaInstaller(cluster.ConnectionString, sp.GetRequiredService<ILogger<SchemaInstaller>>()));
+        }
+
+        builder.UseOrleans(orleans =>
+        {
+            orleans.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort);
+            orleans.UseAdoNetClustering(o =>
+            {
+                o.Invariant = SparkleClusterOptions.Invariant;
+                o.ConnectionString = cluster.ConnectionString;
+            });
+            orleans.AddAdoNetGrainStorage(SparkleStorage.Name, o =>
+            {
+                o.Invariant = SparkleClusterOptions.Invariant;
+                o.ConnectionString = cluster.ConnectionString;
+            });
+            orleans.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = SparkleClusterOptions.Invariant;
+                o.ConnectionString = cluster.ConnectionString;
+            });
+        });
+
+        builder.AddSparkleDemoSeed();
+        return builder;
+    }
+
+    /// <summary>Seeds the demo tenants on first start (after the silo is up); see <see cref="DemoSeeder"/>.</summary>
+    public static IHostApplicationBuilder AddSparkleDemoSeed(this IHostApplicationBuilder builder)
+    {
+        var seed = new DemoSeedOptions();
+        builder.Configuration.GetSection(DemoSeedOptions.Section).Bind(seed);
+        if (seed.Demo)
+        {
+            builder.Services.AddSingleton(seed);
+            builder.Services.AddHostedService<DemoSeeder>();
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,175 @@
+using Sparkle.Video.Compositing;
+using Sparkle.Video.Layouts;
+using static Sparkle.Video.Tests.Compositing.TestFrames;
+
+namespace Sparkle.Video.Tests.Compositing;
+
+public class VideoMixerTests
+{
+    private static readonly YuvColor[] s_colours = [Red, Green, Blue, Yellow, Grey];
+
+    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    private static VideoMixer MeetingOf(int count, TimeSpan? hold = null)
+    {
+        var mixer = new VideoMixer(hold ?? S(2), new CompositorOptions { ShowNames = false });
+        for (var i = 0; i < count; i++)
+        {
+            mixer.AddParticipant($"p{i}", $"P{i}");
+            using var frame = Solid(s_colours[i % s_colours.Length]);
+            Assert.True(mixer.PushFrame($"p{i}", frame.AsView()));
+        }
+
+        return mixer;
+    }
+
+    private static YuvColor Centre(CompositeOutput output, int slot)
+    {
+        var rect = output.Compositor.TileRects[slot];
+        return output.Canvas.GetPixel(rect.CentreX, rect.CentreY);
+    }
+
+    [Fact]
+    public void ActiveSpeakerTakesTheFloorSlotInAutomaticMode()
+    {
+        using var mixer = MeetingOf(5);
+        mixer.SetLayout(LayoutCatalogue.Get("one-plus-5"));
+        var output = mixer.GetOrAddOutput(1280, 720);
+
+        mixer.Render(S(0));
+        Assert.Equal("p0", output.Assignment[0]);
+        AssertColour(Red, Centre(output, 0));
+
+        mixer.ReportActiveSpeaker("p2", S(1));
+        mixer.Render(S(1));
+        Assert.Equal("p2", output.Assignment[0]);
+        AssertColour(Blue, Centre(output, 0));
+        Assert.Equal<string?>(["p2", "p0", "p1", "p3", "p4", null], output.Assignment);
+    }
+
+    [Fact]
+    public void HoldTimeStopsTheFloorFromFlapping()
+    {
+        using var mixer = MeetingOf(3, S(2));
+        mixer.SetLayout(LayoutCatalogue.Get("pip-two"));
+        var output = mixer.GetOrAddOutput(640, 360);
+        mixer.ReportActiveSpeaker("p1", S(10));
+        mixer.Render(S(10));
+        mixer.ReportActiveSpeaker("p2", S(10.5));
+        mixer.Render(S(10.5));
+        Assert.Equal("p1", output.Assignment[0]);
+        mixer.Render(S(12));
+        Assert.Equal("p2", output.Assignment[0]);
+        AssertColour(Blue, Centre(output, 0));
+    }
+
+    [Fact]
+    public void FixedModeKeepsTheChairsPlacementsWhoeverSpeaks()
+    {
+        using var mixer = MeetingOf(4);
+        mixer.SetLayout(LayoutCatalogue.Get("grid-2x2"));
+        mixer.SetMode(LayoutMode.Fixed);
+        mixer.Place(0, "p3");
+        mixer.Place(3, "p0");
+        var output = mixer.GetOrAddOutput(1280, 720);
+
+        mixer.ReportActiveSpeaker("p2", S(5));
+        mixer.Render(S(5));
+        Assert.Equal<string?>(["p3", "p1", "p2", "p0"], output.Assignment);
+        AssertColour(Yellow, Centre(output, 0));
+        AssertColour(Red, Centre(output, 3));
+    }
+
+    [Fact]
+    public void PlacementsAreHonouredInAutomaticModeAndSpeakersFillTheOtherFloorSlots()
+    {
+        using var mixer = MeetingOf(6, S(0));
+        mixer.SetLayout(LayoutCatalogue.Get("two-plus-8"));
+        mixer.Place(0, "p5");
+        var output = mixer.GetOrAddOutput(1280, 720);
+        mixer.ReportActiveSpeaker("p1", S(1));
+        mixer.ReportActiveSpeaker("p2", S(2));
+        mixer.Render(S(2));
+        Assert.Equal("p5", output.Assignment[0]);
+        Assert.Equal("p2", output.Assignment[1]);
+    }
+
+    [Fact]
+    public void LayoutGroupFollowsTheParticipantCount()
+    {
+        using var mixer = MeetingOf(3);
+        Assert.Equal("grid-2x2", mixer.CurrentLayout.Id);
+        var output = mixer.GetOrAddOutput(1280, 720);
+        mixer.Render(S(0));
+        Assert.Equal("grid-2x2", output.Compositor.Layout.Id);
+
+        for (var i = 3; i < 10; i++)
+        {
+            mixer.AddParticipant($"p{i}", $"P{i}");
+        }
+
+        mixer.Render(S(1));
+        Assert.Equal("grid-4x4", output.Compositor.Layout.Id);
+        mixer.RemoveParticipant("p9");
+        mixer.Render(S(2));
+        Assert.Equal("grid-3x3", output.Compositor.Layout.Id);
+    }
+
+    [Fact]
+    public void VideoOffAndNotYetDecodedParticipantsShowTheVideoOffTile()
+    {
+        using var mixer = MeetingOf(2);
+        mixer.AddParticipant("late", "Late");
+        mixer.SetVideoOff("p1", true);
+        mixer.SetLayout(LayoutCatalogue.Get("grid-2x2"));
+        var output = mixer.GetOrAddOutput(1280, 720);
+        mixer.Render(S(0));
+
+        var off = CompositorOptions.Default.VideoOffFill;
+        AssertColour(Red, Centre(output, 0));
+        var slot1 = output.Compositor.TileRects[1];
+        AssertColour(off, output.Canvas.GetPixel(slot1.X + 10, slot1.Y + 10), 0);
+        var slot2 = output.Compositor.TileRects[2];
+        AssertColour(off, output.Canvas.GetPixel(slot2.X + 10, slot2.Y + 10), 0);
+    }
+
+    [Fact]
+    public void OnlyParticipantsInSomeSlotAreVisible()
+    {
+        using var mixer = MeetingOf(3);
+        mixer.SetLayout(LayoutCatalogue.Get("side-by-side"));
+        var output = mixer.GetOrAddOutput(1280, 720);
+        Assert.False(mixer.IsVisible("p0"));
+        mixer.Render(S(0));
+        Assert.True(mixer.IsVisible("p0"));
+        Assert.True(mixer.IsVisible("p1"));
+        Assert.False(mixer.IsVisible("p2"));
+        Assert.False(mixer.IsVisible("nobody"));
+    }
+
+    [Fact]
+    public void OutputsAreSharedPerResolutionAndLayout()
+    {
+        using var mixer = MeetingOf(2);
+        var main = mixer.GetOrAddOutput(1280, 720);
+        Assert.Same(main, mixer.GetOrAddOutput(1280, 720));
+        var low = mixer.GetOrAddOutput(640, 360);
+        var fixedLayout = mixer.GetOrAddOutput(640, 360, LayoutCatalogue.Get("pip"));
+        Assert.NotSame(main, low);
+        Assert.NotSame(low, fixedLayout);
+        Assert.Equal(3, mixer.Outputs.Count);
+
+        mixer.Render(S(0));
+        AssertColour(Red, Centre(low, 0));
+        Assert.Equal("pip", fixedLayout.Compositor.Layout.Id);
+        AssertColour(Green, Centre(fixedLayout, 1));
+    }
+
+    [Fact]
+    public void FramesForUnknownParticipantsAreRefused()
+    {
+        using var mixer = MeetingOf(1);
+        using var frame = Solid(Red);
+        Assert.False(mixer.PushFrame("ghost", frame.AsView()));
+    }
+}
