@@ -1,1 +1,8 @@
-Console.WriteLine("placeholder");
+using Microsoft.Extensions.Hosting;
+using Sparkle.Gateway.Hosting;
+using Sparkle.ServiceDefaults;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddSparkleClusterClient();
+builder.AddSipGateway();
+await builder.Build().RunAsync();

@@ -61,7 +61,7 @@ public sealed class DemoSeeder(IGrainFactory grains, DemoSeedOptions options, IL
         var tenantId = Guid.NewGuid();
         var system = Caller.System(tenantId);
         var tenant = grains.GetGrain<ITenantGrain>(tenantId);
-        await tenant.CreateAsync(system, name, [domain], new TenantPolicies());
+        await tenant.CreateAsync(Caller.Operator, name, [domain], new TenantPolicies());
 
         var users = new List<DemoUser>();
         for (var i = 0; i < 10; i++)

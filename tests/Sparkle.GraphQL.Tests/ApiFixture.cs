@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Sparkle.Client;
+using Sparkle.GraphQL.Identity;
 
 namespace Sparkle.GraphQL.Tests;
 
@@ -25,7 +27,8 @@ public sealed class ApiFixture : IAsyncLifetime
         await Cluster.StartSiloAsync();
         await Cluster.StartApiAsync();
         var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DemoData.TryRead(Cluster.DemoFile) is not { } demo)
+        DemoData? demo;
+        while ((demo = DemoData.TryRead(Cluster.DemoFile)) is null)
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -34,7 +37,16 @@ public sealed class ApiFixture : IAsyncLifetime
             await Task.Delay(200);
         }
         Demo = demo;
+
+        // A user with the narrowest tenant role, for the permission matrix.
+        (await Client(demo.Demo.Owner).ExecuteAsync(
+            "mutation { addUser(input: { number: \"1099\", displayName: \"Pat Participant\", role: participant }) { number } }")).EnsureSuccess();
+        var issuer = Cluster.Api!.Services.GetRequiredService<LocalTokenIssuer>();
+        ParticipantToken = issuer.IssueForUser(demo.Demo.Id, "1099", TimeSpan.FromHours(1));
     }
+
+    /// <summary>Token of user 1099 of tenant demo, whose tenant role is participant.</summary>
+    public string ParticipantToken { get; private set; } = "";
 
     public async Task DisposeAsync()
     {

@@ -50,14 +50,10 @@ public sealed class SipTransactionLayer : ISipMessageSink
         }
     }
 
-    /// <summary>Starts a client transaction: picks the transport, stamps the Via (a fresh branch unless the
-    /// request has one) and sends.</summary>
+    /// <summary>Starts a client transaction: the sender picks the transport and stamps the Via (a fresh
+    /// branch unless the request has one); then it is sent.</summary>
     public ClientTransaction SendRequest(SipRequest request, SipEndPoint destination)
     {
-        if (request.TopVia is null)
-        {
-            request.Headers.AddFirst(HeaderNames.Via, new ViaHeader { Branch = ViaHeader.NewBranch() }.ToString());
-        }
         var actual = _sender.PrepareRequest(request, destination);
         var branch = request.TopVia!.Branch!;
         var method = request.Method;

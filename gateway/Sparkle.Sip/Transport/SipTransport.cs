@@ -86,7 +86,11 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
         {
             actual = destination with { Transport = SipTransportKind.Tcp };
         }
-        var via = request.TopVia ?? new ViaHeader { Branch = ViaHeader.NewBranch() };
+        var via = request.TopVia ?? new ViaHeader();
+        if (via.Branch is null || !via.Branch.StartsWith(ViaHeader.MagicCookie, StringComparison.Ordinal))
+        {
+            via.Branch = ViaHeader.NewBranch();
+        }
         via.Transport = actual.Transport.ToVia();
         via.Host = AdvertisedHost;
         via.Port = LocalEndPoint(actual.Transport)?.Address.Port;
@@ -94,7 +98,14 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
         {
             via.Parameters.Set("rport", null);
         }
-        request.SetTopVia(via);
+        if (request.Headers.Contains(HeaderNames.Via))
+        {
+            request.SetTopVia(via);
+        }
+        else
+        {
+            request.Headers.AddFirst(HeaderNames.Via, via.ToString());
+        }
         return actual;
     }
 

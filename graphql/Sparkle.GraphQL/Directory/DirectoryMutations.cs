@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using Sparkle.Grains.Directory;
+using Sparkle.Grains.Identity;
 using Sparkle.Grains.Tenants;
 using Sparkle.GraphQL.Schema;
 
@@ -61,6 +62,9 @@ public static class DirectoryMutations
             });
     }
 
-    private static IPersonalContactsGrain PersonalContacts(IResolveFieldContext ctx, Grains.Identity.Caller caller) =>
-        ctx.Grains().GetGrain<IPersonalContactsGrain>(UserKey.For(caller.TenantId, caller.UserNumber ?? ""));
+    /// <summary>Personal contacts belong to a user: sync jobs and the operator have none.</summary>
+    internal static IPersonalContactsGrain PersonalContacts(IResolveFieldContext ctx, Caller caller) =>
+        caller.UserNumber is { } number
+            ? ctx.Grains().GetGrain<IPersonalContactsGrain>(UserKey.For(caller.TenantId, number))
+            : throw ResolveContextExtensions.Forbidden("Only users have personal contacts.");
 }

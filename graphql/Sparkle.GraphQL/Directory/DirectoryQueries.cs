@@ -47,7 +47,7 @@ public static class DirectoryQueries
             .ResolveAsync(async ctx =>
             {
                 var caller = ctx.Caller();
-                return await ctx.Grains().GetGrain<IPersonalContactsGrain>(UserKey.For(caller.TenantId, caller.UserNumber ?? "")).ListAsync(caller);
+                return await DirectoryMutations.PersonalContacts(ctx, caller).ListAsync(caller);
             });
     }
 }

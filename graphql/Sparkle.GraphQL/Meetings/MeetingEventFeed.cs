@@ -22,11 +22,17 @@ internal sealed class MeetingEventFeed(IGrainFactory grains, Guid meetingId, Cal
         private readonly CancellationTokenSource _stop = new();
         private readonly Lock _gate = new();
         private IMeetingObserver? _reference;
+        private List<MeetingEvent>? _heldBack;
         private long _lastVersion = -1;
         private bool _finished;
 
         public void Start(long? afterVersion)
         {
+            if (afterVersion is not null)
+            {
+                // Live events wait until the catch-up is delivered, so versions go out in order.
+                _heldBack = [];
+            }
             // Orleans holds client observers weakly: this object stays referenced by the GraphQL stream.
             _reference = grains.CreateObjectReference<IMeetingObserver>(this);
             _ = RunAsync(afterVersion);
@@ -34,6 +40,14 @@ internal sealed class MeetingEventFeed(IGrainFactory grains, Guid meetingId, Cal
 
         public Task OnMeetingEventAsync(MeetingEvent meetingEvent)
         {
+            lock (_gate)
+            {
+                if (_heldBack is not null)
+                {
+                    _heldBack.Add(meetingEvent);
+                    return Task.CompletedTask;
+                }
+            }
             Deliver(meetingEvent);
             return Task.CompletedTask;
         }
@@ -62,6 +76,16 @@ internal sealed class MeetingEventFeed(IGrainFactory grains, Guid meetingId, Cal
                     foreach (var missed in await meeting.GetEventsSinceAsync(caller, version))
                     {
                         Deliver(missed);
+                    }
+                    List<MeetingEvent> held;
+                    lock (_gate)
+                    {
+                        held = _heldBack!;
+                        _heldBack = null;
+                    }
+                    foreach (var live in held.OrderBy(e => e.Version))
+                    {
+                        Deliver(live);
                     }
                 }
                 using var timer = new PeriodicTimer(RenewEvery);

@@ -1,3 +1,4 @@
+using GraphQL;
 using GraphQL.Types;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Tenants;
@@ -10,11 +11,13 @@ public static class TenantQueries
     public static void AddTo(ObjectGraphType query)
     {
         query.Field<NonNullGraphType<TenantType>>("tenant")
-            .Description("The caller's tenant.")
+            .Description("The caller's tenant, or (for the operator) the tenant with this id.")
+            .Argument<IdGraphType>("id")
             .ResolveAsync(async ctx =>
             {
                 var caller = ctx.Caller();
-                return await ctx.Grains().GetGrain<ITenantGrain>(caller.TenantId).GetAsync(caller);
+                var tenantId = ctx.GetArgument<Guid?>("id") ?? caller.TenantId;
+                return await ctx.Grains().GetGrain<ITenantGrain>(tenantId).GetAsync(caller);
             });
 
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TenantType>>>>("tenants")

@@ -28,6 +28,9 @@ public sealed class CompositeOutput : IDisposable
 
     public int Height => Compositor.Height;
 
+    /// <summary>The larger output this one was scaled from in the last frame (null when composed from tiles).</summary>
+    public CompositeOutput? DerivedFrom { get; internal set; }
+
     /// <summary>Frames composed so far.</summary>
     public long FrameCount { get; internal set; }
 

@@ -17,4 +17,6 @@ public sealed record CompositorOptions
     public YuvColor VideoOffFill { get; init; } = new(48, 136, 124);
 
     public bool ShowNames { get; init; } = true;
+
+    public ScalerKind Scaler { get; init; } = ScalerKind.Auto;
 }

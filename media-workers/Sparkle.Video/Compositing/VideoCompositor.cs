@@ -14,8 +14,8 @@ public sealed class VideoCompositor : IDisposable
     public const int DefaultHeight = 720;
 
     private readonly CompositorOptions _options;
-    private readonly PlaneScaler _lumaScaler = new();
-    private readonly PlaneScaler _chromaScaler = new();
+    private readonly ITileScaler _scaler;
+    private ITileScaler? _canvasScaler;
     private VideoLayout _layout;
     private VideoLayout? _pending;
     private TileRect[] _rects;
@@ -28,6 +28,12 @@ public sealed class VideoCompositor : IDisposable
         }
 
         _options = options ?? CompositorOptions.Default;
+        _scaler = _options.Scaler switch
+        {
+            ScalerKind.Managed => new ManagedTileScaler(),
+            ScalerKind.Swscale => new SwsTileScaler(),
+            _ => SwsTileScaler.IsAvailable() ? new SwsTileScaler() : new ManagedTileScaler(),
+        };
         _layout = layout;
         Canvas = new I420Frame(width, height);
         Canvas.Fill(_options.Background);
@@ -75,7 +81,7 @@ public sealed class VideoCompositor : IDisposable
             switch (content.State)
             {
                 case TileState.Video when content.Frame is not null:
-                    DrawVideo(rect, content.Frame);
+                    _scaler.Scale(slot, content.Frame, Canvas, rect);
                     if (_options.ShowNames && !string.IsNullOrEmpty(content.Name))
                     {
                         DrawLabel(rect, content.Name);
@@ -99,7 +105,34 @@ public sealed class VideoCompositor : IDisposable
         }
     }
 
-    public void Dispose() => Canvas.Dispose();
+    /// <summary>
+    /// Paints this canvas as a scaled copy of a larger one that shows the same layout: a
+    /// low-resolution stream costs one picture scale instead of scaling every tile again.
+    /// </summary>
+    public void ComposeFrom(VideoCompositor larger)
+    {
+        if (larger.Width < Width || larger.Height < Height)
+        {
+            throw new ArgumentException("The source canvas must not be smaller than this one.", nameof(larger));
+        }
+
+        Volatile.Write(ref _pending, null);
+        if (!ReferenceEquals(larger.Layout, _layout))
+        {
+            _layout = larger.Layout;
+            _rects = ComputeRects(_layout);
+        }
+
+        _canvasScaler ??= _options.Scaler == ScalerKind.Managed || !SwsTileScaler.IsAvailable() ? new ManagedTileScaler() : new SwsTileScaler();
+        _canvasScaler.Scale(0, larger.Canvas, Canvas, new TileRect(0, 0, Width, Height));
+    }
+
+    public void Dispose()
+    {
+        _scaler.Dispose();
+        _canvasScaler?.Dispose();
+        Canvas.Dispose();
+    }
 
     private TileRect[] ComputeRects(VideoLayout layout)
     {
@@ -110,18 +143,6 @@ public sealed class VideoCompositor : IDisposable
         }
 
         return rects;
-    }
-
-    private void DrawVideo(TileRect rect, I420Frame frame)
-    {
-        var canvas = Canvas;
-        _lumaScaler.Configure(frame.Width, frame.Height, rect.Width, rect.Height);
-        _lumaScaler.Scale(frame.Y, frame.StrideY, canvas.Y[((rect.Y * canvas.StrideY) + rect.X)..], canvas.StrideY);
-
-        _chromaScaler.Configure(frame.StrideUv, frame.ChromaHeight, rect.Width / 2, rect.Height / 2);
-        var chromaOffset = (rect.Y / 2 * canvas.StrideUv) + (rect.X / 2);
-        _chromaScaler.Scale(frame.U, frame.StrideUv, canvas.U[chromaOffset..], canvas.StrideUv);
-        _chromaScaler.Scale(frame.V, frame.StrideUv, canvas.V[chromaOffset..], canvas.StrideUv);
     }
 
     private void FillRect(TileRect rect, YuvColor colour)

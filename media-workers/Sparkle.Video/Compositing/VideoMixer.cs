@@ -21,8 +21,15 @@ public sealed class VideoMixer : IDisposable
     private long _renderStamp;
     private long _assignStamp;
 
-    public VideoMixer(TimeSpan? floorHoldTime = null, CompositorOptions? compositorOptions = null)
+    private readonly bool _deriveSmallerOutputs;
+
+    /// <param name="deriveSmallerOutputs">
+    /// Produce a smaller output with the same layout by scaling the larger canvas (much cheaper
+    /// with many tiles; labels shrink with it) instead of composing its tiles again.
+    /// </param>
+    public VideoMixer(TimeSpan? floorHoldTime = null, CompositorOptions? compositorOptions = null, bool deriveSmallerOutputs = true)
     {
+        _deriveSmallerOutputs = deriveSmallerOutputs;
         _floor = new FloorController(floorHoldTime ?? TimeSpan.FromSeconds(2));
         _compositorOptions = compositorOptions ?? CompositorOptions.Default;
         _group = LayoutGroups.Default;
@@ -205,6 +212,8 @@ public sealed class VideoMixer : IDisposable
 
             var output = new CompositeOutput(ResolveLayout(), layoutOverride, width, height, _compositorOptions);
             _outputs.Add(output);
+            // Largest first, so smaller outputs can be derived from a canvas composed this frame.
+            _outputs.Sort((a, b) => ((long)b.Width * b.Height).CompareTo((long)a.Width * a.Height));
             return output;
         }
     }
@@ -248,7 +257,16 @@ public sealed class VideoMixer : IDisposable
                     tiles[slot] = assigned[slot] is { } id ? TileFor(_participants[id]) : TileContent.Empty;
                 }
 
-                output.Compositor.Compose(tiles);
+                output.DerivedFrom = _deriveSmallerOutputs ? FindSource(output, layout) : null;
+                if (output.DerivedFrom is { } source)
+                {
+                    output.Compositor.ComposeFrom(source.Compositor);
+                }
+                else
+                {
+                    output.Compositor.Compose(tiles);
+                }
+
                 output.FrameCount++;
             }
         }
@@ -272,6 +290,27 @@ public sealed class VideoMixer : IDisposable
             _joinOrder.Clear();
             _participants.Clear();
         }
+    }
+
+    // An output composed earlier this frame with the same layout, larger, and the same aspect ratio.
+    private CompositeOutput? FindSource(CompositeOutput output, VideoLayout layout)
+    {
+        foreach (var candidate in _outputs)
+        {
+            if (ReferenceEquals(candidate, output))
+            {
+                return null;
+            }
+
+            if (ReferenceEquals(candidate.Compositor.Layout, layout) && candidate.DerivedFrom is null &&
+                candidate.Width >= output.Width && candidate.Height >= output.Height &&
+                (long)candidate.Width * output.Height == (long)output.Width * candidate.Height)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     private VideoLayout ResolveLayout() => _chosenLayout ?? _group.Pick(_joinOrder.Count);

@@ -45,18 +45,7 @@ public ref struct AnnexBReader(ReadOnlySpan<byte> stream)
 
     private static int FindStartCode(ReadOnlySpan<byte> data, out int length)
     {
-        var offset = 0;
-        while (true)
-        {
-            var i = data[offset..].IndexOf([(byte)0, (byte)0, (byte)1]);
-            if (i < 0)
-            {
-                length = 0;
-                return -1;
-            }
-
-            length = 3;
-            return offset + i;
-        }
+        length = 3;
+        return data.IndexOf([(byte)0, (byte)0, (byte)1]);
     }
 }

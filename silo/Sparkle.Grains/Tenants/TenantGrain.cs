@@ -23,16 +23,8 @@ public sealed class TenantGrain(
 
     public async Task<TenantInfo> CreateAsync(Caller caller, string name, IReadOnlyList<string> sipDomains, TenantPolicies policies)
     {
-        // The operator creates tenants; a system caller of this very tenant may create it (seeding).
-        if (caller.Kind != CallerKind.System)
-        {
-            await Access.DemandAsync(TenantId, caller, Operation.ManageTenants, RoleOfAsync);
-        }
-        else if (caller.TenantId != TenantId)
-        {
-            throw new NotFoundException("Not found.");
-        }
-
+        // Only the platform operator creates tenants (seeding acts as the operator).
+        await Access.DemandAsync(TenantId, caller, Operation.ManageTenants, RoleOfAsync);
         if (state.State.Exists)
         {
             throw new ValidationException("The tenant already exists.");

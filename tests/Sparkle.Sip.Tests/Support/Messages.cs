@@ -21,6 +21,13 @@ public static class Messages
         (body.Length > 0 ? "Content-Type: application/sdp\r\n" : "") +
         $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n" + body;
 
+    public static SipMessage ParseRequestOrResponse(string text)
+    {
+        var result = SipParser.ParseDatagram(Encoding.UTF8.GetBytes(text));
+        Assert.Equal(SipParseStatus.Complete, result.Status);
+        return result.Message!;
+    }
+
     public static SipRequest ParseRequest(string text)
     {
         var result = SipParser.ParseDatagram(Encoding.UTF8.GetBytes(text));

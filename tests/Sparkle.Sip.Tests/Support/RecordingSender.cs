@@ -11,11 +11,12 @@ public sealed class RecordingSender(TimeProvider time) : ISipSender
 
     public SipEndPoint PrepareRequest(SipRequest request, SipEndPoint destination)
     {
-        var via = request.TopVia!;
+        var via = request.TopVia ?? new ViaHeader { Branch = ViaHeader.NewBranch() };
         via.Transport = destination.Transport.ToVia();
         via.Host = "127.0.0.1";
         via.Port = 5060;
-        request.SetTopVia(via);
+        request.Headers.RemoveFirstValue(HeaderNames.Via);
+        request.Headers.AddFirst(HeaderNames.Via, via.ToString());
         return destination;
     }
 

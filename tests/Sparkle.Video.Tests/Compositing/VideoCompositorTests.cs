@@ -8,10 +8,12 @@ public class VideoCompositorTests
 {
     private static readonly CompositorOptions s_plain = new() { ShowNames = false };
 
-    [Fact]
-    public void GridTilesShowTheirSourceColourAtTheirCentres()
+    [Theory]
+    [InlineData(ScalerKind.Managed)]
+    [InlineData(ScalerKind.Swscale)]
+    public void GridTilesShowTheirSourceColourAtTheirCentres(ScalerKind scaler)
     {
-        using var compositor = new VideoCompositor(LayoutCatalogue.Get("grid-2x2"), options: s_plain);
+        using var compositor = new VideoCompositor(LayoutCatalogue.Get("grid-2x2"), options: s_plain with { Scaler = scaler });
         YuvColor[] colours = [Red, Green, Blue, Yellow];
         var frames = colours.Select(c => Solid(c)).ToArray();
         compositor.Compose(frames.Select(f => TileContent.Video(f)).ToArray());
@@ -25,10 +27,12 @@ public class VideoCompositorTests
         Assert.Equal(new TileRect(640, 360, 640, 360), compositor.TileRects[3]);
     }
 
-    [Fact]
-    public void HundredTileGridPlacesEveryParticipantInItsOwnCell()
+    [Theory]
+    [InlineData(ScalerKind.Managed)]
+    [InlineData(ScalerKind.Swscale)]
+    public void HundredTileGridPlacesEveryParticipantInItsOwnCell(ScalerKind scaler)
     {
-        using var compositor = new VideoCompositor(LayoutCatalogue.Get("grid-10x10"), options: s_plain);
+        using var compositor = new VideoCompositor(LayoutCatalogue.Get("grid-10x10"), options: s_plain with { Scaler = scaler });
         var frames = Enumerable.Range(0, 100).Select(i => Solid(new YuvColor((byte)(20 + (2 * i)), (byte)(60 + i), (byte)(200 - i)))).ToArray();
         compositor.Compose(frames.Select(f => TileContent.Video(f)).ToArray());
 
@@ -40,10 +44,12 @@ public class VideoCompositorTests
         }
     }
 
-    [Fact]
-    public void ScalingKeepsTheSourceOrientation()
+    [Theory]
+    [InlineData(ScalerKind.Managed)]
+    [InlineData(ScalerKind.Swscale)]
+    public void ScalingKeepsTheSourceOrientation(ScalerKind scaler)
     {
-        using var compositor = new VideoCompositor(LayoutCatalogue.Get("one-plus-5"), options: s_plain);
+        using var compositor = new VideoCompositor(LayoutCatalogue.Get("one-plus-5"), options: s_plain with { Scaler = scaler });
         using var quadrants = Quadrants();
         compositor.Compose([TileContent.Video(quadrants)]);
 
@@ -55,8 +61,10 @@ public class VideoCompositorTests
         AssertColour(Yellow, canvas.GetPixel(big.X + (big.Width * 3 / 4), big.Y + (big.Height * 3 / 4)));
     }
 
-    [Fact]
-    public void WideSourcesAreCroppedToFillTheTileNotSquashed()
+    [Theory]
+    [InlineData(ScalerKind.Managed)]
+    [InlineData(ScalerKind.Swscale)]
+    public void WideSourcesAreCroppedToFillTheTileNotSquashed(ScalerKind scaler)
     {
         // 640x180 source: a red band on the left quarter, green elsewhere; a 16:9 tile shows the centre 320 columns.
         using var wide = Solid(Green, 640, 180);
@@ -67,16 +75,18 @@ public class VideoCompositorTests
             wide.V.Slice(y / 2 * wide.StrideUv, 80).Fill(Red.V);
         }
 
-        using var compositor = new VideoCompositor(LayoutCatalogue.Get("grid-1x1"), options: s_plain with { BorderWidth = 0 });
+        using var compositor = new VideoCompositor(LayoutCatalogue.Get("grid-1x1"), options: s_plain with { BorderWidth = 0, Scaler = scaler });
         compositor.Compose([TileContent.Video(wide)]);
         AssertColour(Green, compositor.Canvas.GetPixel(4, 360));
         AssertColour(Green, compositor.Canvas.GetPixel(1275, 360));
     }
 
-    [Fact]
-    public void InsetIsDrawnOverTheFloorTile()
+    [Theory]
+    [InlineData(ScalerKind.Managed)]
+    [InlineData(ScalerKind.Swscale)]
+    public void InsetIsDrawnOverTheFloorTile(ScalerKind scaler)
     {
-        using var compositor = new VideoCompositor(LayoutCatalogue.Get("pip"), options: s_plain);
+        using var compositor = new VideoCompositor(LayoutCatalogue.Get("pip"), options: s_plain with { Scaler = scaler });
         using var main = Solid(Blue);
         using var inset = Solid(Yellow);
         compositor.Compose([TileContent.Video(main), TileContent.Video(inset)]);
@@ -167,10 +177,12 @@ public class VideoCompositorTests
         Assert.Throws<ArgumentException>(() => new VideoCompositor(LayoutCatalogue.Get("grid-1x1"), 1281, 720));
     }
 
-    [Fact]
-    public void ComposingASteadyMeetingAllocatesNothing()
+    [Theory]
+    [InlineData(ScalerKind.Managed)]
+    [InlineData(ScalerKind.Swscale)]
+    public void ComposingASteadyMeetingAllocatesNothing(ScalerKind scaler)
     {
-        using var compositor = new VideoCompositor(LayoutCatalogue.Get("grid-10x10"));
+        using var compositor = new VideoCompositor(LayoutCatalogue.Get("grid-10x10"), options: new CompositorOptions { Scaler = scaler });
         var frames = Enumerable.Range(0, 100).Select(i => Solid(Grey)).ToArray();
         var tiles = frames.Select((f, i) => i % 7 == 0 ? TileContent.Off($"P{i}") : TileContent.Video(f, $"P{i}")).ToArray();
         compositor.Compose(tiles); // warm up: scaler tables

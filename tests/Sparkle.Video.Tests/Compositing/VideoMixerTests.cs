@@ -161,8 +161,37 @@ public class VideoMixerTests
 
         mixer.Render(S(0));
         AssertColour(Red, Centre(low, 0));
+        Assert.Same(main, low.DerivedFrom);
+        Assert.Null(fixedLayout.DerivedFrom);
         Assert.Equal("pip", fixedLayout.Compositor.Layout.Id);
         AssertColour(Green, Centre(fixedLayout, 1));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LowResolutionOutputOfAHundredShowsEveryoneWhetherDerivedOrComposed(bool derive)
+    {
+        using var mixer = new VideoMixer(S(2), new CompositorOptions { ShowNames = false, BorderWidth = 0 }, derive);
+        var colours = new YuvColor[100];
+        for (var i = 0; i < 100; i++)
+        {
+            colours[i] = new YuvColor((byte)(30 + (2 * i)), (byte)(40 + i), (byte)(220 - i));
+            mixer.AddParticipant($"p{i}", $"P{i}");
+            using var frame = Solid(colours[i]);
+            mixer.PushFrame($"p{i}", frame.AsView());
+        }
+
+        var main = mixer.GetOrAddOutput(1280, 720);
+        var low = mixer.GetOrAddOutput(640, 360);
+        mixer.Render(S(0));
+        Assert.Equal(derive ? main : null, low.DerivedFrom);
+        Assert.Equal("grid-10x10", low.Compositor.Layout.Id);
+        for (var i = 0; i < 100; i++)
+        {
+            AssertColour(colours[i], Centre(low, i), 2, $"slot {i}");
+            AssertColour(colours[i], Centre(main, i), 2, $"slot {i}");
+        }
     }
 
     [Fact]

@@ -1,0 +1,146 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Sparkle.Gateway.Focus;
+using Sparkle.Grains.Meetings;
+using Sparkle.Sip.Dialogs;
+using Sparkle.Sip.Messages;
+
+namespace Sparkle.Gateway.Conference;
+
+/// <summary>One subscriber to one conference (RFC 6665 notifier side): its dialog, its document version
+/// counter, its expiry. NOTIFYs go out one at a time so versions arrive in order.</summary>
+public sealed class ConferenceSubscription
+{
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly FocusContext _context;
+    private readonly ILogger _logger;
+    private uint _version;
+    private bool _started;
+    private long _meetingVersion;
+    /// <summary>Events that arrived before the first full NOTIFY went out; replayed after it.</summary>
+    private readonly List<MeetingEvent> _early = [];
+
+    internal ConferenceSubscription(FocusContext context, SipDialog dialog, TenantContext tenant, Guid meetingId,
+        string conferenceUri, ILogger logger)
+    {
+        _context = context;
+        Dialog = dialog;
+        Tenant = tenant;
+        MeetingId = meetingId;
+        ConferenceUri = conferenceUri;
+        _logger = logger;
+    }
+
+    public SipDialog Dialog { get; }
+    public TenantContext Tenant { get; }
+    public Guid MeetingId { get; }
+    public string ConferenceUri { get; }
+    public DateTimeOffset Expires { get; set; }
+    public bool Terminated { get; private set; }
+    internal ITimer? ExpiryTimer { get; set; }
+
+    /// <summary>Sends the whole state (first NOTIFY, refreshes, meeting-level changes).</summary>
+    public async Task SendFullAsync(MeetingSnapshot snapshot)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            if (Terminated)
+            {
+                return;
+            }
+            var version = _started ? ++_version : _version;
+            _started = true;
+            _meetingVersion = Math.Max(_meetingVersion, snapshot.Version);
+            await SendAsync(ConferenceInfoDocument.Full(snapshot, ConferenceUri, version), Active());
+            foreach (var early in _early.Where(e => e.Version > _meetingVersion && e.Participant is not null).OrderBy(e => e.Version))
+            {
+                _meetingVersion = early.Version;
+                await SendAsync(ConferenceInfoDocument.Partial(early.Participant!, ConferenceUri, ++_version), Active());
+            }
+            _early.Clear();
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    /// <summary>Sends one participant's change, unless the full state already covered it.</summary>
+    public async Task SendPartialAsync(MeetingEvent meetingEvent)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            if (!_started)
+            {
+                _early.Add(meetingEvent);
+                return;
+            }
+            if (Terminated || meetingEvent.Version <= _meetingVersion || meetingEvent.Participant is null)
+            {
+                return;
+            }
+            _meetingVersion = meetingEvent.Version;
+            await SendAsync(ConferenceInfoDocument.Partial(meetingEvent.Participant, ConferenceUri, ++_version), Active());
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    /// <summary>The final NOTIFY (terminated;reason=noresource when the conference ended, timeout on expiry).</summary>
+    public async Task TerminateAsync(string reason)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            if (Terminated)
+            {
+                return;
+            }
+            Terminated = true;
+            ExpiryTimer?.Dispose();
+            await SendAsync(null, $"terminated;reason={reason}");
+            _context.Agent.ForgetDialog(Dialog);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    private string Active()
+    {
+        var left = Math.Max(0, (int)(Expires - DateTimeOffset.UtcNow).TotalSeconds);
+        return $"active;expires={left.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    private async Task SendAsync(string? body, string state)
+    {
+        var notify = Dialog.CreateRequest(SipMethods.Notify);
+        notify.Headers.Add(HeaderNames.Event, "conference");
+        notify.Headers.Add(HeaderNames.SubscriptionState, state);
+        if (body is not null)
+        {
+            notify.Headers.Add(HeaderNames.ContentType, ConferenceInfoDocument.ContentType);
+            notify.BodyText = body;
+        }
+        try
+        {
+            var response = await _context.Agent.SendInDialogAsync(Dialog, notify);
+            if (response.StatusCode is 481 or 408 || response.StatusCode >= 500)
+            {
+                // RFC 6665 §4.2.2: the subscriber is gone.
+                Terminated = true;
+                ExpiryTimer?.Dispose();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogInformation("NOTIFY to {Peer} failed: {Message}", Dialog.Peer, ex.Message);
+            Terminated = true;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Sparkle.Grains.Identity;
+using Sparkle.Grains.Tenants;
+using Sparkle.Sip.Auth;
+using Sparkle.Sip.Messages;
+
+namespace Sparkle.Gateway.Focus;
+
+/// <summary>The outcome of digest authentication: the authenticated user number, or the status to answer
+/// with (401 plus challenges, or 403).</summary>
+public sealed record AuthResult(string? Number, int Status, Action<SipResponse>? Challenge = null)
+{
+    public bool Ok => Number is not null;
+}
+
+/// <summary>Digest authentication against the tenant's users: realm = the tenant's first SIP domain, the
+/// stored HA1 fetched from the user grain (the password never reaches the gateway).</summary>
+public sealed class Authenticator(IGrainFactory grains, DigestServer digest)
+{
+    public async Task<AuthResult> AuthenticateAsync(SipRequest request, TenantContext tenant)
+    {
+        var credentials = DigestServer.FindCredentials(request, tenant.Realm);
+        if (credentials?.Username is not { Length: > 0 } username)
+        {
+            return Challenge(tenant, stale: false);
+        }
+        var stored = await grains.GetGrain<IUserGrain>(UserKey.For(tenant.Id, username))
+            .GetDigestCredentialsAsync(Caller.System(tenant.Id));
+        if (stored is null || !string.Equals(stored.Realm, tenant.Realm, StringComparison.Ordinal))
+        {
+            return new AuthResult(null, 403);
+        }
+        var verdict = digest.Verify(request, credentials, tenant.Realm, algorithm =>
+            algorithm.Equals(DigestAlgorithm.Sha256, StringComparison.OrdinalIgnoreCase) ? stored.Ha1Sha256 : stored.Ha1Md5);
+        return verdict switch
+        {
+            DigestVerdict.Valid => new AuthResult(username, 200),
+            DigestVerdict.Stale => Challenge(tenant, stale: true),
+            DigestVerdict.Missing => Challenge(tenant, stale: false),
+            _ => new AuthResult(null, 403),
+        };
+    }
+
+    /// <summary>Whether a number belongs to a user of the tenant with SIP credentials.</summary>
+    public async Task<bool> IsUserAsync(TenantContext tenant, string? number) =>
+        number is { Length: > 0 }
+        && await grains.GetGrain<IUserGrain>(UserKey.For(tenant.Id, number)).GetDigestCredentialsAsync(Caller.System(tenant.Id)) is not null;
+
+    private AuthResult Challenge(TenantContext tenant, bool stale) =>
+        new(null, 401, response => digest.Challenge(response, tenant.Realm, stale));
+}

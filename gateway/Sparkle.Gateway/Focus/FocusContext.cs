@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using Sparkle.Sip.Auth;
+using Sparkle.Sip.Dialogs;
+using Sparkle.Sip.Messages;
+using Sparkle.Sip.Transport;
+
+namespace Sparkle.Gateway.Focus;
+
+/// <summary>What the focus, registrar, notifier and dial-out share: the cluster, the SIP stack, and the
+/// in-memory call table.</summary>
+public sealed class FocusContext
+{
+    public FocusContext(IGrainFactory grains, SipUserAgent agent, SipTransport transport, DigestServer digest,
+        string gatewayId, ILoggerFactory loggers)
+    {
+        Grains = grains;
+        Agent = agent;
+        Transport = transport;
+        Digest = digest;
+        GatewayId = gatewayId;
+        Loggers = loggers;
+        Tenants = new TenantDirectory(grains);
+        Authenticator = new Authenticator(grains, digest);
+    }
+
+    public IGrainFactory Grains { get; }
+    public SipUserAgent Agent { get; }
+    public SipTransport Transport { get; }
+    public DigestServer Digest { get; }
+    public string GatewayId { get; }
+    public ILoggerFactory Loggers { get; }
+    public TenantDirectory Tenants { get; }
+    public Authenticator Authenticator { get; }
+    public CallTable Calls { get; } = new();
+
+    /// <summary>Our Contact for a session on <paramref name="transport"/>: the conference's user part at our
+    /// address (so in-dialog requests reach us), with ;isfocus when we act as the focus (RFC 4579 §4.2).</summary>
+    public NameAddress Contact(string user, SipTransportKind transport, bool isFocus)
+    {
+        var local = Transport.LocalEndPoint(transport) ?? Transport.UdpEndPoint!.Value;
+        var uri = new SipUri(transport == SipTransportKind.Tls ? "sips" : "sip", user, Transport.AdvertisedHost, local.Address.Port);
+        if (transport == SipTransportKind.Tcp)
+        {
+            uri.Parameters["transport"] = "tcp";
+        }
+        var contact = new NameAddress(uri);
+        if (isFocus)
+        {
+            contact.Parameters["isfocus"] = null;
+        }
+        return contact;
+    }
+}

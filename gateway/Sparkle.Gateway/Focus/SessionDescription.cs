@@ -1,0 +1,97 @@
+using Sparkle.Sip.Messages;
+
+namespace Sparkle.Gateway.Focus;
+
+/// <summary>Finds the parts of an INVITE body the focus cares about: the SDP offer (opaque to the gateway;
+/// the media worker reads it) and an RFC 5366 resource list of people to dial out. Handles multipart/mixed.</summary>
+public static class SessionDescription
+{
+    public const string Sdp = "application/sdp";
+    public const string ResourceLists = "application/resource-lists+xml";
+
+    public static (string? Sdp, string? ResourceList) Extract(SipMessage message)
+    {
+        if (message.Body.Length == 0)
+        {
+            return (null, null);
+        }
+        var type = message.ContentType ?? Sdp;
+        if (type.StartsWith(Sdp, StringComparison.OrdinalIgnoreCase))
+        {
+            return (message.BodyText, null);
+        }
+        if (type.StartsWith(ResourceLists, StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, message.BodyText);
+        }
+        if (type.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase)
+            && SipParameters.Parse(type[(type.IndexOf(';') + 1)..])["boundary"] is { } boundary)
+        {
+            string? sdp = null;
+            string? list = null;
+            foreach (var (partType, content) in SplitMultipart(message.BodyText, HeaderValues.Unquote(boundary)))
+            {
+                if (partType.StartsWith(Sdp, StringComparison.OrdinalIgnoreCase))
+                {
+                    sdp ??= content;
+                }
+                else if (partType.StartsWith(ResourceLists, StringComparison.OrdinalIgnoreCase))
+                {
+                    list ??= content;
+                }
+            }
+            return (sdp, list);
+        }
+        return (null, null);
+    }
+
+    /// <summary>The SIP URIs of the entries of a resource list.</summary>
+    public static IReadOnlyList<SipUri> ListEntries(string resourceList)
+    {
+        try
+        {
+            var document = System.Xml.Linq.XDocument.Parse(resourceList);
+            return document.Descendants().Where(e => e.Name.LocalName == "entry")
+                .Select(e => (string?)e.Attribute("uri"))
+                .Select(u => SipUri.TryParse(u, out var uri) ? uri : null)
+                .OfType<SipUri>().ToList();
+        }
+        catch (System.Xml.XmlException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Whether the offer asks for SRTP (RTP/SAVP or RTP/SAVPF m-lines).</summary>
+    public static bool IsEncrypted(string? sdp) =>
+        sdp is not null && (sdp.Contains("RTP/SAVP", StringComparison.Ordinal) || sdp.Contains("UDP/TLS/RTP/SAVP", StringComparison.Ordinal));
+
+    private static IEnumerable<(string Type, string Content)> SplitMultipart(string body, string boundary)
+    {
+        var delimiter = "--" + boundary;
+        foreach (var chunk in body.Split(delimiter).Skip(1))
+        {
+            if (chunk.StartsWith("--", StringComparison.Ordinal))
+            {
+                yield break;
+            }
+            var part = chunk.TrimStart('\r', '\n');
+            var split = part.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (split < 0)
+            {
+                continue;
+            }
+            var type = Sdp;
+            foreach (var line in part[..split].Split("\r\n"))
+            {
+                var colon = line.IndexOf(':');
+                if (colon > 0 && HeaderNames.Canonical(line[..colon].Trim()) == HeaderNames.ContentType)
+                {
+                    type = line[(colon + 1)..].Trim();
+                }
+            }
+            var content = part[(split + 4)..];
+            yield return (type, content.EndsWith("\r\n", StringComparison.Ordinal) ? content[..^2] : content);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Sparkle.Gateway.Hosting;
+
+/// <summary>Configuration section "Sip" (environment: Sip__UdpPort, Sip__CertificatePath, ...).</summary>
+public sealed class SipGatewayOptions
+{
+    public const string Section = "Sip";
+
+    /// <summary>The address the listeners bind to.</summary>
+    public string Address { get; set; } = "127.0.0.1";
+    /// <summary>The host written into Via and Contact (defaults to <see cref="Address"/>).</summary>
+    public string? AdvertisedHost { get; set; }
+    public int UdpPort { get; set; } = 5060;
+    public int TcpPort { get; set; } = 5060;
+    public int TlsPort { get; set; } = 5061;
+    /// <summary>A PKCS#12 file; without one an in-memory self-signed certificate is generated.</summary>
+    public string? CertificatePath { get; set; }
+    public string? CertificatePassword { get; set; }
+    public string GatewayId { get; set; } = "gateway-" + Environment.MachineName.ToLowerInvariant();
+    /// <summary>Base64 HMAC key for digest nonces, shared by all gateways so any of them can verify a
+    /// nonce another issued. Random per process when absent.</summary>
+    public string? NonceKey { get; set; }
+    /// <summary>Seconds between gateway-registry heartbeats.</summary>
+    public double HeartbeatSeconds { get; set; } = 1;
+}

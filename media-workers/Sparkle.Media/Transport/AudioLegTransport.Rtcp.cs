@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Sparkle.Media.Rtp;
+
+namespace Sparkle.Media.Transport;
+
+public sealed partial class AudioLegTransport
+{
+    private readonly byte[] _rtcpBuffer = new byte[512];
+    private long _nextRtcpTimestamp;
+    private uint _packetsAtLastReport;
+
+    /// <summary>Sends an RTCP compound (SR or RR, plus SDES CNAME) when one is due: about every 5 s,
+    /// randomized by ±50% as RFC 3550 §6.2 asks. Call it often (every second or so).</summary>
+    public void Housekeeping()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_nextRtcpTimestamp == 0)
+        {
+            _nextRtcpTimestamp = now + NextInterval();
+            return;
+        }
+        if (now < _nextRtcpTimestamp)
+        {
+            return;
+        }
+        _nextRtcpTimestamp = now + NextInterval();
+        SendReport();
+    }
+
+    private static long NextInterval() => (long)(Stopwatch.Frequency * (2.5 + Random.Shared.NextDouble() * 5.0));
+
+    private void SendReport()
+    {
+        var settings = _settings;
+        var remote = Volatile.Read(ref _remoteRtcp);
+        if (settings is null || remote is null)
+        {
+            return;
+        }
+        lock (_sendLock)
+        {
+            var buffer = _rtcpBuffer.AsSpan();
+            Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[1];
+            var blockCount = 0;
+            if (_stats.PacketsReceived > 0)
+            {
+                blocks[0] = _stats.TakeReportBlock(Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                blockCount = 1;
+            }
+            int length;
+            if (_sequencer.PacketCount != _packetsAtLastReport)
+            {
+                var info = new RtcpSenderInfo(RtcpWriter.ToNtp(DateTime.UtcNow), _sequencer.Timestamp, _sequencer.PacketCount, _sequencer.OctetCount);
+                length = RtcpWriter.WriteSenderReport(buffer, _sequencer.Ssrc, info, blocks[..blockCount]);
+            }
+            else
+            {
+                length = RtcpWriter.WriteReceiverReport(buffer, _sequencer.Ssrc, blocks[..blockCount]);
+            }
+            _packetsAtLastReport = _sequencer.PacketCount;
+            Span<byte> cname = stackalloc byte[32];
+            var cnameLength = Encoding.ASCII.GetBytes($"sparkle-{_sequencer.Ssrc:x8}", cname);
+            length += RtcpWriter.WriteSourceDescription(buffer[length..], _sequencer.Ssrc, cname[..cnameLength]);
+            if (settings.Send is { } srtp && srtp.ProtectRtcp(_rtcpBuffer, length, out length) != Srtp.SrtpStatus.Ok)
+            {
+                return;
+            }
+            var socket = settings.Audio.RtcpMux ? _sockets.Rtp : _sockets.Rtcp;
+            try
+            {
+                socket.SendTo(_rtcpBuffer.AsSpan(0, length), SocketFlags.None, remote);
+                Counters.RtcpSent++;
+            }
+            catch (SocketException)
+            {
+                Counters.SendErrors++;
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Sparkle.Media.Codecs;
+using Sparkle.Media.Mixing;
+using Sparkle.Media.Rtp;
+using Sparkle.Media.Sdp;
+
+namespace Sparkle.Media.Transport;
+
+/// <summary>The network side of one audio leg: its RTP/RTCP sockets, SRTP, symmetric RTP, receive
+/// statistics and RTCP reports. Received audio goes to the attached <see cref="MixerLeg"/>; the mixer's
+/// frames come back through <see cref="SendFrame"/>. Anything that is not valid media for this leg is
+/// counted and dropped; nothing received can throw out of the receive loops.</summary>
+public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
+{
+    private const int ComfortNoisePayloadType = 13;
+
+    private readonly RtpSocketPair _sockets;
+    private readonly IAudioLegObserver _observer;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _sendLock = new();
+    private readonly byte[] _sendBuffer = new byte[1600];
+    private readonly RtpSequencer _sequencer;
+    private readonly TelephoneEventReceiver _dtmf = new();
+    private readonly List<LegSettings> _retired = [];
+    private volatile LegSettings? _settings;
+    private volatile MixerLeg? _leg;
+    private SocketAddress? _remoteRtp;  // read and swapped with Volatile: the mixer thread sends to it
+    private SocketAddress? _remoteRtcp;
+    private RtpReceiverStats _stats = new(8000);
+    private long _lastPacketTimestamp;
+    private long _lastRemoteSwitch;
+    private bool _sentMarker;
+    private Task _rtpLoop = Task.CompletedTask;
+    private Task _rtcpLoop = Task.CompletedTask;
+
+    public AudioLegTransport(string participantId, RtpSocketPair sockets, uint ssrc, IAudioLegObserver observer)
+    {
+        ParticipantId = participantId;
+        _sockets = sockets;
+        _observer = observer;
+        _sequencer = new RtpSequencer(ssrc, 8000);
+        _lastPacketTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    public string ParticipantId { get; }
+    public int LocalPort => _sockets.Port;
+    public uint Ssrc => _sequencer.Ssrc;
+    public AudioLegCounters Counters { get; } = new();
+    public RtpReceiverStats ReceiveStats => _stats;
+    public NegotiatedAudio? Audio => _settings?.Audio;
+
+    /// <summary>The last reception report the peer sent about our stream (their view of loss and jitter).</summary>
+    public RtcpReportBlock? RemoteReport { get; private set; }
+
+    /// <summary>Time since the last valid RTP or RTCP packet.</summary>
+    public TimeSpan SinceLastPacket => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastPacketTimestamp));
+
+    /// <summary>Takes a (re)negotiated description: codec, payload types, keys, remote addresses.</summary>
+    public void Apply(NegotiatedAudio audio)
+    {
+        var settings = new LegSettings(audio);
+        var previous = _settings;
+        if (previous is null || previous.Audio.Codec.RtpClockRate() != audio.Codec.RtpClockRate())
+        {
+            _stats = new RtpReceiverStats(audio.Codec.RtpClockRate());
+        }
+        Volatile.Write(ref _remoteRtp, settings.SignalledRtp);
+        Volatile.Write(ref _remoteRtcp, settings.SignalledRtcp);
+        _settings = settings;
+        if (previous is not null)
+        {
+            // The receive loops may still hold the old contexts for a packet; dispose them with the leg.
+            lock (_retired)
+            {
+                _retired.Add(previous);
+            }
+        }
+    }
+
+    /// <summary>Where received audio goes (null while not in a mix).</summary>
+    public void Attach(MixerLeg? leg) => _leg = leg;
+
+    public void Start()
+    {
+        _rtpLoop = Task.Run(() => ReceiveLoopAsync(_sockets.Rtp, rtcpSocket: false));
+        _rtcpLoop = Task.Run(() => ReceiveLoopAsync(_sockets.Rtcp, rtcpSocket: true));
+    }
+
+    /// <summary>Packetizes, protects and sends one mixer frame (mixer thread).</summary>
+    public void SendFrame(ReadOnlySpan<byte> payload, uint rtpTicks)
+    {
+        var settings = _settings;
+        var remote = Volatile.Read(ref _remoteRtp);
+        lock (_sendLock)
+        {
+            if (settings is null || remote is null || payload.IsEmpty || !settings.Audio.Direction.Sends()
+                || payload.Length > _sendBuffer.Length - 64)
+            {
+                _sequencer.Skip(rtpTicks);
+                _sentMarker = false;
+                return;
+            }
+            var header = _sequencer.WriteNext(_sendBuffer, settings.Audio.PayloadType, marker: !_sentMarker, payload.Length, rtpTicks);
+            _sentMarker = true;
+            payload.CopyTo(_sendBuffer.AsSpan(header));
+            var length = header + payload.Length;
+            if (settings.Send is { } srtp && srtp.ProtectRtp(_sendBuffer, length, out length) != Srtp.SrtpStatus.Ok)
+            {
+                Counters.SendErrors++;
+                return;
+            }
+            try
+            {
+                _sockets.Rtp.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, remote);
+                Counters.RtpSent++;
+            }
+            catch (SocketException)
+            {
+                Counters.SendErrors++;
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _sockets.Dispose();
+        await Task.WhenAll(_rtpLoop, _rtcpLoop).ConfigureAwait(false);
+        _stop.Dispose();
+        lock (_sendLock)
+        {
+            _settings?.Dispose();
+            _settings = null;
+        }
+        lock (_retired)
+        {
+            foreach (var settings in _retired)
+            {
+                settings.Dispose();
+            }
+            _retired.Clear();
+        }
+    }
+}

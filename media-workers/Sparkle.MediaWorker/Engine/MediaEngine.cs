@@ -1,0 +1,232 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sparkle.Grains.Media;
+using Sparkle.Grains.Meetings;
+using Sparkle.Media.Mixing;
+using Sparkle.Media.Sdp;
+using Sparkle.Media.Transport;
+
+namespace Sparkle.MediaWorker.Engine;
+
+/// <summary>The worker's implementation of <see cref="IMediaWorker"/>: legs (sockets, SDP, SRTP) and
+/// one conference mixer per meeting, all driven by one mixer clock. Meeting grains call it through an
+/// Orleans object reference; it reports back through <see cref="IMediaEventSink"/>.</summary>
+public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
+{
+    private readonly MediaWorkerOptions _options;
+    private readonly IMediaEventSink _events;
+    private readonly ILogger<MediaEngine> _logger;
+    private readonly RtpPortAllocator _ports;
+    private readonly MixerClock _clock = new();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Guid, MeetingMedia> _meetings = [];
+    private int _activeLegs;
+
+    public MediaEngine(IOptions<MediaWorkerOptions> options, IMediaEventSink events, ILogger<MediaEngine> logger)
+    {
+        _options = options.Value;
+        _events = events;
+        _logger = logger;
+        _ports = new RtpPortAllocator(IPAddress.Parse(_options.Address), _options.RtpPortMin, _options.RtpPortMax);
+        _clock.TickFailed += (_, e) => _logger.LogError(e, "A mixer tick failed");
+        _clock.Start();
+    }
+
+    public int ActiveLegs => Volatile.Read(ref _activeLegs);
+
+    /// <summary>Time the mixer thread has spent mixing since start.</summary>
+    public TimeSpan MixerBusyTime => _clock.BusyTime;
+
+    /// <summary>Updated by the registration service (CPU of the whole process, 0..1 of all cores).</summary>
+    public double CpuLoad { get; set; }
+
+    public MediaWorkerInfo Describe() =>
+        new(_options.WorkerId, _options.MediaAddress, _options.CapacityLegs, ActiveLegs, CpuLoad, DateTimeOffset.UtcNow);
+
+    public Task<MediaWorkerInfo> PingAsync() => Task.FromResult(Describe());
+
+    public Task SetLayoutAsync(Guid meetingId, VideoLayoutControl layout)
+    {
+        // Audio ignores layouts; kept so the video compositor finds it when it joins this worker.
+        lock (_lock)
+        {
+            if (_meetings.TryGetValue(meetingId, out var meeting))
+            {
+                meeting.Layout = layout;
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task ControlLegAsync(Guid meetingId, string participantId, LegControl control)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        lock (_lock)
+        {
+            if (FindLeg(meetingId, participantId) is { } leg)
+            {
+                leg.Control = control;
+                ApplyControl(leg);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task ReleaseLegAsync(Guid meetingId, string participantId)
+    {
+        LegState? leg;
+        MeetingMedia? emptied = null;
+        lock (_lock)
+        {
+            if (!_meetings.TryGetValue(meetingId, out var meeting) || !meeting.Legs.Remove(participantId ?? "", out leg))
+            {
+                return;
+            }
+            _activeLegs--;
+            if (meeting.Legs.Count == 0)
+            {
+                _meetings.Remove(meetingId);
+                emptied = meeting;
+            }
+            Detach(meeting, leg);
+        }
+        await leg.Transport.DisposeAsync();
+        if (emptied is not null)
+        {
+            DisposeMeeting(emptied);
+        }
+        _logger.LogInformation("Meeting {MeetingId}: leg {ParticipantId} released", meetingId, participantId);
+    }
+
+    public async Task ReleaseMeetingAsync(Guid meetingId)
+    {
+        MeetingMedia? meeting;
+        List<LegState> legs;
+        lock (_lock)
+        {
+            if (!_meetings.Remove(meetingId, out meeting))
+            {
+                return;
+            }
+            legs = [.. meeting.Legs.Values];
+            meeting.Legs.Clear();
+            _activeLegs -= legs.Count;
+            foreach (var leg in legs)
+            {
+                Detach(meeting, leg);
+            }
+        }
+        foreach (var leg in legs)
+        {
+            await leg.Transport.DisposeAsync();
+        }
+        DisposeMeeting(meeting);
+        _logger.LogInformation("Meeting {MeetingId}: released with {Count} legs", meetingId, legs.Count);
+    }
+
+    /// <summary>RTCP reports and silence detection; call about twice a second.</summary>
+    public void Housekeeping()
+    {
+        var silentAfter = TimeSpan.FromSeconds(_options.SilentAfterSeconds);
+        List<(Guid Meeting, LegState Leg)> legs;
+        lock (_lock)
+        {
+            legs = [.. _meetings.Values.SelectMany(m => m.Legs.Values.Where(l => l.Started).Select(l => (m.MeetingId, l)))];
+        }
+        foreach (var (meetingId, leg) in legs)
+        {
+            leg.Transport.Housekeeping();
+            var quiet = leg.Transport.SinceLastPacket;
+            if (!leg.ReportedSilent && quiet > silentAfter)
+            {
+                leg.ReportedSilent = true;
+                _events.Publish(new MediaEvent(meetingId, leg.ParticipantId, MediaEventKind.LegSilent,
+                    $"no media for {(int)quiet.TotalSeconds} s"));
+            }
+            else if (leg.ReportedSilent && quiet < TimeSpan.FromSeconds(1))
+            {
+                leg.ReportedSilent = false;
+                _events.Publish(new MediaEvent(meetingId, leg.ParticipantId, MediaEventKind.LegResumed, null));
+            }
+        }
+    }
+
+    /// <summary>Statistics of every leg, for logs and the benchmark.</summary>
+    public IReadOnlyList<(Guid MeetingId, string ParticipantId, AudioLegTransport Transport)> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _meetings.Values.SelectMany(m => m.Legs.Values.Select(l => (m.MeetingId, l.ParticipantId, l.Transport)))];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<Guid> meetings;
+        lock (_lock)
+        {
+            meetings = [.. _meetings.Keys];
+        }
+        foreach (var id in meetings)
+        {
+            await ReleaseMeetingAsync(id);
+        }
+        _clock.Dispose();
+    }
+
+    private LegState? FindLeg(Guid meetingId, string? participantId) =>
+        _meetings.TryGetValue(meetingId, out var meeting) && meeting.Legs.TryGetValue(participantId ?? "", out var leg) ? leg : null;
+
+    private MeetingMedia GetOrCreateMeeting(Guid meetingId)
+    {
+        if (_meetings.TryGetValue(meetingId, out var meeting))
+        {
+            return meeting;
+        }
+        var mixer = new ConferenceMixer(new MixerOptions { MaxSpeakers = Math.Max(1, _options.MaxSpeakers) });
+        mixer.ActiveSpeakersChanged += speakers =>
+            _events.Publish(new MediaEvent(meetingId, null, MediaEventKind.ActiveSpeakers, string.Join(",", speakers)));
+        meeting = new MeetingMedia(meetingId, mixer);
+        _meetings[meetingId] = meeting;
+        _clock.Add(mixer);
+        return meeting;
+    }
+
+    private void DisposeMeeting(MeetingMedia meeting)
+    {
+        _clock.Remove(meeting.Mixer);
+        meeting.Mixer.Dispose();
+    }
+
+    private static void Detach(MeetingMedia meeting, LegState leg)
+    {
+        // Stop the flow both ways before the sockets go: no more input to the mixer, no more ticks to us.
+        leg.Transport.Attach(null);
+        if (leg.MixerLeg is { } mixerLeg)
+        {
+            meeting.Mixer.RemoveLeg(mixerLeg);
+            leg.MixerLeg = null;
+        }
+    }
+
+    private static void ApplyControl(LegState leg)
+    {
+        if (leg.MixerLeg is { } mixerLeg)
+        {
+            mixerLeg.Muted = leg.Control.Muted;
+            mixerLeg.SpeakingAllowed = leg.Control.SpeakingAllowed;
+            mixerLeg.Gain = float.IsFinite(leg.Control.Gain) ? leg.Control.Gain : 1f;
+        }
+    }
+
+    private static ulong NewSessionId() => (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+
+    private static uint NewSsrc()
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        RandomNumberGenerator.Fill(bytes);
+        return Math.Max(1u, BitConverter.ToUInt32(bytes));
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sparkle.Grains.Media;
+using Sparkle.MediaWorker.Engine;
+
+namespace Sparkle.MediaWorker.Hosting;
+
+/// <summary>Makes the worker known to the cluster: registers an object reference to the engine with the
+/// registry grain, heartbeats every second (registering again whenever the registry has forgotten us,
+/// e.g. after a silo restart), runs leg housekeeping, and unregisters on shutdown.</summary>
+public sealed class WorkerRegistrationService(
+    IClusterClient client,
+    MediaEngine engine,
+    IOptions<MediaWorkerOptions> options,
+    ILogger<WorkerRegistrationService> logger) : BackgroundService
+{
+    private static readonly TimeSpan s_period = TimeSpan.FromSeconds(1);
+    private IMediaWorker? _reference;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Keep the reference for the process lifetime: the runtime holds the engine only weakly.
+        _reference = client.CreateObjectReference<IMediaWorker>(engine);
+        var registry = client.GetGrain<IMediaWorkerRegistryGrain>(0);
+        var registered = false;
+        var cpu = new CpuMeter();
+        using var timer = new PeriodicTimer(s_period / 2);
+        var beat = 0;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            engine.Housekeeping();
+            if (beat++ % 2 != 0)
+            {
+                continue;
+            }
+            engine.CpuLoad = cpu.Sample();
+            try
+            {
+                if (!registered || !await registry.HeartbeatAsync(options.Value.WorkerId, engine.ActiveLegs, engine.CpuLoad))
+                {
+                    await registry.RegisterAsync(engine.Describe(), _reference);
+                    if (!registered)
+                    {
+                        logger.LogInformation("Media worker {WorkerId} registered ({Address}, ports {Min}-{Max}, {Capacity} legs)",
+                            options.Value.WorkerId, options.Value.MediaAddress, options.Value.RtpPortMin, options.Value.RtpPortMax, options.Value.CapacityLegs);
+                    }
+                    registered = true;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                registered = false;
+                logger.LogWarning("Media worker {WorkerId}: registry unreachable ({Message})", options.Value.WorkerId, e.Message);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.GetGrain<IMediaWorkerRegistryGrain>(0).UnregisterAsync(options.Value.WorkerId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug(e, "Unregistering failed");
+        }
+        if (_reference is not null)
+        {
+            client.DeleteObjectReference<IMediaWorker>(_reference);
+        }
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>Process CPU since the last sample, as a share of all cores.</summary>
+    private sealed class CpuMeter
+    {
+        private readonly Process _process = Process.GetCurrentProcess();
+        private TimeSpan _lastCpu;
+        private long _lastTimestamp = Stopwatch.GetTimestamp();
+
+        public double Sample()
+        {
+            _process.Refresh();
+            var cpu = _process.TotalProcessorTime;
+            var elapsed = Stopwatch.GetElapsedTime(_lastTimestamp);
+            _lastTimestamp = Stopwatch.GetTimestamp();
+            var used = cpu - _lastCpu;
+            _lastCpu = cpu;
+            return elapsed <= TimeSpan.Zero ? 0 : Math.Clamp(used / elapsed / Environment.ProcessorCount, 0, 1);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Sparkle.Video.Compositing;
+
+/// <summary>Scales a participant's picture into a tile of the canvas (centre crop to fill).</summary>
+internal interface ITileScaler : IDisposable
+{
+    void Scale(int slot, I420Frame source, I420Frame canvas, TileRect rect);
+}

@@ -1,0 +1,81 @@
+using Sparkle.Video.Codecs;
+using Sparkle.Video.Compositing;
+using Sparkle.Video.Rtp;
+
+namespace Sparkle.Video.Pipeline;
+
+/// <summary>
+/// One sender's receive path: RTP payloads (in sequence order) to frames, frames to pictures in
+/// the meeting's <see cref="VideoMixer"/>. Senders that no layout shows are not decoded; their
+/// last picture is kept, and a key frame is asked for when they become visible again.
+/// </summary>
+public sealed class VideoInput : IDisposable
+{
+    private readonly VideoMixer _mixer;
+    private readonly IVideoDepacketizer _depacketizer;
+    private readonly VideoDecoder _decoder;
+    private bool _skippedSinceLastDecode;
+
+    public VideoInput(string participantId, VideoCodec codec, VideoMixer mixer)
+    {
+        ParticipantId = participantId;
+        Codec = codec;
+        _mixer = mixer;
+        _depacketizer = codec == VideoCodec.H264 ? new H264Depacketizer() : new Vp8Depacketizer();
+        _decoder = new VideoDecoder(codec);
+    }
+
+    public string ParticipantId { get; }
+
+    public VideoCodec Codec { get; }
+
+    public long FramesDecoded => _decoder.FramesDecoded;
+
+    public long FramesSkipped { get; private set; }
+
+    public long FramesLost { get; private set; }
+
+    /// <summary>The worker should send PLI (or FIR) to the sender while this is true.</summary>
+    public bool KeyFrameNeeded => _depacketizer.KeyFrameNeeded || _skippedSinceLastDecode;
+
+    /// <summary>Feeds one RTP payload; returns true when a new picture reached the mixer.</summary>
+    public bool OnRtpPayload(ReadOnlySpan<byte> payload, ushort sequenceNumber, uint timestamp, bool marker)
+    {
+        var result = _depacketizer.Push(payload, sequenceNumber, timestamp, marker);
+        if (result == DepacketizeResult.FrameDropped)
+        {
+            FramesLost++;
+        }
+
+        if (result != DepacketizeResult.FrameReady)
+        {
+            return false;
+        }
+
+        var isKey = _depacketizer.FrameIsKeyFrame;
+        if (!_mixer.IsVisible(ParticipantId) && _decoder.FramesDecoded > 0)
+        {
+            // Invisible: keep the last picture and spend no CPU; references break, so the next
+            // decode must start from a key frame.
+            FramesSkipped++;
+            _skippedSinceLastDecode = true;
+            return false;
+        }
+
+        if (_skippedSinceLastDecode && !isKey)
+        {
+            FramesSkipped++;
+            return false;
+        }
+
+        _skippedSinceLastDecode = false;
+        if (!_decoder.Decode(_depacketizer.Frame, out var picture))
+        {
+            return false;
+        }
+
+        return _mixer.PushFrame(ParticipantId, picture);
+    }
+
+    public void Dispose() => _decoder.Dispose();
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Sparkle.Grains.Identity;
+
+namespace Sparkle.Grains.Meetings;
+
+/// <summary>The event stream (versioned, a bounded log for catch-up, observers that expire unless
+/// renewed) and what the media plane reports.</summary>
+public sealed partial class MeetingGrain
+{
+    /// <summary>Subscriptions lapse unless renewed (subscribers renew every minute).</summary>
+    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(2);
+    private const int EventLogCapacity = 1_000;
+    private const int MaxObservers = 1_000;
+
+    private readonly Queue<MeetingEvent> _log = new();
+    private readonly Dictionary<IMeetingObserver, DateTimeOffset> _observers = [];
+    private string? _activeSpeaker;
+
+    public async Task SubscribeAsync(Caller caller, IMeetingObserver observer)
+    {
+        await DemandAsync(caller, Operation.ViewMeeting);
+        ArgumentNullException.ThrowIfNull(observer);
+        PurgeExpiredObservers();
+        if (!_observers.ContainsKey(observer) && _observers.Count >= MaxObservers)
+        {
+            throw new ValidationException("Too many subscribers.");
+        }
+
+        _observers[observer] = DateTimeOffset.UtcNow + SubscriptionLifetime;
+    }
+
+    public Task UnsubscribeAsync(IMeetingObserver observer)
+    {
+        if (observer is not null)
+        {
+            _observers.Remove(observer);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<MeetingEvent>> GetEventsSinceAsync(Caller caller, long afterVersion)
+    {
+        await DemandAsync(caller, Operation.ViewMeeting);
+        return _log.Where(e => e.Version > afterVersion).ToList();
+    }
+
+    public async Task OnMediaEventAsync(MediaEvent mediaEvent)
+    {
+        if (!S.Exists || mediaEvent is null || mediaEvent.MeetingId != Id)
+        {
+            return;
+        }
+
+        switch (mediaEvent.Kind)
+        {
+            case MediaEventKind.ActiveSpeakers:
+                ApplyActiveSpeakers(mediaEvent.Detail);
+                break;
+            case MediaEventKind.Dtmf when Find(mediaEvent.ParticipantId) is { } record && !string.IsNullOrEmpty(mediaEvent.Detail):
+                Emit(MeetingEventKind.DtmfReceived, record, mediaEvent.Detail.Length <= 16 ? mediaEvent.Detail : mediaEvent.Detail[..16]);
+                break;
+            case MediaEventKind.SsrcLearned when Find(mediaEvent.ParticipantId) is { } record:
+                if (ApplySsrc(record, mediaEvent.Detail))
+                {
+                    Emit(MeetingEventKind.ParticipantChanged, record);
+                    await SaveAsync();
+                }
+
+                break;
+            case MediaEventKind.LegSilent or MediaEventKind.LegResumed:
+                logger.LogInformation("Meeting {MeetingId}: {Kind} on {ParticipantId}", Id, mediaEvent.Kind, mediaEvent.ParticipantId);
+                break;
+        }
+    }
+
+    /// <summary>Speaking flags follow the mixer's list (loudest first); a new loudest is an event.
+    /// Transient: not written to storage.</summary>
+    private void ApplyActiveSpeakers(string? detail)
+    {
+        var ids = (detail ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        foreach (var record in S.Participants)
+        {
+            record.Speaking = record.HasLeg && ids.Contains(record.Id);
+        }
+
+        var loudest = (detail ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(Find)
+            .FirstOrDefault(p => p is { HasLeg: true });
+        if (loudest is not null && loudest.Id != _activeSpeaker)
+        {
+            _activeSpeaker = loudest.Id;
+            Emit(MeetingEventKind.ActiveSpeakerChanged, loudest, loudest.Id);
+        }
+    }
+
+    /// <summary>"audio:1234" or "video:5678".</summary>
+    private static bool ApplySsrc(ParticipantRecord record, string? detail)
+    {
+        var colon = detail?.IndexOf(':') ?? -1;
+        if (colon <= 0 || !uint.TryParse(detail.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var ssrc))
+        {
+            return false;
+        }
+
+        switch (detail![..colon])
+        {
+            case "audio" when record.AudioSsrc != ssrc:
+                record.AudioSsrc = ssrc;
+                return true;
+            case "video" when record.VideoSsrc != ssrc:
+                record.VideoSsrc = ssrc;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Emit(MeetingEventKind kind, ParticipantRecord? participant = null, string? detail = null)
+    {
+        S.Version++;
+        var meetingEvent = new MeetingEvent(Id, S.Version, DateTimeOffset.UtcNow, kind,
+            participant is null ? null : ToSnapshot(participant), detail);
+        _log.Enqueue(meetingEvent);
+        while (_log.Count > EventLogCapacity)
+        {
+            _log.Dequeue();
+        }
+
+        PurgeExpiredObservers();
+        foreach (var observer in _observers.Keys)
+        {
+            // Not awaited: a slow or dead subscriber never holds the meeting up.
+            _ = DeliverAsync(observer, meetingEvent);
+        }
+    }
+
+    private async Task DeliverAsync(IMeetingObserver observer, MeetingEvent meetingEvent)
+    {
+        try
+        {
+            await observer.OnMeetingEventAsync(meetingEvent);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A subscriber that cannot be reached is dropped; it can subscribe again and catch up.
+            logger.LogDebug(e, "Meeting {MeetingId}: dropping an unreachable subscriber", Id);
+            _observers.Remove(observer);
+        }
+    }
+
+    private void PurgeExpiredObservers()
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var expired in _observers.Where(o => o.Value < now).Select(o => o.Key).ToList())
+        {
+            _observers.Remove(expired);
+        }
+    }
+}

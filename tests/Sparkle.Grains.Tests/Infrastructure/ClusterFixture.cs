@@ -1,0 +1,87 @@
+using Orleans.TestingHost;
+using Sparkle.Grains;
+using Sparkle.Grains.Gateway;
+using Sparkle.Grains.Media;
+
+namespace Sparkle.Grains.Tests.Infrastructure;
+
+/// <summary>One TestCluster (memory storage and reminders) shared by the behaviour tests, with one fake
+/// media worker and one fake SIP gateway registered as the other processes would (test doubles of
+/// other processes; the grains are real).</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const int WorkerCapacity = 400;
+
+    private Timer? _heartbeat;
+
+    public TestCluster Cluster { get; private set; } = null!;
+    public IGrainFactory Grains => Cluster.Client;
+    public FakeMediaWorker Worker { get; } = new();
+    public FakeSipGateway Gateway { get; } = new();
+    public string WorkerId { get; } = $"worker-{Guid.NewGuid():N}";
+    public string GatewayId { get; } = $"gateway-{Guid.NewGuid():N}";
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+
+        var workerRef = Cluster.Client.CreateObjectReference<IMediaWorker>(Worker);
+        var gatewayRef = Cluster.Client.CreateObjectReference<ISipGateway>(Gateway);
+        var workers = Grains.GetGrain<IMediaWorkerRegistryGrain>(0);
+        var gateways = Grains.GetGrain<IGatewayRegistryGrain>(0);
+        await workers.RegisterAsync(new MediaWorkerInfo(WorkerId, "127.0.0.1", WorkerCapacity, 0, 0, DateTimeOffset.UtcNow), workerRef);
+        await gateways.RegisterAsync(GatewayId, gatewayRef);
+
+        // Heartbeat every second like the real processes, registering again when told to.
+        _heartbeat = new Timer(_ => _ = BeatAsync(workers, gateways, workerRef, gatewayRef), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_heartbeat is not null)
+        {
+            await _heartbeat.DisposeAsync();
+        }
+
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    private async Task BeatAsync(IMediaWorkerRegistryGrain workers, IGatewayRegistryGrain gateways, IMediaWorker workerRef, ISipGateway gatewayRef)
+    {
+        try
+        {
+            if (!await workers.HeartbeatAsync(WorkerId, 0, 0.1))
+            {
+                await workers.RegisterAsync(new MediaWorkerInfo(WorkerId, "127.0.0.1", WorkerCapacity, 0, 0, DateTimeOffset.UtcNow), workerRef);
+            }
+
+            if (!await gateways.HeartbeatAsync(GatewayId))
+            {
+                await gateways.RegisterAsync(GatewayId, gatewayRef);
+            }
+        }
+        catch (Exception)
+        {
+            // The cluster is shutting down.
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddMemoryGrainStorage(SparkleStorage.Name);
+            siloBuilder.UseInMemoryReminderService();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using Sparkle.Grains.Media;
+
+namespace Sparkle.Grains.Tests.Infrastructure;
+
+/// <summary>Stands in for a media-worker process: answers with canned SDP and records every command.
+/// An offer containing "reject" is refused as a media worker would refuse an unusable offer.</summary>
+public sealed class FakeMediaWorker : IMediaWorker
+{
+    public ConcurrentQueue<LegRequest> Allocations { get; } = new();
+    public ConcurrentQueue<(Guid MeetingId, string ParticipantId, string Sdp)> Completions { get; } = new();
+    public ConcurrentQueue<(Guid MeetingId, string ParticipantId, LegControl Control)> Controls { get; } = new();
+    public ConcurrentQueue<(Guid MeetingId, string ParticipantId)> Releases { get; } = new();
+    public ConcurrentQueue<(Guid MeetingId, VideoLayoutControl Layout)> Layouts { get; } = new();
+    public ConcurrentQueue<Guid> ReleasedMeetings { get; } = new();
+
+    public static string AnswerFor(string participantId) => $"v=0\r\ns=answer {participantId}\r\n";
+    public static string OfferFor(string participantId) => $"v=0\r\ns=offer {participantId}\r\n";
+
+    public Task<LegAllocation> AllocateLegAsync(LegRequest request)
+    {
+        Allocations.Enqueue(request);
+        if (request.RemoteSdp?.Contains("reject", StringComparison.Ordinal) == true)
+        {
+            return Task.FromResult(new LegAllocation(false, null, "no common codec"));
+        }
+
+        var sdp = request.RemoteSdp is null ? OfferFor(request.ParticipantId) : AnswerFor(request.ParticipantId);
+        return Task.FromResult(new LegAllocation(true, sdp, null, 1000, 2000));
+    }
+
+    public Task<LegAllocation> CompleteLegAsync(Guid meetingId, string participantId, string remoteSdp)
+    {
+        Completions.Enqueue((meetingId, participantId, remoteSdp));
+        return Task.FromResult(remoteSdp.Contains("reject", StringComparison.Ordinal)
+            ? new LegAllocation(false, null, "no common codec")
+            : new LegAllocation(true, null, null));
+    }
+
+    public Task<LegAllocation> RenegotiateLegAsync(Guid meetingId, string participantId, string remoteSdp) =>
+        Task.FromResult(new LegAllocation(true, AnswerFor(participantId), null));
+
+    public Task ControlLegAsync(Guid meetingId, string participantId, LegControl control)
+    {
+        Controls.Enqueue((meetingId, participantId, control));
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseLegAsync(Guid meetingId, string participantId)
+    {
+        Releases.Enqueue((meetingId, participantId));
+        return Task.CompletedTask;
+    }
+
+    public Task SetLayoutAsync(Guid meetingId, VideoLayoutControl layout)
+    {
+        Layouts.Enqueue((meetingId, layout));
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseMeetingAsync(Guid meetingId)
+    {
+        ReleasedMeetings.Enqueue(meetingId);
+        return Task.CompletedTask;
+    }
+
+    public Task<MediaWorkerInfo> PingAsync() =>
+        Task.FromResult(new MediaWorkerInfo("fake", "127.0.0.1", ClusterFixture.WorkerCapacity, 0, 0, DateTimeOffset.UtcNow));
+}

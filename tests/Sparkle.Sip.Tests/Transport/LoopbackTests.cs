@@ -1,0 +1,77 @@
+using Sparkle.Sip.Dialogs;
+using Sparkle.Sip.Messages;
+using Sparkle.Sip.Tests.Support;
+using Sparkle.Sip.Transport;
+
+namespace Sparkle.Sip.Tests.Transport;
+
+/// <summary>Two real stacks on loopback talk over each transport.</summary>
+public sealed class LoopbackTests
+{
+    [Theory]
+    [InlineData(SipTransportKind.Udp)]
+    [InlineData(SipTransportKind.Tcp)]
+    [InlineData(SipTransportKind.Tls)]
+    public async Task OptionsRoundTrip(SipTransportKind kind)
+    {
+        var serverApp = new EchoApplication();
+        await using var server = TestStack.Start(serverApp, tls: true);
+        await using var client = TestStack.Start(tls: true);
+        var target = server.Transport.LocalEndPoint(kind)!.Value;
+        var scheme = kind == SipTransportKind.Tls ? "sips" : "sip";
+        var options = SipUserAgent.CreateRequest(SipMethods.Options, SipUri.Parse($"{scheme}:factory@127.0.0.1:{target.Address.Port}"),
+            NameAddress.Parse("<sip:tester@127.0.0.1>"), NameAddress.Parse("<sip:factory@127.0.0.1>"));
+
+        var response = await client.Agent.SendAsync(options, target).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(kind.ToVia(), response.TopVia!.Transport);
+        lock (serverApp.Events)
+        {
+            Assert.Contains("OPTIONS", serverApp.Events);
+        }
+    }
+
+    [Fact]
+    public async Task RequestsAbove1300BytesGoOverTcp()
+    {
+        await using var server = TestStack.Start();
+        await using var client = TestStack.Start();
+        var target = server.Transport.UdpEndPoint!.Value;
+        var request = SipUserAgent.CreateRequest(SipMethods.Options, SipUri.Parse($"sip:factory@127.0.0.1:{target.Address.Port}"),
+            NameAddress.Parse("<sip:tester@127.0.0.1>"), NameAddress.Parse("<sip:factory@127.0.0.1>"));
+        request.BodyText = new string('x', 2000);
+        request.Headers.Add(HeaderNames.ContentType, "text/plain");
+        // The server's TCP listener is on another port than UDP in tests: aim at the TCP port over "UDP".
+        var tcpPortAsUdp = target with { Address = new System.Net.IPEndPoint(target.Address.Address, server.Transport.TcpEndPoint!.Value.Address.Port) };
+
+        var response = await client.Agent.SendAsync(request, tcpPortAsUdp).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("TCP", response.TopVia!.Transport);
+    }
+
+    [Fact]
+    public async Task InviteAcceptedOverUdpIsAckedAndHungUp()
+    {
+        var serverApp = new EchoApplication();
+        await using var server = TestStack.Start(serverApp);
+        await using var client = TestStack.Start(new HoldingApplication());
+        var target = server.Transport.UdpEndPoint!.Value;
+        var invite = SipUserAgent.CreateRequest(SipMethods.Invite, SipUri.Parse($"sip:factory@127.0.0.1:{target.Address.Port}"),
+            NameAddress.Parse("<sip:1001@127.0.0.1>"), NameAddress.Parse("<sip:factory@127.0.0.1>"),
+            NameAddress.Parse($"<sip:1001@127.0.0.1:{client.Transport.UdpEndPoint!.Value.Address.Port}>"));
+        invite.BodyText = "v=0\r\n";
+        invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
+
+        var outgoing = client.Agent.Invite(invite, target);
+        var final = await outgoing.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(200, final.StatusCode);
+        Eventually.True(() => { lock (serverApp.Events) { return serverApp.Events.Contains("ack"); } }, "server sees the ACK");
+
+        await client.Agent.HangUpAsync(outgoing.Dialog!).WaitAsync(TimeSpan.FromSeconds(10));
+        Eventually.True(() => { lock (serverApp.Events) { return serverApp.Events.Contains("ended:RemoteBye"); } }, "server sees the BYE");
+        Assert.Equal(0, server.Agent.DialogCount);
+        Assert.Equal(0, client.Agent.DialogCount);
+    }
+}

@@ -1,0 +1,108 @@
+using Sparkle.Video.Codecs;
+using Sparkle.Video.Compositing;
+using Sparkle.Video.Layouts;
+using Sparkle.Video.Pipeline;
+using Sparkle.Video.Rtp;
+using Sparkle.Video.Tests.Rtp;
+using static Sparkle.Video.Tests.Compositing.TestFrames;
+
+namespace Sparkle.Video.Tests.Pipeline;
+
+public class VideoPipelineTests
+{
+    /// <summary>A sender: encodes a solid picture and sends it as RTP payloads.</summary>
+    private sealed class Sender(VideoCodec codec, YuvColor colour) : IDisposable
+    {
+        private readonly VideoEncoder _encoder = new(new VideoEncoderSettings(codec, 320, 180));
+        private readonly IVideoPacketizer _packetizer = codec == VideoCodec.H264 ? new H264Packetizer() : new Vp8Packetizer();
+        private readonly I420Frame _picture = Solid(colour);
+        private ushort _sequence;
+        private uint _timestamp;
+
+        public bool SendFrame(VideoInput input, bool key = false)
+        {
+            Assert.True(_encoder.Encode(_picture.AsView(), key));
+            var sink = new CollectingSink();
+            _packetizer.Packetize(_encoder.Output, sink);
+            var delivered = false;
+            foreach (var (payload, marker) in sink.Packets)
+            {
+                delivered |= input.OnRtpPayload(payload, _sequence++, _timestamp, marker);
+            }
+
+            _timestamp += 6000;
+            return delivered;
+        }
+
+        public void Dispose()
+        {
+            _encoder.Dispose();
+            _picture.Dispose();
+        }
+    }
+
+    public VideoPipelineTests() => Assert.True(CodecLibraries.FindMissing() is null, $"Codec libraries are required: {CodecLibraries.FindMissing()}");
+
+    [Fact]
+    public void InvisibleSendersAreNotDecodedAndNeedAKeyFrameWhenShownAgain()
+    {
+        using var mixer = new VideoMixer(compositorOptions: new CompositorOptions { ShowNames = false });
+        mixer.SetLayout(LayoutCatalogue.Get("grid-1x1"));
+        mixer.AddParticipant("a", "A");
+        mixer.AddParticipant("b", "B");
+        var output = mixer.GetOrAddOutput(640, 360);
+        using var inputA = new VideoInput("a", VideoCodec.H264, mixer);
+        using var inputB = new VideoInput("b", VideoCodec.Vp8, mixer);
+        using var senderA = new Sender(VideoCodec.H264, Red);
+        using var senderB = new Sender(VideoCodec.Vp8, Blue);
+
+        Assert.True(senderA.SendFrame(inputA));
+        Assert.True(senderB.SendFrame(inputB)); // first picture is always decoded: the "last frame"
+        mixer.Render(TimeSpan.Zero);
+        Assert.False(mixer.IsVisible("b"));
+
+        Assert.False(senderB.SendFrame(inputB));
+        Assert.Equal(1, inputB.FramesSkipped);
+        Assert.True(inputB.KeyFrameNeeded);
+        Assert.True(senderA.SendFrame(inputA));
+        Assert.False(inputA.KeyFrameNeeded);
+
+        mixer.SetLayout(LayoutCatalogue.Get("side-by-side"));
+        mixer.Render(TimeSpan.FromSeconds(1));
+        Assert.True(mixer.IsVisible("b"));
+        Assert.False(senderB.SendFrame(inputB)); // delta frame: references were skipped
+        Assert.True(senderB.SendFrame(inputB, key: true));
+        Assert.False(inputB.KeyFrameNeeded);
+        Assert.Equal(2, inputB.FramesDecoded);
+
+        mixer.Render(TimeSpan.FromSeconds(2));
+        var right = output.Compositor.TileRects[1];
+        AssertColour(Blue, output.Canvas.GetPixel(right.CentreX, right.CentreY), 12);
+    }
+
+    [Fact]
+    public void OutputEncoderSendsAKeyFrameWhenAReceiverAsks()
+    {
+        using var mixer = new VideoMixer();
+        mixer.AddParticipant("a", "A");
+        var output = mixer.GetOrAddOutput(320, 180);
+        using var encoder = new OutputEncoder(output, VideoCodec.H264);
+        var keys = new List<bool>();
+        for (var i = 0; i < 5; i++)
+        {
+            if (i == 3)
+            {
+                encoder.RequestKeyFrame();
+            }
+
+            mixer.Render(TimeSpan.FromSeconds(i));
+            var sink = new CollectingSink();
+            Assert.True(encoder.EncodeAndPacketize(sink, out var key));
+            Assert.True(sink.Packets[^1].Marker);
+            keys.Add(key);
+        }
+
+        Assert.Equal([true, false, false, true, false], keys);
+        Assert.Equal(5, encoder.FramesEncoded);
+    }
+}
