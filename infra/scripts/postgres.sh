@@ -26,21 +26,49 @@ as_owner() {
     fi
 }
 
+PSQL="$PG_BIN/psql"
+[ -x "$PSQL" ] || PSQL=psql
+
 psql_admin() { # PORT DB SQL...
     local port=$1 db=$2; shift 2
-    psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
+    "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
+}
+
+# The folder the cluster really lives in. Normally DATA_DIR itself; when the `postgres` user cannot
+# reach DATA_DIR (a checkout under /root, say), the cluster lives under /var/lib/sparkle and DATA_DIR
+# holds a LOCATION file naming it, so start and stop find the same cluster again.
+cluster_dir() { # DATA_DIR
+    local data=$1
+    if [ -f "$data/LOCATION" ]; then
+        cat "$data/LOCATION"
+    elif [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$data" 2>/dev/null; then
+        local fallback
+        fallback="/var/lib/sparkle/pg-$(printf '%s' "$data" | sha256sum | cut -c1-16)"
+        echo "postgres.sh: user postgres cannot reach $data; keeping the cluster in $fallback" >&2
+        if [ -f "$fallback/PG_VERSION" ]; then
+            # Left over from a DATA_DIR that was deleted: its data went with it.
+            runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$fallback" -m fast -w stop >/dev/null 2>&1 || true
+            rm -rf "$fallback"
+        fi
+        mkdir -p "$fallback"
+        echo "$fallback" >"$data/LOCATION"
+        echo "$fallback"
+    else
+        echo "$data"
+    fi
 }
 
 cmd_apply_schema() {
     local port=${1:?usage: postgres.sh apply-schema PORT [DB]} db=${2:-sparkle}
     # One transaction under an advisory lock, so concurrent starts do not race on CREATE statements.
     {
+        echo "SET client_min_messages = warning;"
         echo "SELECT pg_advisory_xact_lock(7410012);"
         for f in "$SCHEMA_DIR"/*.sql; do
             cat "$f"
             echo
         done
-    } | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -h 127.0.0.1 -p "$port" -U "$ROLE" -d "$db" -f - >/dev/null
+    } | "$PSQL" -X -q -v ON_ERROR_STOP=1 --single-transaction -h 127.0.0.1 -p "$port" -U "$ROLE" -d "$db" -f - >/dev/null
     echo "postgres.sh: schema applied to database $db on port $port"
 }
 
@@ -49,11 +77,11 @@ cmd_start() {
     [ -x "$PG_BIN/initdb" ] || die "PostgreSQL 15 not found in $PG_BIN (apt-get install postgresql-15)"
     mkdir -p "$data"
     data="$(cd "$data" && pwd)"
+    data="$(cluster_dir "$data")"
     if [ "$(id -u)" = 0 ]; then
         chown -R postgres:postgres "$data"
         chmod 700 "$data"
-        # The postgres user must be able to reach the folder.
-        runuser -u postgres -- test -x "$data" || die "user postgres cannot reach $data (check the parent folders' permissions)"
+        runuser -u postgres -- test -w "$data" || die "user postgres cannot write $data"
     fi
 
     if [ ! -f "$data/PG_VERSION" ]; then
@@ -94,6 +122,8 @@ cmd_start() {
 
 cmd_stop() {
     local data=${1:?usage: postgres.sh stop DATA_DIR}
+    [ -d "$data" ] || die "$data does not exist"
+    [ -f "$data/LOCATION" ] && data="$(cat "$data/LOCATION")"
     [ -f "$data/PG_VERSION" ] || die "$data is not a PostgreSQL data folder"
     if as_owner "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         as_owner "$PG_BIN/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null

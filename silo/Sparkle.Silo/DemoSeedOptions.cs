@@ -8,7 +8,7 @@ public sealed class DemoSeedOptions
     public bool Demo { get; set; } = true;
     /// <summary>The JSON file for people and scripts (run.sh passes .sparkle/demo.json); none if empty.</summary>
     public string? DemoFile { get; set; }
-    public string GraphqlUrl { get; set; } = "http://127.0.0.1:8080/graphql";
+    public string GraphQL { get; set; } = "http://127.0.0.1:8080/graphql";
     public string SipUdp { get; set; } = "127.0.0.1:5060";
     public string SipTcp { get; set; } = "127.0.0.1:5060";
     public string SipTls { get; set; } = "127.0.0.1:5061";

@@ -79,7 +79,7 @@ public sealed class DemoSeeder(IGrainFactory grains, DemoSeedOptions options, IL
     private async Task WriteDemoFileAsync(string path, IReadOnlyList<DemoTenant> tenants, CancellationToken cancellationToken)
     {
         var document = new DemoDocument(
-            options.GraphqlUrl,
+            options.GraphQL,
             new DemoSip(options.SipUdp, options.SipTcp, options.SipTls),
             tenants);
         var full = Path.GetFullPath(path);

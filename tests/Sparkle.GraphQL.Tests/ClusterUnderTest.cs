@@ -36,6 +36,10 @@ public sealed class ClusterUnderTest
             ["Identity:KeyFolder"] = Path.Combine(workFolder, "keys"),
             ["Http:Url"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Fast retries so the webhook tests see the backoff play out.
+            ["Webhooks:RetryBaseMilliseconds"] = "300",
+            ["Webhooks:MaxAttempts"] = "4",
+            ["Webhooks:DiscoverySeconds"] = "1",
         };
     }
 

@@ -76,7 +76,7 @@ public sealed class GatewayEndpoint(FocusContext context) : ISipGateway
                 DialedOut = true,
             };
             context.Calls.Add(call);
-            var outgoing = context.Agent.Invite(invite, destination, credentials);
+            var outgoing = context.Agent.Invite(invite, destination, credentials, applicationState: call);
             call.Outgoing = outgoing;
             outgoing.Provisional += response =>
             {
@@ -90,7 +90,6 @@ public sealed class GatewayEndpoint(FocusContext context) : ISipGateway
             if (final.IsSuccess && outgoing.Dialog is { } dialog)
             {
                 call.Dialog = dialog;
-                dialog.ApplicationState = call;
                 if (Volatile.Read(ref call.Left) != 0)
                 {
                     // Hung up while it was ringing and the answer crossed our CANCEL.

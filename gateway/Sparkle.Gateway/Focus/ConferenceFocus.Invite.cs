@@ -146,16 +146,14 @@ public sealed partial class ConferenceFocus
             ConferenceUri = $"sip:{conferenceNumber}@{tenant.Realm}",
         };
         var dialog = invite.Accept(context.Contact(conferenceNumber, transport, isFocus: true), result.LocalSdp,
-            customize: r => r.Headers.Add(HeaderNames.AllowEvents, AllowEvents));
+            customize: r => r.Headers.Add(HeaderNames.AllowEvents, AllowEvents), applicationState: call);
         if (dialog is null)
         {
             // Cancelled while the meeting was placing the leg.
-            call.Left = 0;
             await LeaveAsync(call, DisconnectionMethod.Departed);
             return null;
         }
         call.Dialog = dialog;
-        dialog.ApplicationState = call;
         context.Calls.Add(call);
         return call;
     }

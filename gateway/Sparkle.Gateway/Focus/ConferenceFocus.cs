@@ -45,8 +45,9 @@ public sealed partial class ConferenceFocus(FocusContext context, SipRegistrar r
                 case SipMethods.Update when dialog?.ApplicationState is FocusCall call:
                     await HandleUpdateOfferAsync(transaction, dialog, call);
                     return;
-                case SipMethods.Notify or SipMethods.Info when dialog is not null:
-                    Respond(transaction, 200);
+                case SipMethods.Notify or SipMethods.Info:
+                    // The focus subscribes to nothing: a NOTIFY outside our dialogs matches nothing.
+                    Respond(transaction, dialog is null ? 481 : 200);
                     return;
                 default:
                     Respond(transaction, 405, r => r.Headers.Add(HeaderNames.Allow, string.Join(", ", context.Agent.Options.Allow)));

@@ -37,7 +37,8 @@ public sealed class SipRegistrar(FocusContext context)
         }
 
         var grain = context.Grains.GetGrain<IRegistrationGrain>(UserKey.For(tenant.Id, number));
-        var caller = Caller.User(tenant.Id, number);
+        // Bindings are written by the gateway (a system caller) once it has authenticated the user.
+        var caller = Caller.System(tenant.Id);
         var contacts = request.Headers.GetValues(HeaderNames.Contact);
         var headerExpires = ParseExpires(request.Headers.Get(HeaderNames.Expires));
         IReadOnlyList<RegistrationBinding> bindings;

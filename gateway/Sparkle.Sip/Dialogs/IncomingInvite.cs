@@ -54,9 +54,10 @@ public sealed class IncomingInvite
     }
 
     /// <summary>Answers 200 OK with the given Contact and body; the core resends it until the ACK.
-    /// Returns the dialog, or null when the INVITE was already answered or cancelled.</summary>
+    /// <paramref name="applicationState"/> is attached to the dialog before the 200 leaves, so requests
+    /// racing the answer find it. Returns the dialog, or null when already answered or cancelled.</summary>
     public SipDialog? Accept(NameAddress contact, string? body, string contentType = "application/sdp",
-        Action<SipResponse>? customize = null)
+        Action<SipResponse>? customize = null, object? applicationState = null)
     {
         lock (_gate)
         {
@@ -65,7 +66,7 @@ public sealed class IncomingInvite
                 return null;
             }
             _answered = true;
-            Dialog = _agent.AcceptInvite(this, contact, body, contentType, customize);
+            Dialog = _agent.AcceptInvite(this, contact, body, contentType, customize, applicationState);
             return Dialog;
         }
     }

@@ -20,6 +20,9 @@ public sealed class OutgoingInvite
     internal bool AuthAttempted { get; set; }
     internal object Gate => _gate;
 
+    /// <summary>Attached to the dialog as soon as a 2xx creates it.</summary>
+    public object? ApplicationState { get; set; }
+
     /// <summary>The dialog once a 2xx arrived.</summary>
     public SipDialog? Dialog { get; internal set; }
     public Task<SipResponse> FinalResponse => _final.Task;

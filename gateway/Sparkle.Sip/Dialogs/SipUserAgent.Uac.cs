@@ -70,9 +70,10 @@ public sealed partial class SipUserAgent
     }
 
     /// <summary>Sends an INVITE; creates the dialog and ACKs on 2xx; answers one 401/407 with credentials.</summary>
-    public OutgoingInvite Invite(SipRequest invite, SipEndPoint destination, SipCredentials? credentials = null, SipDialog? dialog = null)
+    public OutgoingInvite Invite(SipRequest invite, SipEndPoint destination, SipCredentials? credentials = null,
+        SipDialog? dialog = null, object? applicationState = null)
     {
-        var outgoing = new OutgoingInvite(invite) { Dialog = dialog };
+        var outgoing = new OutgoingInvite(invite) { Dialog = dialog, ApplicationState = applicationState };
         if (dialog is not null)
         {
             lock (dialog)
@@ -162,6 +163,7 @@ public sealed partial class SipUserAgent
             {
                 LocalContact = request.Contact,
                 LocalSdp = request.Body.Length > 0 ? request.BodyText : null,
+                ApplicationState = outgoing.ApplicationState,
             };
             var existing = _dialogs.GetOrAdd(dialog.Id, dialog);
             if (!ReferenceEquals(existing, dialog))

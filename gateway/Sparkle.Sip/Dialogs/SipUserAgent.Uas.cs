@@ -20,7 +20,7 @@ public sealed partial class SipUserAgent
     }
 
     internal SipDialog AcceptInvite(IncomingInvite invite, NameAddress contact, string? body, string contentType,
-        Action<SipResponse>? customize)
+        Action<SipResponse>? customize, object? applicationState)
     {
         var request = invite.Request;
         var response = request.CreateResponse(200, toTag: invite.LocalTag);
@@ -53,6 +53,7 @@ public sealed partial class SipUserAgent
             _dialogs[dialog.Id] = dialog;
         }
         dialog.LocalSdp = body ?? dialog.LocalSdp;
+        dialog.ApplicationState = applicationState ?? dialog.ApplicationState;
         ApplySessionTimer(dialog, request, response);
         customize?.Invoke(response);
         invite.Transaction.Respond(response);

@@ -114,6 +114,13 @@ public sealed partial class SipUserAgent : ISipTransactionUser
         var dialog = FindDialog(request.CallId ?? "", toTag, request.FromTag ?? "");
         if (dialog is null || dialog.State == DialogState.Terminated)
         {
+            if (request.Method == SipMethods.Notify)
+            {
+                // A NOTIFY may arrive before (or instead of) the SUBSCRIBE's 2xx (RFC 6665 §4.1.2.4):
+                // the application owns subscriptions and decides.
+                RunApplication(transaction, app => app.OnRequestAsync(transaction, null));
+                return;
+            }
             Respond(transaction, 481);
             return;
         }

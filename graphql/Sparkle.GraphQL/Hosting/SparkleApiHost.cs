@@ -23,7 +23,7 @@ public static class SparkleApiHost
         builder.Services.AddSingleton<Orleans.IClientConnectionRetryFilter, ClusterConnectionRetryFilter>();
         builder.AddSparkleIdentity();
         builder.Services.AddSparkleGraphQL(builder.Configuration);
-        builder.Services.AddSparkleWebhooks();
+        builder.Services.AddSparkleWebhooks(builder.Configuration);
 
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });

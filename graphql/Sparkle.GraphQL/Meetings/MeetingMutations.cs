@@ -3,6 +3,7 @@ using GraphQL.Types;
 using Sparkle.Grains.Meetings;
 using Sparkle.Grains.Plans;
 using Sparkle.GraphQL.Schema;
+using Sparkle.GraphQL.Webhooks;
 
 namespace Sparkle.GraphQL.Meetings;
 
@@ -17,7 +18,9 @@ public static class MeetingMutations
             {
                 var caller = ctx.Caller();
                 var spec = await MeetingSpecFactory.FromInputAsync(ctx, caller, ctx.GetArgument<IDictionary<string, object?>>("input"));
-                return await ctx.Grains().GetGrain<IMeetingGrain>(Guid.NewGuid()).CreateAsync(caller, spec);
+                var created = await ctx.Grains().GetGrain<IMeetingGrain>(Guid.NewGuid()).CreateAsync(caller, spec);
+                ctx.Service<MeetingWebhookWatcher>().Hint(created.TenantId, created.Id);
+                return created;
             });
 
         mutation.Field<NonNullGraphType<MeetingType>>("startMeeting")
@@ -39,7 +42,8 @@ public static class MeetingMutations
                 {
                     var plan = await grains.GetGrain<IMeetingPlanGrain>(id).GetAsync(caller)
                         ?? throw ResolveContextExtensions.NotFound($"No meeting plan {id}.");
-                    await meeting.CreateAsync(caller, MeetingSpecFactory.FromPlan(plan.Spec with { ScheduledStart = null }, id));
+                    var created = await meeting.CreateAsync(caller, MeetingSpecFactory.FromPlan(plan.Spec with { ScheduledStart = null }, id));
+                    ctx.Service<MeetingWebhookWatcher>().Hint(created.TenantId, created.Id);
                 }
                 return await meeting.StartAsync(caller);
             });

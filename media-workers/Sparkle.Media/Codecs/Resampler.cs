@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Sparkle.Media.Codecs;
 
 /// <summary>A linear-phase polyphase FIR resampler for integer ratios (8, 16 and 48 kHz among
@@ -11,7 +13,9 @@ public sealed class Resampler
 
     private readonly int _up;
     private readonly int _down;
-    private readonly float[] _coefficients; // polyphase-ordered for upsampling, plain for downsampling
+    // Stored time-reversed (per phase when upsampling), so each output is a forward dot product of the
+    // coefficients with the newest input window, which vectorizes.
+    private readonly float[] _coefficients;
     private readonly float[] _history;
     private readonly int _historyLength;
     private int _phase;
@@ -37,14 +41,14 @@ public sealed class Resampler
             {
                 for (var k = 0; k < TapsPerPhase; k++)
                 {
-                    _coefficients[p * TapsPerPhase + k] = prototype[p + k * _up] * _up;
+                    _coefficients[p * TapsPerPhase + (TapsPerPhase - 1 - k)] = prototype[p + k * _up] * _up;
                 }
             }
             _historyLength = TapsPerPhase - 1;
         }
         else
         {
-            _coefficients = prototype;
+            _coefficients = [.. prototype.Reverse()];
             _historyLength = taps - 1;
         }
         _history = new float[_historyLength + MaxInput];
@@ -90,13 +94,7 @@ public sealed class Resampler
             var window = buffer.Slice(n, TapsPerPhase);
             for (var p = 0; p < _up; p++)
             {
-                var phase = _coefficients.AsSpan(p * TapsPerPhase, TapsPerPhase);
-                float sum = 0;
-                for (var k = 0; k < TapsPerPhase; k++)
-                {
-                    sum += phase[k] * window[TapsPerPhase - 1 - k];
-                }
-                output[o++] = Saturate(sum);
+                output[o++] = Saturate(Dot(_coefficients.AsSpan(p * TapsPerPhase, TapsPerPhase), window));
             }
         }
         buffer.Slice(input.Length, _historyLength).CopyTo(buffer);
@@ -115,17 +113,28 @@ public sealed class Resampler
         var n = _phase;
         for (; n < input.Length; n += _down)
         {
-            var window = buffer.Slice(n, taps);
-            float sum = 0;
-            for (var k = 0; k < taps; k++)
-            {
-                sum += _coefficients[k] * window[taps - 1 - k];
-            }
-            output[o++] = Saturate(sum);
+            output[o++] = Saturate(Dot(_coefficients, buffer.Slice(n, taps)));
         }
         _phase = n - input.Length;
         buffer.Slice(input.Length, _historyLength).CopyTo(buffer);
         return o;
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var width = Vector<float>.Count;
+        var k = 0;
+        var acc = Vector<float>.Zero;
+        for (; k <= a.Length - width; k += width)
+        {
+            acc += new Vector<float>(a[k..]) * new Vector<float>(b[k..]);
+        }
+        var sum = Vector.Sum(acc);
+        for (; k < a.Length; k++)
+        {
+            sum += a[k] * b[k];
+        }
+        return sum;
     }
 
     private static short Saturate(float value) =>

@@ -2,8 +2,8 @@ namespace Sparkle.Media.Jitter;
 
 /// <summary>An adaptive jitter buffer for one audio stream. The receive thread pushes packets in any
 /// order; the mixer pulls them in sequence order at its own clock. Playout starts (and restarts after a
-/// silence) once the buffer holds the target delay, which follows the measured interarrival jitter
-/// (about 3× jitter plus one packet, 20 to 200 ms). Late and duplicate packets are dropped; a gap at
+/// silence) once the buffer holds the target delay, which follows the measured interarrival jitter:
+/// one packet plus 2.5× the jitter in whole packets (20 to 200 ms for 20 ms packets). Late and duplicate packets are dropped; a gap at
 /// playout time is reported as Lost so the decoder conceals it; a buffer grown well past the target is
 /// trimmed. Slots are preallocated: pushing and popping allocate nothing.</summary>
 public sealed class JitterBuffer
@@ -48,15 +48,20 @@ public sealed class JitterBuffer
     public int Capacity => _slots.Length;
 
     /// <summary>The current target playout delay.</summary>
-    public int TargetDelayMs
+    public int TargetDelayMs => (int)(TargetPackets * PacketMs);
+
+    /// <summary>Packets to hold before playing: one, plus enough to cover 2.5× the jitter.</summary>
+    private int TargetPackets
     {
         get
         {
             var jitterMs = _jitter * 1000 / _clockRate;
-            var packetMs = _packetTicks * 1000.0 / _clockRate;
-            return (int)Math.Clamp(3 * jitterMs + packetMs, MinDelayMs, MaxDelayMs);
+            var packets = 1 + (int)(2.5 * jitterMs / PacketMs);
+            return Math.Clamp(packets, (int)Math.Ceiling(MinDelayMs / PacketMs), Math.Max(1, (int)(MaxDelayMs / PacketMs)));
         }
     }
+
+    private double PacketMs => _packetTicks * 1000.0 / _clockRate;
 
     public JitterStatistics Statistics => new(_pushed, _played, _lost, _late, _duplicates, _overflows, TargetDelayMs, _jitter * 1000 / _clockRate);
 
@@ -122,7 +127,7 @@ public sealed class JitterBuffer
         {
             if (!_playing)
             {
-                if (_count == 0 || BufferedMs() < TargetDelayMs)
+                if (_count == 0 || _count < TargetPackets)
                 {
                     return JitterResult.Empty;
                 }
@@ -197,8 +202,6 @@ public sealed class JitterBuffer
         _playing = false;
     }
 
-    private double BufferedMs() => _count * (_packetTicks * 1000.0 / _clockRate);
-
     private ushort OldestSeq()
     {
         var found = false;
@@ -216,9 +219,8 @@ public sealed class JitterBuffer
 
     private void TrimIfTooDeep()
     {
-        // Drop the oldest packet when we hold two packets more than the target (clock drift, a burst).
-        var packetMs = _packetTicks * 1000.0 / _clockRate;
-        if (BufferedMs() > TargetDelayMs + 2 * packetMs + packetMs)
+        // Drop the oldest packet when we hold three packets more than the target (clock drift, a burst).
+        if (_count > TargetPackets + 3)
         {
             var slot = _slots[_nextSeq % _slots.Length];
             if (slot.Used && slot.Seq == _nextSeq)

@@ -1,17 +1,19 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Sparkle.Media.Mixing;
 
-/// <summary>Drives every conference mixer of the process from one dedicated thread at a steady 20 ms,
-/// catching up (without bursting) if a tick ran late. One thread keeps the mixes on one core's cache
-/// and leaves the other cores to the network.</summary>
-public sealed class MixerClock : IDisposable
+/// <summary>Drives every conference mixer of the process from one dedicated thread every 20 ms. It
+/// sleeps (never spins) between ticks: a millisecond of clock jitter is absorbed by the receivers'
+/// jitter buffers, while spinning would burn a core. Ticks that run late are caught up without
+/// bursting after a long stall.</summary>
+public sealed partial class MixerClock : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
     private ConferenceMixer[] _mixers = [];
-    private long _busyTicks;
+    private long _busyNanoseconds;
 
     public MixerClock()
     {
@@ -21,8 +23,8 @@ public sealed class MixerClock : IDisposable
     /// <summary>Raised when a mixer's tick throws; the clock keeps running.</summary>
     public event Action<ConferenceMixer, Exception>? TickFailed;
 
-    /// <summary>Total time spent inside ticks (for load reporting).</summary>
-    public TimeSpan BusyTime => TimeSpan.FromTicks(Interlocked.Read(ref _busyTicks));
+    /// <summary>CPU time the clock thread spent inside ticks (thread CPU time on Linux).</summary>
+    public TimeSpan BusyTime => TimeSpan.FromTicks(Interlocked.Read(ref _busyNanoseconds) / 100);
 
     public void Start() => _thread.Start();
 
@@ -50,16 +52,12 @@ public sealed class MixerClock : IDisposable
         while (!_stop.IsCancellationRequested)
         {
             var wait = next - clock.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(2))
+            if (wait > TimeSpan.Zero)
             {
-                Thread.Sleep(wait - TimeSpan.FromMilliseconds(1));
+                Thread.Sleep(wait);
                 continue;
             }
-            while (clock.Elapsed < next)
-            {
-                Thread.SpinWait(50);
-            }
-            var started = clock.ElapsedTicks;
+            var started = ThreadCpuNanoseconds();
             foreach (var mixer in Volatile.Read(ref _mixers))
             {
                 try
@@ -71,13 +69,34 @@ public sealed class MixerClock : IDisposable
                     TickFailed?.Invoke(mixer, ex);
                 }
             }
-            Interlocked.Add(ref _busyTicks, (long)((clock.ElapsedTicks - started) * (TimeSpan.TicksPerSecond / (double)Stopwatch.Frequency)));
+            Interlocked.Add(ref _busyNanoseconds, ThreadCpuNanoseconds() - started);
             next += period;
             if (clock.Elapsed - next > TimeSpan.FromMilliseconds(200))
             {
                 next = clock.Elapsed + period; // far behind (paused VM): resynchronise rather than burst
             }
         }
+    }
+
+    private static long ThreadCpuNanoseconds()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(ThreadCpuClock, out var time) == 0)
+        {
+            return (time.Seconds * 1_000_000_000L) + time.Nanoseconds;
+        }
+        return Stopwatch.GetTimestamp() * (1_000_000_000L / Stopwatch.Frequency);
+    }
+
+    private const int ThreadCpuClock = 3; // CLOCK_THREAD_CPUTIME_ID
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
     }
 
     public void Dispose()

@@ -7,7 +7,13 @@ internal sealed class ParticipantVideo(string id, string displayName) : IDisposa
 
     public string DisplayName { get; set; } = displayName;
 
+    /// <summary>The participant turned their camera off.</summary>
     public bool VideoOff { get; set; }
+
+    /// <summary>The chair forbade this participant's video.</summary>
+    public bool VideoForbidden { get; set; }
+
+    public bool ShowsVideo => !VideoOff && !VideoForbidden && Frame is not null;
 
     /// <summary>The latest decoded picture; kept while the sender is invisible or silent.</summary>
     public I420Frame? Frame { get; private set; }

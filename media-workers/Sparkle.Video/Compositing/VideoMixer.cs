@@ -107,7 +107,7 @@ public sealed class VideoMixer : IDisposable
         }
     }
 
-    /// <summary>Video off (by the participant) or forbidden (by the chair): the tile shows the name only.</summary>
+    /// <summary>The participant's own video off: the tile shows the name only.</summary>
     public void SetVideoOff(string id, bool off)
     {
         lock (_gate)
@@ -115,6 +115,18 @@ public sealed class VideoMixer : IDisposable
             if (_participants.TryGetValue(id, out var participant))
             {
                 participant.VideoOff = off;
+            }
+        }
+    }
+
+    /// <summary>The chair forbids (or allows again) a participant's video; independent of their own video off.</summary>
+    public void SetVideoForbidden(string id, bool forbidden)
+    {
+        lock (_gate)
+        {
+            if (_participants.TryGetValue(id, out var participant))
+            {
+                participant.VideoForbidden = forbidden;
             }
         }
     }
@@ -319,9 +331,9 @@ public sealed class VideoMixer : IDisposable
     {
         participant.VisibleStamp = _renderStamp;
         var highlight = participant.Id == _floor.ActiveSpeaker;
-        return participant.VideoOff || participant.Frame is null
-            ? TileContent.Off(participant.DisplayName, highlight)
-            : TileContent.Video(participant.Frame, participant.DisplayName, highlight);
+        return participant.ShowsVideo
+            ? TileContent.Video(participant.Frame!, participant.DisplayName, highlight)
+            : TileContent.Off(participant.DisplayName, highlight);
     }
 
     // Placements first, then (automatic mode) floor slots by floor order, then everything else by join order.
@@ -341,8 +353,10 @@ public sealed class VideoMixer : IDisposable
         if (Mode == LayoutMode.Automatic)
         {
             var next = 0;
-            foreach (var slot in layout.FloorSlots)
+            var floorSlots = layout.FloorSlots;
+            for (var f = 0; f < floorSlots.Count; f++) // indexed: foreach over the interface would box
             {
+                var slot = floorSlots[f];
                 if (assigned[slot] is not null)
                 {
                     continue;

@@ -1,3 +1,5 @@
+using Sparkle.Video.Compositing;
+
 namespace Sparkle.Video.Imaging;
 
 /// <summary>A simple packed RGB24 canvas for diagrams (the layout contact sheet), not for the media path.</summary>
@@ -8,6 +10,28 @@ public sealed class RgbImage(int width, int height)
     public int Height { get; } = height;
 
     public byte[] Pixels { get; } = new byte[width * height * 3];
+
+    /// <summary>Converts a limited-range BT.601 I420 picture (for snapshots in docs and tests).</summary>
+    public static RgbImage FromI420(I420Frame frame)
+    {
+        var image = new RgbImage(frame.Width, frame.Height);
+        for (var y = 0; y < frame.Height; y++)
+        {
+            for (var x = 0; x < frame.Width; x++)
+            {
+                var (luma, u, v) = frame.GetPixel(x, y);
+                var c = 298 * (luma - 16);
+                var d = u - 128;
+                var e = v - 128;
+                image.SetPixel(x, y, new Rgb(
+                    Clamp((c + (409 * e) + 128) >> 8),
+                    Clamp((c - (100 * d) - (208 * e) + 128) >> 8),
+                    Clamp((c + (516 * d) + 128) >> 8)));
+            }
+        }
+
+        return image;
+    }
 
     public void Fill(Rgb colour) => FillRect(0, 0, Width, Height, colour);
 
@@ -64,6 +88,8 @@ public sealed class RgbImage(int width, int height)
         using var file = File.Create(path);
         PngEncoder.WriteRgb(file, Pixels, Width, Height);
     }
+
+    private static byte Clamp(int value) => (byte)Math.Clamp(value, 0, 255);
 
     private readonly struct Target(RgbImage image, Rgb colour) : IGlyphTarget
     {

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Serialization.Invocation;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Internal;
 using Sparkle.Grains.Plans;
@@ -9,7 +11,10 @@ namespace Sparkle.Grains.Meetings;
 
 /// <summary>One meeting (the focus's brain, RFC 4353): stored until a manager deletes it, its live state,
 /// its event stream; it places itself on a media worker and drives dial-outs through a SIP gateway.
-/// Split by concern: lifecycle here, signalling, live controls and events in the partial files.</summary>
+/// Split by concern: lifecycle here, signalling, live controls and events in the partial files.
+/// Reads and the callbacks of the other processes interleave, so a worker or gateway that calls back while
+/// the meeting waits on it never deadlocks; each turn still runs alone, and writes queue (SaveAsync).</summary>
+[MayInterleave(nameof(MayInterleave))]
 public sealed partial class MeetingGrain(
     [PersistentState(stateName: "meeting", storageName: SparkleStorage.Name)] IPersistentState<MeetingState> state,
     ILogger<MeetingGrain> logger)
@@ -19,6 +24,11 @@ public sealed partial class MeetingGrain(
     private const int MaxParticipantRecords = 1_000;
 
     private Task _saving = Task.CompletedTask;
+    private bool _ending;
+
+    public static bool MayInterleave(IInvokable request) => request.GetMethodName() is
+        nameof(OnMediaEventAsync) or nameof(DialOutProgressAsync) or nameof(LeaveAsync)
+        or nameof(GetAsync) or nameof(GetEventsSinceAsync) or nameof(SubscribeAsync) or nameof(UnsubscribeAsync);
 
     private Guid Id => this.GetPrimaryKey();
     private MeetingState S => state.State;
@@ -166,14 +176,15 @@ public sealed partial class MeetingGrain(
     /// worker and marks the meeting ended. The meeting itself is kept.</summary>
     private async Task EndInternalAsync(ParticipantRecord? except)
     {
-        if (S.Status == MeetingStatus.Ended)
+        if (S.Status == MeetingStatus.Ended || _ending)
         {
             return;
         }
 
+        _ending = true;
         var active = S.Participants.Where(p => p.HasLeg && p != except).ToList();
         await Task.WhenAll(active.Select(HangUpAsync));
-        foreach (var record in active)
+        foreach (var record in active.Where(p => p.HasLeg))
         {
             MarkDisconnected(record, DisconnectionMethod.Booted, "meeting ended");
         }
@@ -185,6 +196,7 @@ public sealed partial class MeetingGrain(
 
         S.Status = MeetingStatus.Ended;
         S.EndedAt = DateTimeOffset.UtcNow;
+        _ending = false;
         _activeSpeaker = null;
         _dialGateways.Clear();
         Emit(MeetingEventKind.MeetingEnded);

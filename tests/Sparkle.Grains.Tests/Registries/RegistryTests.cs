@@ -33,16 +33,17 @@ public sealed class RegistryTests(ClusterFixture fixture)
         var reference = fixture.Cluster.Client.CreateObjectReference<IMediaWorker>(new FakeMediaWorker());
         try
         {
-            // Bigger than the shared fixture worker, so only these two have room for 450 legs.
+            // Bigger than the shared fixture worker, so only these two have room for 500 legs.
             await registry.RegisterAsync(new MediaWorkerInfo(busy, "127.0.0.3", 1000, 0, 0, DateTimeOffset.UtcNow), reference);
             await registry.RegisterAsync(new MediaWorkerInfo(idle, "127.0.0.4", 1000, 0, 0, DateTimeOffset.UtcNow), reference);
             await registry.HeartbeatAsync(busy, 500, 0.5);
             await registry.HeartbeatAsync(idle, 10, 0.1);
             var meeting = Guid.NewGuid();
 
-            Assert.Equal(idle, await registry.PlaceAsync(meeting, 450));
-            Assert.Equal(idle, await registry.PlaceAsync(meeting, 450));
-            Assert.Equal(busy, await registry.PlaceAsync(Guid.NewGuid(), 450));
+            Assert.Equal(idle, await registry.PlaceAsync(meeting, 500));
+            Assert.Equal(idle, await registry.PlaceAsync(meeting, 500));
+            // idle now holds 10 + 500 until its next heartbeat: no room for 500 more, busy has exactly.
+            Assert.Equal(busy, await registry.PlaceAsync(Guid.NewGuid(), 500));
             Assert.Null(await registry.PlaceAsync(Guid.NewGuid(), 600));
         }
         finally
@@ -78,7 +79,7 @@ public sealed class RegistryTests(ClusterFixture fixture)
     public async Task BindingsExpireAndAreWrittenOnlyByTheGateway()
     {
         var t = await TestTenant.CreateAsync(fixture.Grains);
-        var registration = fixture.Grains.GetGrain<IRegistrationGrain>(Tenants.UserKey.For(t.Id, "1004"));
+        var registration = fixture.Grains.GetGrain<IRegistrationGrain>(Sparkle.Grains.Tenants.UserKey.For(t.Id, "1004"));
         var now = DateTimeOffset.UtcNow;
 
         await registration.BindAsync(t.System, new RegistrationBinding("sip:1004@10.0.0.1:5060", now.AddMinutes(5), "gw-1", "udp:10.0.0.1:5060", null));

@@ -134,6 +134,25 @@ public class VideoMixerTests
     }
 
     [Fact]
+    public void ForbiddenVideoStaysOffUntilTheChairAllowsItAgain()
+    {
+        using var mixer = MeetingOf(1);
+        mixer.SetLayout(LayoutCatalogue.Get("grid-1x1"));
+        var output = mixer.GetOrAddOutput(640, 360);
+        var off = CompositorOptions.Default.VideoOffFill;
+
+        mixer.SetVideoForbidden("p0", true);
+        mixer.SetVideoOff("p0", true);
+        mixer.SetVideoOff("p0", false); // the participant turning the camera on does not override the chair
+        mixer.Render(S(0));
+        AssertColour(off, output.Canvas.GetPixel(20, 20), 0);
+
+        mixer.SetVideoForbidden("p0", false);
+        mixer.Render(S(1));
+        AssertColour(Red, output.Canvas.GetPixel(20, 20));
+    }
+
+    [Fact]
     public void OnlyParticipantsInSomeSlotAreVisible()
     {
         using var mixer = MeetingOf(3);

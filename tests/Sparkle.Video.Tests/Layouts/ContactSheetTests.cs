@@ -1,3 +1,4 @@
+using Sparkle.Video.Compositing;
 using Sparkle.Video.Imaging;
 using Sparkle.Video.Layouts;
 
@@ -32,5 +33,33 @@ public class ContactSheetTests
         var other = image.GetPixel(16 + 192 + 20, 16 + 20);
         Assert.NotEqual(floor, other);
         Assert.True(floor.R > floor.B, "floor tiles are orange");
+    }
+
+    [Fact]
+    public void I420SnapshotsConvertBackToTheirRgbColours()
+    {
+        using var frame = new I420Frame(4, 4);
+        frame.Fill(YuvColor.FromRgb(200, 50, 100));
+        var pixel = RgbImage.FromI420(frame).GetPixel(1, 1);
+        Assert.InRange(pixel.R, 197, 203);
+        Assert.InRange(pixel.G, 47, 53);
+        Assert.InRange(pixel.B, 97, 103);
+    }
+
+    [Fact]
+    public void SampleCompositeShowsTheVideoOffTileOfParticipantThree()
+    {
+        var image = SampleComposite.Render("grid-2x2", 640, 360);
+        var off = CompositorOptions.Default.VideoOffFill;
+        var expected = RgbImage.FromI420(Solid(off)).GetPixel(0, 0);
+        // The speaker (participant 4) takes the floor slot, so participant 3 moves to the last slot.
+        Assert.Equal(expected, image.GetPixel(340, 200));
+    }
+
+    private static I420Frame Solid(YuvColor colour)
+    {
+        var frame = new I420Frame(2, 2);
+        frame.Fill(colour);
+        return frame;
     }
 }

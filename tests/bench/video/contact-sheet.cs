@@ -1,7 +1,8 @@
 #:project ../../../media-workers/Sparkle.Video/Sparkle.Video.csproj
-// Regenerates the layout contact sheet: dotnet run contact-sheet.cs -- [output.png]
+// Regenerates the layout docs: dotnet run contact-sheet.cs -- [output-directory]
 using Sparkle.Video.Layouts;
 
-var output = args.Length > 0 ? args[0] : Path.Combine("docs", "layouts", "contact-sheet.png");
-ContactSheet.Save(output);
-Console.WriteLine($"{LayoutCatalogue.All.Count} layouts -> {Path.GetFullPath(output)}");
+var directory = args.Length > 0 ? args[0] : Path.Combine("docs", "layouts");
+ContactSheet.Save(Path.Combine(directory, "contact-sheet.png"));
+SampleComposite.Save(Path.Combine(directory, "sample-composite.png"));
+Console.WriteLine($"{LayoutCatalogue.All.Count} layouts -> {Path.GetFullPath(directory)}");

@@ -1,0 +1,13 @@
+namespace Sparkle.GraphQL.Webhooks;
+
+/// <summary>The notifications a tenant can subscribe a webhook to.</summary>
+public static class WebhookEventTypes
+{
+    public const string MeetingScheduled = "meeting.scheduled";
+    public const string MeetingStarted = "meeting.started";
+    public const string MeetingEnded = "meeting.ended";
+    public const string ParticipantJoined = "participant.joined";
+    public const string ParticipantLeft = "participant.left";
+
+    public static IReadOnlyList<string> All { get; } = [MeetingScheduled, MeetingStarted, MeetingEnded, ParticipantJoined, ParticipantLeft];
+}

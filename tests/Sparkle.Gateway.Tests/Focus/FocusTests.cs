@@ -1,0 +1,148 @@
+using Sparkle.Gateway.Tests.Infrastructure;
+using Sparkle.Grains.Identity;
+using Sparkle.Grains.Meetings;
+using Sparkle.Grains.Plans;
+using Sparkle.Sip.Messages;
+
+namespace Sparkle.Gateway.Tests.Focus;
+
+[Collection(GatewayCollection.Name)]
+public sealed class FocusTests(GatewayFixture fixture)
+{
+    [Fact]
+    public async Task InviteToFactoryCreatesAnAdHocConferenceAndTheCreatorsByeEndsIt()
+    {
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+
+        var call = phone.Call("factory");
+        var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(200, ok.StatusCode);
+        var contact = ok.Contact!;
+        Assert.True(contact.Parameters.Contains("isfocus"));
+        Assert.NotEqual("factory", contact.Uri.User);
+        Assert.Contains("s=answer ", ok.BodyText);
+        Assert.Contains("conference", ok.Headers.Get(HeaderNames.AllowEvents));
+
+        var meetingId = await fixture.Grains.GetGrain<ITenantCatalogGrain>(tenantId).FindMeetingAsync(contact.Uri.User!);
+        Assert.NotNull(meetingId);
+        var meeting = fixture.Grains.GetGrain<IMeetingGrain>(meetingId.Value);
+        var snapshot = await meeting.GetAsync(Caller.System(tenantId));
+        Assert.True(snapshot!.Spec.AdHoc);
+        Assert.Equal("1004", snapshot.OwnerNumber);
+        Assert.Contains(snapshot.Participants, p => p.UserNumber == "1004" && p.State == CallState.Connected);
+
+        await phone.Agent.HangUpAsync(call.Dialog!);
+        await Eventually.TrueAsync(async () => (await meeting.GetAsync(Caller.System(tenantId)))!.Status == MeetingStatus.Ended,
+            "the ad-hoc conference ends when its creator leaves");
+    }
+
+    [Fact]
+    public async Task FactoryWithWrongPasswordIsForbidden()
+    {
+        var (_, domain) = await fixture.CreateTenantAsync();
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value, password: "not the password");
+        var response = await phone.Call("factory").FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(403, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GuestJoinsAStoredMeetingByItsNumberAndLeavesWithBye()
+    {
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        var meetingId = Guid.NewGuid();
+        var meeting = fixture.Grains.GetGrain<IMeetingGrain>(meetingId);
+        var created = await meeting.CreateAsync(Caller.User(tenantId, "1001"), new MeetingSpec("Weekly", []));
+        await using var guest = new SipTestClient("guest", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+
+        var call = guest.Call(created.ConferenceNumber);
+        var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Equal(created.ConferenceNumber, ok.Contact!.Uri.User);
+        Assert.True(ok.Contact.Parameters.Contains("isfocus"));
+        var joined = await meeting.GetAsync(Caller.System(tenantId));
+        var participant = Assert.Single(joined!.Participants);
+        Assert.Null(participant.UserNumber);
+        Assert.Equal(CallState.Connected, participant.State);
+
+        await guest.Agent.HangUpAsync(call.Dialog!);
+        await Eventually.TrueAsync(async () => (await meeting.GetAsync(Caller.System(tenantId)))!.Participants.Single().State == CallState.Disconnected,
+            "BYE disconnects the participant");
+        Assert.Empty(fixture.Gateway.Context.Calls.ForMeeting(meetingId));
+    }
+
+    [Fact]
+    public async Task UserClaimingATenantNumberMustAuthenticateToJoin()
+    {
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        var created = await fixture.Grains.GetGrain<IMeetingGrain>(Guid.NewGuid()).CreateAsync(Caller.User(tenantId, "1001"), new MeetingSpec("Weekly", []));
+        await using var impostor = new SipTestClient("1003", domain, fixture.Gateway.Transport.UdpEndPoint!.Value, password: "guessing");
+        var response = await impostor.Call(created.ConferenceNumber).FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(403, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnknownConferenceAndUnknownDomainGet404()
+    {
+        var (_, domain) = await fixture.CreateTenantAsync();
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        Assert.Equal(404, (await phone.Call("99999999").FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        await using var stranger = new SipTestClient("1004", "unknown.sparkle.test", fixture.Gateway.Transport.UdpEndPoint!.Value);
+        Assert.Equal(404, (await stranger.Call("factory").FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+    }
+
+    [Fact]
+    public async Task LockedMeetingRefusesNewJoiners()
+    {
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        var meeting = fixture.Grains.GetGrain<IMeetingGrain>(Guid.NewGuid());
+        var created = await meeting.CreateAsync(Caller.User(tenantId, "1001"), new MeetingSpec("Locked", []));
+        await meeting.SetLockedAsync(Caller.User(tenantId, "1001"), true);
+        await using var guest = new SipTestClient("guest", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        Assert.Equal(403, (await guest.Call(created.ConferenceNumber).FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+    }
+
+    [Fact]
+    public async Task UnusableOfferGets488()
+    {
+        var (_, domain) = await fixture.CreateTenantAsync();
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        var response = await phone.Call("factory", "v=0\r\ns=reject\r\n").FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(488, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReInviteToHoldIsAnsweredByTheMeeting()
+    {
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        var call = phone.Call("factory");
+        Assert.Equal(200, (await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        var dialog = call.Dialog!;
+
+        var hold = dialog.CreateRequest(SipMethods.Invite);
+        hold.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        hold.BodyText = SipTestClient.PhoneSdp + "a=sendonly\r\n";
+        var reinvite = phone.Agent.Invite(hold, dialog.Peer, dialog: dialog);
+        var ok = await reinvite.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Contains("a=recvonly", ok.BodyText);
+        var meetingId = await fixture.Grains.GetGrain<ITenantCatalogGrain>(tenantId).FindMeetingAsync(ok.Contact!.Uri.User!);
+        await Eventually.TrueAsync(async () => (await fixture.Grains.GetGrain<IMeetingGrain>(meetingId!.Value).GetAsync(Caller.System(tenantId)))!
+            .Participants.Single().State == CallState.OnHold, "the participant is on hold");
+    }
+
+    [Fact]
+    public async Task OptionsToTheFactoryAdvertisesTheFocus()
+    {
+        var (_, domain) = await fixture.CreateTenantAsync();
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        var response = await phone.Agent.SendAsync(phone.NewRequest(SipMethods.Options, "factory"), phone.Gateway);
+        Assert.Equal(200, response.StatusCode);
+        Assert.True(response.Contact!.Parameters.Contains("isfocus"));
+        Assert.Contains("conference", response.Headers.Get(HeaderNames.AllowEvents));
+    }
+}

@@ -1,0 +1,35 @@
+using Sparkle.Grains.Media;
+
+namespace Sparkle.Gateway.Tests.Infrastructure;
+
+/// <summary>Stands in for the media-worker process (another issue's work): canned SDP per participant.
+/// Offers containing "reject" are refused, as an unusable offer would be.</summary>
+public sealed class FakeMediaWorker : IMediaWorker
+{
+    public static string AnswerFor(string participantId) => $"v=0\r\no=worker 1 1 IN IP4 127.0.0.1\r\ns=answer {participantId}\r\n";
+    public static string OfferFor(string participantId) => $"v=0\r\no=worker 1 1 IN IP4 127.0.0.1\r\ns=offer {participantId}\r\n";
+
+    public Task<LegAllocation> AllocateLegAsync(LegRequest request) => Task.FromResult(
+        request.RemoteSdp?.Contains("reject", StringComparison.Ordinal) == true
+            ? new LegAllocation(false, null, "no common codec")
+            : new LegAllocation(true, request.RemoteSdp is null ? OfferFor(request.ParticipantId) : AnswerFor(request.ParticipantId), null, 1111, null));
+
+    public Task<LegAllocation> CompleteLegAsync(Guid meetingId, string participantId, string remoteSdp) =>
+        Task.FromResult(new LegAllocation(true, null, null));
+
+    public Task<LegAllocation> RenegotiateLegAsync(Guid meetingId, string participantId, string remoteSdp) =>
+        Task.FromResult(remoteSdp.Contains("reject", StringComparison.Ordinal)
+            ? new LegAllocation(false, null, "no")
+            : new LegAllocation(true, AnswerFor(participantId) + (remoteSdp.Contains("a=sendonly", StringComparison.Ordinal) ? "a=recvonly\r\n" : ""), null));
+
+    public Task ControlLegAsync(Guid meetingId, string participantId, LegControl control) => Task.CompletedTask;
+
+    public Task ReleaseLegAsync(Guid meetingId, string participantId) => Task.CompletedTask;
+
+    public Task SetLayoutAsync(Guid meetingId, VideoLayoutControl layout) => Task.CompletedTask;
+
+    public Task ReleaseMeetingAsync(Guid meetingId) => Task.CompletedTask;
+
+    public Task<MediaWorkerInfo> PingAsync() =>
+        Task.FromResult(new MediaWorkerInfo("fake-worker", "127.0.0.1", 1000, 0, 0, DateTimeOffset.UtcNow));
+}

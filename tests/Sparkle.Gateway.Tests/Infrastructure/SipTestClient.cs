@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Sparkle.Sip.Auth;
+using Sparkle.Sip.Dialogs;
+using Sparkle.Sip.Messages;
+using Sparkle.Sip.Transactions;
+using Sparkle.Sip.Transport;
+
+namespace Sparkle.Gateway.Tests.Infrastructure;
+
+/// <summary>A SIP phone for tests, built on the same stack: it registers, calls, subscribes, refers,
+/// answers the focus's INVITEs with a fixed SDP and records every NOTIFY.</summary>
+public sealed class SipTestClient : ISipApplication, IAsyncDisposable
+{
+    public const string PhoneSdp = "v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=phone\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
+
+    private readonly SipTransport _transport;
+
+    public SipTestClient(string number, string domain, SipEndPoint gateway, string password = GatewayFixture.Password)
+    {
+        Number = number;
+        Domain = domain;
+        Gateway = gateway;
+        Password = password;
+        _transport = new SipTransport(new SipTransportOptions { BindAddress = IPAddress.Loopback, UdpPort = 0, TcpPort = 0, TlsPort = null });
+        var layer = new SipTransactionLayer(_transport);
+        Agent = new SipUserAgent(layer);
+        Agent.SetApplication(this);
+        _transport.SetSink(layer);
+        _transport.Start();
+    }
+
+    public string Number { get; }
+    public string Domain { get; }
+    public SipEndPoint Gateway { get; }
+    public string Password { get; }
+    public SipUserAgent Agent { get; }
+    public int Port => _transport.UdpEndPoint!.Value.Address.Port;
+    /// <summary>0 = answer 200; otherwise the status to reject incoming INVITEs with.</summary>
+    public int AnswerInvitesWith { get; set; }
+
+    public ConcurrentQueue<SipRequest> Notifies { get; } = new();
+    public ConcurrentQueue<IncomingInvite> IncomingInvites { get; } = new();
+    public ConcurrentQueue<SipDialog> Ended { get; } = new();
+
+    public NameAddress Aor => new(new SipUri("sip", Number, Domain));
+    public NameAddress ContactAddress => new(new SipUri("sip", Number, "127.0.0.1", Port));
+
+    public SipRequest NewRequest(string method, string user) =>
+        SipUserAgent.CreateRequest(method, new SipUri("sip", user, Domain), Aor, new NameAddress(new SipUri("sip", user, Domain)), ContactAddress);
+
+    /// <summary>Sends a request, answering one 401 with our credentials.</summary>
+    public async Task<SipResponse> SendAuthenticatedAsync(SipRequest request, bool answerChallenge = true)
+    {
+        var response = await Agent.SendAsync(request, Gateway);
+        if (response.StatusCode != 401 || !answerChallenge || DigestClient.PickChallenge(response) is not { } challenge)
+        {
+            return response;
+        }
+        var retry = new SipRequest(request.Method, request.RequestUri) { Body = request.Body };
+        foreach (var h in request.Headers)
+        {
+            if (h.Name is HeaderNames.Via or HeaderNames.Authorization)
+            {
+                continue;
+            }
+            retry.Headers.Add(h.Name, h.Name == HeaderNames.CSeq
+                ? new CSeqHeader(request.CSeq!.Value.Number + 1, request.Method).ToString()
+                : h.Value);
+        }
+        retry.Headers.Add(HeaderNames.Authorization,
+            DigestClient.Authorize(challenge, request.Method, request.RequestUri.ToString(), Number, Password));
+        return await Agent.SendAsync(retry, Gateway);
+    }
+
+    public Task<SipResponse> RegisterAsync(int expires = 600)
+    {
+        var register = SipUserAgent.CreateRequest(SipMethods.Register, new SipUri("sip", null, Domain), Aor, Aor, ContactAddress);
+        register.Headers.Add(HeaderNames.Expires, expires.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return SendAuthenticatedAsync(register);
+    }
+
+    public OutgoingInvite Call(string user, string sdp = PhoneSdp)
+    {
+        var invite = NewRequest(SipMethods.Invite, user);
+        invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        invite.BodyText = sdp;
+        return Agent.Invite(invite, Gateway, new SipCredentials(Number, Password));
+    }
+
+    public Task OnInviteAsync(IncomingInvite invite)
+    {
+        IncomingInvites.Enqueue(invite);
+        if (AnswerInvitesWith == 0)
+        {
+            invite.Accept(ContactAddress, PhoneSdp);
+        }
+        else
+        {
+            invite.Reject(AnswerInvitesWith);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task OnReInviteAsync(IncomingInvite invite)
+    {
+        invite.Accept(ContactAddress, PhoneSdp);
+        return Task.CompletedTask;
+    }
+
+    public Task OnAckAsync(SipDialog dialog, SipRequest ack) => Task.CompletedTask;
+
+    public Task OnCancelledAsync(IncomingInvite invite) => Task.CompletedTask;
+
+    public Task OnDialogEndedAsync(SipDialog dialog, DialogEndReason reason)
+    {
+        Ended.Enqueue(dialog);
+        return Task.CompletedTask;
+    }
+
+    public Task OnRequestAsync(ServerTransaction transaction, SipDialog? dialog)
+    {
+        if (transaction.Request.Method == SipMethods.Notify)
+        {
+            Notifies.Enqueue(transaction.Request);
+        }
+        transaction.Respond(transaction.Request.CreateResponse(200, toTag: transaction.Request.ToTag is null ? "c" : null));
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => _transport.DisposeAsync();
+}

@@ -1,0 +1,308 @@
+#:project ../../../media-workers/Sparkle.MediaWorker/Sparkle.MediaWorker.csproj
+#:property Configuration=Release
+// Media worker audio benchmark: N participants of one meeting on loopback, each a real UDP RTP
+// endpoint. A few talk (200 ms tone bursts, staggered), the rest send silence; the worker (a child
+// process running the real MediaEngine: sockets, jitter buffers, codecs, active-speaker mixing) sends
+// each one its mix. Measured: worker CPU as % of one core, added latency from a talker's burst onset
+// to its arrival in listeners' mixes (p50/p99), loss and jitter at the receivers.
+// Usage: dotnet run --file bench.cs -- load <pcmu|opus> [legs=100] [seconds=60] [talkers=3] [ffmpeg-cpu-s] [csv]
+//        (the "worker" mode is this program's child)
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Sparkle.Grains.Media;
+using Sparkle.Grains.Meetings;
+using Sparkle.Media.Codecs;
+using Sparkle.Media.Rtp;
+using Sparkle.MediaWorker;
+using Sparkle.MediaWorker.Engine;
+
+var inv = CultureInfo.InvariantCulture;
+if (args.Length > 0 && args[0] == "worker")
+{
+    await RunWorker(int.Parse(args[1], inv), int.Parse(args[2], inv));
+    return;
+}
+
+var codec = args.Length > 1 && args[1] == "opus" ? AudioCodec.Opus : AudioCodec.Pcmu;
+var legs = args.Length > 2 ? int.Parse(args[2], inv) : 100;
+var seconds = args.Length > 3 ? int.Parse(args[3], inv) : 60;
+var talkers = args.Length > 4 ? int.Parse(args[4], inv) : 3;
+var ffmpegCpu = args.Length > 5 ? double.Parse(args[5], inv) : 0;
+var csv = args.Length > 6 ? args[6] : null;
+
+// --- the worker process ---------------------------------------------------------------------------
+var worker = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["worker", "36000", "36999"])
+{
+    RedirectStandardInput = true,
+    RedirectStandardOutput = true,
+    UseShellExecute = false,
+})!;
+string Ask(string line)
+{
+    worker.StandardInput.WriteLine(line);
+    return worker.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the worker exited");
+}
+
+// --- load generator: pre-encoded frames, one UDP socket per participant ---------------------------
+const int CycleFrames = 50;      // one second
+const int BurstFrames = 10;      // 200 ms tone
+var rate = codec.SampleRate();
+var frameSamples = rate / 50;
+var rtpTicks = (uint)(codec.RtpClockRate() / 50);
+var payloadType = (byte)(codec == AudioCodec.Opus ? 111 : 0);
+byte[][] Encode(Func<int, short[]> frames)
+{
+    using var encoder = codec.CreateEncoder();
+    var result = new byte[CycleFrames][];
+    var buffer = new byte[1500];
+    for (var f = 0; f < CycleFrames; f++)
+    {
+        var n = encoder.Encode(frames(f), buffer);
+        result[f] = buffer.AsSpan(0, n).ToArray();
+    }
+    return result;
+}
+short[] Tone(int frame, double hz, int offset)
+{
+    var pcm = new short[frameSamples];
+    var inBurst = (frame - offset + CycleFrames) % CycleFrames < BurstFrames;
+    for (var i = 0; inBurst && i < frameSamples; i++)
+    {
+        pcm[i] = (short)(8000 * Math.Sin(2 * Math.PI * hz * (frame * frameSamples + i) / rate));
+    }
+    return pcm;
+}
+var offsets = Enumerable.Range(0, talkers).Select(t => t * (CycleFrames / Math.Max(1, talkers))).ToArray();
+var talkFrames = Enumerable.Range(0, talkers).Select(t => Encode(f => Tone(f, 400 + 150 * t, offsets[t]))).ToArray();
+var silentFrames = Encode(_ => new short[frameSamples]);
+
+var meeting = Guid.NewGuid();
+var sockets = new Socket[legs];
+var remotes = new IPEndPoint[legs];
+for (var i = 0; i < legs; i++)
+{
+    sockets[i] = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    sockets[i].Bind(new IPEndPoint(IPAddress.Loopback, 0));
+    sockets[i].ReceiveBufferSize = 1 << 20;
+    var port = ((IPEndPoint)sockets[i].LocalEndPoint!).Port;
+    var sdp = $"v=0\r\no=load {i} 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
+        (codec == AudioCodec.Opus
+            ? $"m=audio {port} RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 useinbandfec=1\r\n"
+            : $"m=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n");
+    var reply = Ask($"alloc {meeting} p{i} {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(sdp))}");
+    if (!reply.StartsWith("ok ", StringComparison.Ordinal))
+    {
+        throw new InvalidOperationException(reply);
+    }
+    var answer = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(reply[3..]));
+    var mLine = answer.Split("\r\n").First(l => l.StartsWith("m=audio", StringComparison.Ordinal));
+    remotes[i] = new IPEndPoint(IPAddress.Loopback, int.Parse(mLine.Split(' ')[1], inv));
+}
+Console.WriteLine($"{legs} legs allocated ({codec}), {talkers} talkers, {seconds} s");
+
+var totalFrames = seconds * 50;
+var sentAt = new long[totalFrames + CycleFrames];
+var stop = new CancellationTokenSource();
+var listenersMeasured = codec == AudioCodec.Opus ? Math.Min(10, legs - talkers) : legs - talkers;
+var latencies = new ConcurrentBag<double>();
+var stats = new RtpReceiverStats[legs];
+var received = new long[legs];
+var receiveTasks = new List<Task>();
+for (var i = 0; i < legs; i++)
+{
+    stats[i] = new RtpReceiverStats(codec.RtpClockRate());
+    var index = i;
+    var measure = i >= talkers && i < talkers + listenersMeasured;
+    receiveTasks.Add(Task.Run(() => Receive(index, measure)));
+}
+
+async Task Receive(int index, bool measure)
+{
+    var socket = sockets[index];
+    var buffer = new byte[1500];
+    var pcm = new short[5760];
+    using var decoder = measure ? codec.CreateDecoder() : null;
+    var quiet = true;
+    while (!stop.IsCancellationRequested)
+    {
+        int n;
+        try
+        {
+            n = await socket.ReceiveAsync(buffer, SocketFlags.None, stop.Token);
+        }
+        catch (Exception)
+        {
+            return;
+        }
+        var now = Stopwatch.GetTimestamp();
+        if (!RtpHeader.TryParse(buffer.AsSpan(0, n), out var header))
+        {
+            continue;
+        }
+        received[index]++;
+        stats[index].Update(header.Ssrc, header.SequenceNumber, header.Timestamp,
+            (long)(now * (double)codec.RtpClockRate() / Stopwatch.Frequency));
+        if (decoder is null)
+        {
+            continue;
+        }
+        var samples = decoder.Decode(header.Payload(buffer.AsSpan(0, n)), pcm);
+        if (samples <= 0)
+        {
+            continue;
+        }
+        double sum = 0;
+        for (var s = 0; s < samples; s++)
+        {
+            sum += pcm[s] * (double)pcm[s];
+        }
+        var rms = Math.Sqrt(sum / samples);
+        if (quiet && rms > 2000)
+        {
+            // The onset of a burst: match it with the last burst start that was sent before now.
+            var latest = -1L;
+            for (var f = 0; f < sentAt.Length; f++)
+            {
+                var t = Volatile.Read(ref sentAt[f]);
+                if (t != 0 && t <= now && offsets.Any(o => (f - o + CycleFrames) % CycleFrames == 0))
+                {
+                    latest = Math.Max(latest, t);
+                }
+            }
+            var ms = Stopwatch.GetElapsedTime(latest, now).TotalMilliseconds;
+            if (latest > 0 && ms < 500)
+            {
+                latencies.Add(ms);
+            }
+        }
+        quiet = rms < 500;
+    }
+}
+
+// Sender: every 20 ms on an absolute schedule, one packet per participant.
+var cpuBefore = ProcessCpuSeconds(worker.Id);
+var wall = Stopwatch.StartNew();
+var packet = new byte[1500];
+var ssrcBase = 0x1000u;
+var schedule = Stopwatch.GetTimestamp();
+var period = Stopwatch.Frequency / 50;
+for (var frame = 0; frame < totalFrames; frame++)
+{
+    var due = schedule + frame * period;
+    while (Stopwatch.GetTimestamp() < due - Stopwatch.Frequency / 500)
+    {
+        Thread.Sleep(1);
+    }
+    while (Stopwatch.GetTimestamp() < due)
+    {
+        Thread.SpinWait(20);
+    }
+    Volatile.Write(ref sentAt[frame], Stopwatch.GetTimestamp());
+    for (var i = 0; i < legs; i++)
+    {
+        var payload = i < talkers ? talkFrames[i][frame % CycleFrames] : silentFrames[frame % CycleFrames];
+        var header = RtpHeader.Write(packet, frame == 0, payloadType, (ushort)frame, (uint)frame * rtpTicks, ssrcBase + (uint)i);
+        payload.CopyTo(packet, header);
+        sockets[i].SendTo(packet, 0, header + payload.Length, SocketFlags.None, remotes[i]);
+    }
+}
+var mediaSeconds = wall.Elapsed.TotalSeconds;
+var cpuWorker = ProcessCpuSeconds(worker.Id) - cpuBefore;
+var workerStats = Ask("stats");
+await Task.Delay(300);
+stop.Cancel();
+foreach (var socket in sockets)
+{
+    socket.Dispose();
+}
+await Task.WhenAll(receiveTasks);
+Ask("quit");
+worker.WaitForExit(5000);
+
+// --- results -----------------------------------------------------------------------------------------
+var sorted = latencies.OrderBy(x => x).ToArray();
+double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+var expected = stats.Sum(s => s.Expected);
+var lost = stats.Sum(s => s.CumulativeLost);
+var jitters = stats.Select(s => s.JitterMilliseconds).OrderBy(x => x).ToArray();
+var cpuPercent = cpuWorker / mediaSeconds * 100;
+Console.WriteLine($"worker_cpu_percent_of_one_core={cpuPercent:F1} ({cpuWorker:F2} s CPU over {mediaSeconds:F1} s)");
+Console.WriteLine($"worker {workerStats}");
+Console.WriteLine($"added_latency_ms p50={Percentile(0.5):F1} p99={Percentile(0.99):F1} max={(sorted.Length > 0 ? sorted[^1] : double.NaN):F1} onsets={sorted.Length}");
+Console.WriteLine($"receivers: packets={received.Sum()} expected={expected} lost={lost} ({(expected == 0 ? 0 : 100.0 * lost / expected):F3}%) jitter_ms median={jitters[jitters.Length / 2]:F2} max={jitters[^1]:F2}");
+var ratio = double.NaN;
+if (ffmpegCpu > 0)
+{
+    ratio = ffmpegCpu / cpuWorker * (mediaSeconds / seconds);
+    Console.WriteLine($"ffmpeg_amix_cpu_s={ffmpegCpu:F2} for {seconds} s of {legs} inputs; ratio_ffmpeg_over_sparkle={ratio:F2}");
+}
+if (csv is not null)
+{
+    if (!File.Exists(csv))
+    {
+        File.WriteAllText(csv, "codec,legs,talkers,seconds,cpu_percent,latency_p50_ms,latency_p99_ms,loss_percent,jitter_median_ms,jitter_max_ms,ffmpeg_cpu_s,ratio\n");
+    }
+    File.AppendAllText(csv, string.Create(inv,
+        $"{codec},{legs},{talkers},{seconds},{cpuPercent:F2},{Percentile(0.5):F2},{Percentile(0.99):F2},{(expected == 0 ? 0 : 100.0 * lost / expected):F4},{jitters[jitters.Length / 2]:F3},{jitters[^1]:F3},{ffmpegCpu:F2},{ratio:F2}\n"));
+}
+
+// utime + stime of a process, from /proc (clock ticks of 1/100 s on Linux).
+static double ProcessCpuSeconds(int pid)
+{
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+}
+
+// The worker: the real engine, driven over stdin/stdout (no cluster needed).
+static async Task RunWorker(int portMin, int portMax)
+{
+    var sink = new CountingSink();
+    await using var engine = new MediaEngine(Options.Create(new MediaWorkerOptions
+    {
+        WorkerId = "bench",
+        RtpPortMin = portMin,
+        RtpPortMax = portMax,
+        CapacityLegs = 2000,
+        SilentAfterSeconds = 3600,
+    }), sink, NullLogger<MediaEngine>.Instance);
+    using var housekeeping = new Timer(_ => engine.Housekeeping(), null, 500, 500);
+    string? line;
+    while ((line = Console.ReadLine()) is not null)
+    {
+        var parts = line.Split(' ');
+        switch (parts[0])
+        {
+            case "alloc":
+                var sdp = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parts[3]));
+                var allocation = await engine.AllocateLegAsync(new LegRequest(Guid.Parse(parts[1]), parts[2], sdp, false, null));
+                Console.WriteLine(allocation.Ok
+                    ? "ok " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(allocation.LocalSdp!))
+                    : "err " + allocation.Error);
+                break;
+            case "stats":
+                var legs = engine.Snapshot();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"mixer_thread_cpu_s={engine.MixerBusyTime.TotalSeconds:F2} rtp_in={legs.Sum(l => l.Transport.Counters.RtpReceived)} rtp_out={legs.Sum(l => l.Transport.Counters.RtpSent)} garbage={legs.Sum(l => l.Transport.Counters.Garbage)} speaker_events={sink.Count}"));
+                break;
+            case "quit":
+                Console.WriteLine("bye");
+                return;
+            default:
+                Console.WriteLine("err unknown command");
+                break;
+        }
+    }
+}
+
+sealed class CountingSink : IMediaEventSink
+{
+    public int Count;
+    public void Publish(MediaEvent mediaEvent) => Interlocked.Increment(ref Count);
+}
