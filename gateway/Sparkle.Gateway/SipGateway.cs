@@ -54,7 +54,8 @@ public sealed class SipGateway : IAsyncDisposable
         var layer = new SipTransactionLayer(Transport, logger: _loggers.CreateLogger<SipTransactionLayer>());
         Agent = new SipUserAgent(layer, new SipUserAgentOptions(), _loggers.CreateLogger<SipUserAgent>());
         var nonceKey = string.IsNullOrWhiteSpace(_options.NonceKey) ? null : Convert.FromBase64String(_options.NonceKey);
-        Context = new FocusContext(_grains, Agent, Transport, new DigestServer(nonceKey), _options.GatewayId, _loggers);
+        var algorithms = _options.DigestAlgorithms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Context = new FocusContext(_grains, Agent, Transport, new DigestServer(nonceKey, algorithms: algorithms), _options.GatewayId, _loggers);
         var notifier = new ConferenceNotifier(Context);
         var focus = new ConferenceFocus(Context, new SipRegistrar(Context), notifier, new ReferHandler(Context));
         Agent.SetApplication(focus);

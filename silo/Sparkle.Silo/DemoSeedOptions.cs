@@ -10,6 +10,7 @@ public sealed class DemoSeedOptions
     public string? DemoFile { get; set; }
     public string GraphQL { get; set; } = "http://127.0.0.1:8080/graphql";
     public string SipUdp { get; set; } = "127.0.0.1:5060";
-    public string SipTcp { get; set; } = "127.0.0.1:5060";
+    /// <summary>Defaults to the UDP address: SIP listens on one port for both.</summary>
+    public string? SipTcp { get; set; }
     public string SipTls { get; set; } = "127.0.0.1:5061";
 }

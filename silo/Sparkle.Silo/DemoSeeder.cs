@@ -80,7 +80,7 @@ public sealed class DemoSeeder(IGrainFactory grains, DemoSeedOptions options, IL
     {
         var document = new DemoDocument(
             options.GraphQL,
-            new DemoSip(options.SipUdp, options.SipTcp, options.SipTls),
+            new DemoSip(options.SipUdp, options.SipTcp ?? options.SipUdp, options.SipTls),
             tenants);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);

@@ -2,16 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace Sparkle.GraphQL.Tests;
 
-public sealed record DemoUser(string Number, string Role, string Token);
-
-public sealed record DemoTenant(Guid Id, string Name, IReadOnlyDictionary<string, DemoUser> Users, string SyncToken)
-{
-    public DemoUser Owner => Users["1001"];
-    public DemoUser Manager => Users["1002"];
-    public DemoUser Chair => Users["1003"];
-    public DemoUser Member => Users["1004"];
-}
-
 /// <summary>The seed file as the silo wrote it and the API host completed it with tokens.</summary>
 public sealed record DemoData(DemoTenant Demo, DemoTenant Demo2, string OperatorToken)
 {

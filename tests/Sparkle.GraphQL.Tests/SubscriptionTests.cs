@@ -17,12 +17,15 @@ public sealed class SubscriptionTests(ApiFixture api)
 
         // afterVersion replays what happens between the subscribe message and the grain subscription.
         var stream = await ws.SubscribeAsync(
-            "subscription($id: ID!, $v: Long) { meetingEvents(meetingId: $id, afterVersion: $v) { meetingId version kind detail } }",
+            "subscription($id: ID!, $v: Long) { meetingEvents(meetingId: $id, afterVersion: $v) { meetingId version kind detail participant { id userNumber state } } }",
             new { id = meeting.Id, v = meeting.Version }, timeout.Token);
         (await owner.ExecuteAsync("mutation($id: ID!) { startMeeting(meetingId: $id) { id } }", new { id = meeting.Id })).EnsureSuccess();
         await owner.SetLockedAsync(meeting.Id, true);
+        (await owner.ExecuteAsync("mutation($id: ID!) { inviteParticipant(meetingId: $id, participant: { number: \"1006\", displayName: \"Frank\" }) { id } }",
+            new { id = meeting.Id })).EnsureSuccess();
 
         var kinds = new List<string>();
+        string? invitedNumber = null;
         var versions = new List<long>();
         await foreach (var response in stream.WithCancellation(timeout.Token))
         {
@@ -30,13 +33,17 @@ public sealed class SubscriptionTests(ApiFixture api)
             Assert.Equal(meeting.Id, e.GetProperty("meetingId").GetGuid());
             kinds.Add(e.GetProperty("kind").GetString()!);
             versions.Add(e.GetProperty("version").GetInt64());
-            if (kinds.Contains("meeting_changed"))
+            // The invited participant shows up (added, or changed as the dial-out progresses).
+            if (e.GetProperty("participant") is { ValueKind: System.Text.Json.JsonValueKind.Object } participant)
             {
+                invitedNumber = participant.GetProperty("userNumber").GetString();
                 break;
             }
         }
 
         Assert.Contains("meeting_started", kinds);
+        Assert.Contains("meeting_changed", kinds);
+        Assert.Equal("1006", invitedNumber);
         Assert.Equal(versions.Order(), versions);
         Assert.True(versions[0] > meeting.Version);
     }

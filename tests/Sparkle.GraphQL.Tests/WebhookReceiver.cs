@@ -54,5 +54,3 @@ public sealed class WebhookReceiver : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
-
-public sealed record ReceivedWebhook(string Path, string EventType, string Signature, string DeliveryId, string Body, int AnsweredWith);

@@ -124,7 +124,10 @@ public sealed class GatewayEndpoint(FocusContext context) : ISipGateway
             .FirstOrDefault();
         if (binding is not null && SipUri.TryParse(binding.ContactUri, out var contactUri))
         {
+            // A TCP/TLS registration's connection is the way back to the phone (RFC 5626 flow reuse); over
+            // UDP the Contact says where the phone listens.
             var destination = binding.GatewayId == context.GatewayId && SipEndPoint.TryParse(binding.Source, out var source)
+                              && source.Value.Transport != SipTransportKind.Udp && context.Transport.HasConnection(source.Value)
                 ? source.Value
                 : await SipResolver.ResolveAsync(contactUri);
             return (contactUri, destination, null);

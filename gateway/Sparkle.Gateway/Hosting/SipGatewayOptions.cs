@@ -19,6 +19,9 @@ public sealed class SipGatewayOptions
     /// <summary>Base64 HMAC key for digest nonces, shared by all gateways so any of them can verify a
     /// nonce another issued. Random per process when absent.</summary>
     public string? NonceKey { get; set; }
+    /// <summary>Digest challenges offered, in order of preference. Clients that read only the first
+    /// challenge and know only MD5 (sipp 3.6, old phones) need "MD5,SHA-256".</summary>
+    public string DigestAlgorithms { get; set; } = "SHA-256,MD5";
     /// <summary>Seconds between gateway-registry heartbeats.</summary>
     public double HeartbeatSeconds { get; set; } = 1;
 }

@@ -24,21 +24,30 @@ public sealed class DigestServer
     private readonly TimeProvider _time;
 
     /// <param name="key">HMAC key shared by the gateways of a cluster (random per process if null).</param>
-    public DigestServer(byte[]? key = null, TimeSpan? nonceLifetime = null, TimeProvider? time = null)
+    /// <param name="algorithms">Challenges offered, in order of preference (default SHA-256 then MD5).</param>
+    public DigestServer(byte[]? key = null, TimeSpan? nonceLifetime = null, TimeProvider? time = null,
+        IReadOnlyList<string>? algorithms = null)
     {
         _key = key ?? RandomNumberGenerator.GetBytes(32);
         NonceLifetime = nonceLifetime ?? TimeSpan.FromMinutes(5);
         _time = time ?? TimeProvider.System;
+        Algorithms = algorithms is { Count: > 0 } ? algorithms : [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
+        if (Algorithms.Any(a => !DigestAlgorithm.IsSupported(a)))
+        {
+            throw new ArgumentException("Digest algorithms are SHA-256 and MD5.", nameof(algorithms));
+        }
     }
 
     public TimeSpan NonceLifetime { get; }
+    public IReadOnlyList<string> Algorithms { get; }
 
-    /// <summary>Adds the challenges to a 401 (or 407): SHA-256 first, then MD5, both qop=auth (RFC 8760 §2.4).</summary>
+    /// <summary>Adds the challenges to a 401 (or 407), one per algorithm in order of preference (SHA-256
+    /// first by default, RFC 8760 §2.4), each with qop=auth.</summary>
     public void Challenge(SipResponse response, string realm, bool stale = false, bool proxy = false)
     {
         var nonce = CreateNonce(realm);
         var header = proxy ? HeaderNames.ProxyAuthenticate : HeaderNames.WwwAuthenticate;
-        foreach (var algorithm in new[] { DigestAlgorithm.Sha256, DigestAlgorithm.Md5 })
+        foreach (var algorithm in Algorithms)
         {
             var value = new StringBuilder("Digest realm=").Append(HeaderValues.Quote(realm))
                 .Append(", nonce=\"").Append(nonce).Append("\", algorithm=").Append(algorithm)

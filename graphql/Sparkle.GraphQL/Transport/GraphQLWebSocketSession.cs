@@ -32,7 +32,10 @@ internal sealed class GraphQLWebSocketSession(
     private const WebSocketCloseStatus DuplicateSubscriber = (WebSocketCloseStatus)4409;
     private const WebSocketCloseStatus TooManyInits = (WebSocketCloseStatus)4429;
 
-    private readonly Channel<OutboundFrame> _outbox = Channel.CreateUnbounded<OutboundFrame>(new UnboundedChannelOptions { SingleReader = true });
+    // Bounded: a client that stops reading is disconnected instead of growing the host's memory.
+    private const int OutboxCapacity = 4096;
+
+    private readonly Channel<OutboundFrame> _outbox = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
     private readonly ConcurrentDictionary<string, Operation> _operations = new();
     private readonly CancellationTokenSource _stop = new();
     private int _initReceived;
@@ -337,12 +340,25 @@ internal sealed class GraphQLWebSocketSession(
         Send(new OperationMessage { Id = id, Type = "error", Payload = payload });
     }
 
-    private void Send(OperationMessage message) => _outbox.Writer.TryWrite(new OutboundFrame(serializer.Serialize(message)));
+    private void Send(OperationMessage message)
+    {
+        if (!_outbox.Writer.TryWrite(new OutboundFrame(serializer.Serialize(message))) && !_closing)
+        {
+            logger.LogWarning("WebSocket client too slow: {Count} messages unread; disconnecting", OutboxCapacity);
+            _closing = true;
+            socket.Abort();
+            _stop.Cancel();
+        }
+    }
 
     private void Close(WebSocketCloseStatus status, string reason)
     {
         _closing = true;
-        _outbox.Writer.TryWrite(new OutboundFrame(null, status, reason));
+        if (!_outbox.Writer.TryWrite(new OutboundFrame(null, status, reason)))
+        {
+            socket.Abort();
+            _stop.Cancel();
+        }
         _outbox.Writer.TryComplete();
     }
 

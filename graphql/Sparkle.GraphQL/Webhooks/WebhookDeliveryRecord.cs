@@ -1,12 +1,5 @@
 namespace Sparkle.GraphQL.Webhooks;
 
-public enum WebhookDeliveryState
-{
-    Pending,
-    Succeeded,
-    Failed,
-}
-
 /// <summary>One notification to one webhook, with the outcome of its latest attempt.</summary>
 public sealed record WebhookDeliveryRecord(
     Guid Id,

@@ -12,6 +12,8 @@ public sealed class JitterBuffer
     private const int MinDelayMs = 20;
     private const int MaxDelayMs = 200;
     private const int MissesBeforeRebuffer = 5;
+    /// <summary>Pops in a row with more than the target buffered before one packet is dropped.</summary>
+    private const int ExcessPopsBeforeShrink = 50;
 
     private readonly Lock _lock = new();
     private readonly Slot[] _slots;
@@ -20,6 +22,7 @@ public sealed class JitterBuffer
     private bool _playing;
     private ushort _nextSeq;
     private int _misses;
+    private int _excessPops;
     private uint _packetTicks;
 
     // Jitter estimate (RFC 3550 A.8 style, in RTP units) for the adaptive target.
@@ -62,6 +65,9 @@ public sealed class JitterBuffer
     }
 
     private double PacketMs => _packetTicks * 1000.0 / _clockRate;
+
+    /// <summary>Packets waiting to be played.</summary>
+    public int Buffered => Volatile.Read(ref _count);
 
     public JitterStatistics Statistics => new(_pushed, _played, _lost, _late, _duplicates, _overflows, TargetDelayMs, _jitter * 1000 / _clockRate);
 
@@ -219,9 +225,14 @@ public sealed class JitterBuffer
 
     private void TrimIfTooDeep()
     {
-        // Drop the oldest packet when we hold three packets more than the target (clock drift, a burst).
-        if (_count > TargetPackets + 3)
+        // Drop the oldest packet at once when we hold three packets more than the target (a burst), or
+        // after a second of holding more than the target (the jitter went down, or clock drift): the
+        // delay follows the target down as well as up.
+        var target = TargetPackets;
+        _excessPops = _count > target ? _excessPops + 1 : 0;
+        if (_count > target + 3 || _excessPops >= ExcessPopsBeforeShrink)
         {
+            _excessPops = 0;
             var slot = _slots[_nextSeq % _slots.Length];
             if (slot.Used && slot.Seq == _nextSeq)
             {

@@ -14,6 +14,8 @@ internal sealed class LegAudioInput : IDisposable
     private readonly byte[] _next = new byte[1500];
     private readonly short[] _decoded = new short[MaxDecodedSamples];
     private readonly short[] _queue;
+    private readonly byte[] _skipped = new byte[1500];
+    private int _skippedLength;
     private int _queued;
     private int _lastPacketSamples;
 
@@ -33,16 +35,35 @@ internal sealed class LegAudioInput : IDisposable
     public int FrameSamples { get; }
     public JitterBuffer Jitter { get; }
 
-    /// <summary>Fills one frame; returns false when it is plain silence (nothing received to play).</summary>
-    public bool ReadFrame(Span<short> frame)
+    /// <summary>Opus packets not decoded because the sender marked them silent.</summary>
+    public long DecodesSkipped { get; private set; }
+
+    /// <summary>Fills one frame; returns false when it is plain silence (nothing received to play).
+    /// Unless <paramref name="mustDecode"/> (the leg is being heard), Opus packets the sender marked as
+    /// non-speech are not decoded: most of a large meeting is quiet, and decoding is the main cost.</summary>
+    public bool ReadFrame(Span<short> frame, bool mustDecode = true)
     {
         var audible = _queued > 0;
         while (_queued < FrameSamples)
         {
             var result = Jitter.Pop(_packet, out var length, out _);
             int samples;
+            if (result == JitterResult.Packet && !mustDecode && Codec == AudioCodec.Opus
+                && OpusPacket.IsMarkedSilent(_packet.AsSpan(0, length)))
+            {
+                // Keep the packet: decoding it just before the next speech primes the decoder's state.
+                _packet.AsSpan(0, length).CopyTo(_skipped);
+                _skippedLength = length;
+                DecodesSkipped++;
+                break;
+            }
             if (result == JitterResult.Packet)
             {
+                if (_skippedLength > 0)
+                {
+                    _decoder.Decode(_skipped.AsSpan(0, _skippedLength), _decoded);
+                    _skippedLength = 0;
+                }
                 samples = _decoder.Decode(_packet.AsSpan(0, length), _decoded);
                 if (samples <= 0)
                 {
@@ -52,6 +73,10 @@ internal sealed class LegAudioInput : IDisposable
                 {
                     _lastPacketSamples = Math.Min(samples, MaxDecodedSamples);
                 }
+            }
+            else if (result == JitterResult.Lost && !mustDecode && _skippedLength > 0)
+            {
+                break; // a gap in a stream we are not listening to: nothing to conceal
             }
             else if (result == JitterResult.Lost)
             {

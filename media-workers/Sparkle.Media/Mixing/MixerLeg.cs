@@ -36,6 +36,9 @@ public sealed class MixerLeg : IDisposable
     public SpeakerDetector Detector { get; }
     public JitterStatistics JitterStatistics => _input.Jitter.Statistics;
 
+    /// <summary>Opus packets left undecoded because their sender marked them as non-speech.</summary>
+    public long DecodesSkipped => _input.DecodesSkipped;
+
     /// <summary>Muted by the chair or the participant: not mixed.</summary>
     public bool Muted { get => _muted; set => _muted = value; }
 
@@ -92,7 +95,7 @@ public sealed class MixerLeg : IDisposable
             Detector.Silence();
             return;
         }
-        HadAudio = _input.ReadFrame(Native);
+        HadAudio = _input.ReadFrame(Native, mustDecode: IsSpeaker);
         if (HadAudio)
         {
             Detector.Update(Native);

@@ -153,6 +153,18 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         }
     }
 
+    /// <summary>Opus packets of quiet legs left undecoded, over all current legs.</summary>
+    public long DecodesSkipped
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _meetings.Values.SelectMany(m => m.Legs.Values).Sum(l => l.MixerLeg?.DecodesSkipped ?? 0);
+            }
+        }
+    }
+
     /// <summary>Statistics of every leg, for logs and the benchmark.</summary>
     public IReadOnlyList<(Guid MeetingId, string ParticipantId, AudioLegTransport Transport)> Snapshot()
     {

@@ -11,7 +11,13 @@ public static class CodecLibraries
     /// <summary>Null when everything loads, otherwise what is missing and which package provides it.</summary>
     public static string? FindMissing()
     {
-        foreach (var (library, package) in new[] { (FfmpegNative.AvCodec, "libavcodec59"), (FfmpegNative.AvUtil, "libavutil57") })
+        foreach (var (library, package) in new[]
+        {
+            (FfmpegNative.AvCodec, "libavcodec59"),
+            (FfmpegNative.AvUtil, "libavutil57"),
+            (VpxNative.Library, "libvpx7"),
+            (SwscaleNative.Library, "libswscale6"),
+        })
         {
             if (!NativeLibrary.TryLoad(library, out var handle))
             {

@@ -7,7 +7,7 @@ namespace Sparkle.Video.Compositing;
 /// sits in which slot (chair placements, floor order, join order) and composes every output.
 /// Thread-safe: frames may arrive on receive threads while a timer calls <see cref="Render"/>.
 /// </summary>
-public sealed class VideoMixer : IDisposable
+public sealed partial class VideoMixer : IDisposable
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, ParticipantVideo> _participants = new(StringComparer.Ordinal);
@@ -16,12 +16,11 @@ public sealed class VideoMixer : IDisposable
     private readonly List<CompositeOutput> _outputs = [];
     private readonly FloorController _floor;
     private readonly CompositorOptions _compositorOptions;
+    private readonly bool _deriveSmallerOutputs;
     private VideoLayout? _chosenLayout;
     private LayoutGroup _group;
     private long _renderStamp;
     private long _assignStamp;
-
-    private readonly bool _deriveSmallerOutputs;
 
     /// <param name="deriveSmallerOutputs">
     /// Produce a smaller output with the same layout by scaling the larger canvas (much cheaper
@@ -158,54 +157,6 @@ public sealed class VideoMixer : IDisposable
         }
     }
 
-    public void SetMode(LayoutMode mode)
-    {
-        lock (_gate)
-        {
-            Mode = mode;
-        }
-    }
-
-    /// <summary>The chair picks one layout whatever the participant count.</summary>
-    public void SetLayout(VideoLayout layout)
-    {
-        lock (_gate)
-        {
-            _chosenLayout = layout;
-        }
-    }
-
-    /// <summary>Automatic layout: the group picks by participant count.</summary>
-    public void SetLayoutGroup(LayoutGroup group)
-    {
-        lock (_gate)
-        {
-            _chosenLayout = null;
-            _group = group;
-        }
-    }
-
-    /// <summary>Pins a participant to a slot (null clears the slot's placement).</summary>
-    public void Place(int slot, string? id)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(slot);
-        lock (_gate)
-        {
-            if (id is null)
-            {
-                _placements.Remove(slot);
-                return;
-            }
-
-            foreach (var previous in _placements.Where(p => p.Value == id).Select(p => p.Key).ToList())
-            {
-                _placements.Remove(previous);
-            }
-
-            _placements[slot] = id;
-        }
-    }
-
     /// <summary>
     /// The output for a resolution (and optional fixed layout), created on first use and shared
     /// afterwards: one composite, hence one encode, per distinct layout and resolution.
@@ -301,103 +252,6 @@ public sealed class VideoMixer : IDisposable
             _outputs.Clear();
             _joinOrder.Clear();
             _participants.Clear();
-        }
-    }
-
-    // An output composed earlier this frame with the same layout, larger, and the same aspect ratio.
-    private CompositeOutput? FindSource(CompositeOutput output, VideoLayout layout)
-    {
-        foreach (var candidate in _outputs)
-        {
-            if (ReferenceEquals(candidate, output))
-            {
-                return null;
-            }
-
-            if (ReferenceEquals(candidate.Compositor.Layout, layout) && candidate.DerivedFrom is null &&
-                candidate.Width >= output.Width && candidate.Height >= output.Height &&
-                (long)candidate.Width * output.Height == (long)output.Width * candidate.Height)
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    private VideoLayout ResolveLayout() => _chosenLayout ?? _group.Pick(_joinOrder.Count);
-
-    private TileContent TileFor(ParticipantVideo participant)
-    {
-        participant.VisibleStamp = _renderStamp;
-        var highlight = participant.Id == _floor.ActiveSpeaker;
-        return participant.ShowsVideo
-            ? TileContent.Video(participant.Frame!, participant.DisplayName, highlight)
-            : TileContent.Off(participant.DisplayName, highlight);
-    }
-
-    // Placements first, then (automatic mode) floor slots by floor order, then everything else by join order.
-    private void Assign(VideoLayout layout, string?[] assigned)
-    {
-        Array.Clear(assigned);
-        var stamp = ++_assignStamp;
-        foreach (var (slot, id) in _placements)
-        {
-            if (slot < assigned.Length && _participants.TryGetValue(id, out var placed))
-            {
-                assigned[slot] = id;
-                placed.AssignStamp = stamp;
-            }
-        }
-
-        if (Mode == LayoutMode.Automatic)
-        {
-            var next = 0;
-            var floorSlots = layout.FloorSlots;
-            for (var f = 0; f < floorSlots.Count; f++) // indexed: foreach over the interface would box
-            {
-                var slot = floorSlots[f];
-                if (assigned[slot] is not null)
-                {
-                    continue;
-                }
-
-                while (next < _floor.Order.Count && _participants[_floor.Order[next]].AssignStamp == stamp)
-                {
-                    next++;
-                }
-
-                if (next == _floor.Order.Count)
-                {
-                    break;
-                }
-
-                var speaker = _participants[_floor.Order[next]];
-                assigned[slot] = speaker.Id;
-                speaker.AssignStamp = stamp;
-            }
-        }
-
-        var joined = 0;
-        for (var slot = 0; slot < assigned.Length; slot++)
-        {
-            if (assigned[slot] is not null)
-            {
-                continue;
-            }
-
-            while (joined < _joinOrder.Count && _joinOrder[joined].AssignStamp == stamp)
-            {
-                joined++;
-            }
-
-            if (joined == _joinOrder.Count)
-            {
-                break;
-            }
-
-            assigned[slot] = _joinOrder[joined].Id;
-            _joinOrder[joined].AssignStamp = stamp;
         }
     }
 }

@@ -63,6 +63,24 @@ internal sealed class FrameAssembler
 
     public void MarkCorrupt() => _corrupt = true;
 
+    /// <summary>
+    /// Moves the unfinished frame to a new timestamp instead of dropping it: for senders that
+    /// stamp parameter sets differently from the picture that follows them.
+    /// </summary>
+    public bool TryCarryOver(uint timestamp)
+    {
+        if (!_inFrame || _corrupt || timestamp == _timestamp)
+        {
+            return false;
+        }
+
+        _timestamp = timestamp;
+        return true;
+    }
+
+    /// <summary>Timestamp of the frame being assembled.</summary>
+    public uint CurrentTimestamp => _timestamp;
+
     public void Append(ReadOnlySpan<byte> data)
     {
         if (_corrupt)

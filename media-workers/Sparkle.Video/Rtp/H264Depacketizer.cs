@@ -16,6 +16,7 @@ public sealed class H264Depacketizer : IVideoDepacketizer
 
     private readonly FrameAssembler _assembler = new();
     private bool _inFragment;
+    private bool _onlyParameterSets;
 
     public ReadOnlySpan<byte> Frame => _assembler.Frame;
 
@@ -28,10 +29,17 @@ public sealed class H264Depacketizer : IVideoDepacketizer
     public DepacketizeResult Push(ReadOnlySpan<byte> payload, ushort sequenceNumber, uint timestamp, bool marker)
     {
         var wasInFrame = _assembler.InFrame;
+        if (wasInFrame && _onlyParameterSets && !_inFragment && timestamp != _assembler.CurrentTimestamp)
+        {
+            // SPS/PPS/SEI sent with their own timestamp and no marker: keep them for the picture.
+            _assembler.TryCarryOver(timestamp);
+        }
+
         var earlier = _assembler.BeginPacket(sequenceNumber, timestamp);
         if (!wasInFrame || earlier == DepacketizeResult.FrameDropped)
         {
             _inFragment = false;
+            _onlyParameterSets = true;
         }
 
         if (payload.IsEmpty || (payload[0] & 0x80) != 0)
@@ -88,10 +96,18 @@ public sealed class H264Depacketizer : IVideoDepacketizer
     {
         _assembler.Append(StartCode);
         _assembler.Append(nal);
-        if ((nal[0] & 0x1F) == NalIdr)
+        NoteType(nal[0] & 0x1F);
+    }
+
+    private void NoteType(int type)
+    {
+        if (type == NalIdr)
         {
             _assembler.IsKeyFrame = true;
         }
+
+        // 6 SEI, 7 SPS, 8 PPS, 9 access unit delimiter carry no picture data.
+        _onlyParameterSets &= type is 6 or 7 or 8 or 9;
     }
 
     private void ReadAggregate(ReadOnlySpan<byte> units)
@@ -146,10 +162,7 @@ public sealed class H264Depacketizer : IVideoDepacketizer
             Span<byte> nalHeader = [(byte)((payload[0] & 0xE0) | (header & 0x1F))];
             _assembler.Append(StartCode);
             _assembler.Append(nalHeader);
-            if ((header & 0x1F) == NalIdr)
-            {
-                _assembler.IsKeyFrame = true;
-            }
+            NoteType(header & 0x1F);
         }
 
         _assembler.Append(payload[2..]);

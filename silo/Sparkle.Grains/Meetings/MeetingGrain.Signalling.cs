@@ -53,6 +53,11 @@ public sealed partial class MeetingGrain
         }
 
         userNumber ??= grant.IsUser ? caller.UserNumber : null;
+        if (request.Uri.Length > 1024 || request.CallId.Length > 256 || request.DisplayName?.Length > 200)
+        {
+            return new JoinResult(JoinRefusal.NotAcceptable, null, null, "over-long Call-ID, URI or display name");
+        }
+
         if (S.Status == MeetingStatus.Ended)
         {
             return new JoinResult(JoinRefusal.Ended, null, null, "the meeting has ended");
@@ -85,9 +90,10 @@ public sealed partial class MeetingGrain
             ? null
             : S.Participants.FirstOrDefault(p => p.IsGone && (p.UserNumber == userNumber || p.DialNumber == userNumber));
         var isNew = record is null;
+        var previousState = record?.State ?? CallState.Pending;
         record ??= NewParticipant(null, request.DisplayName, userNumber, Role.Participant, tenant.SipDomains[0]);
-        record.Uri = Validate.Text(request.Uri, "URI", 1024);
-        record.DisplayName = Validate.OptionalText(request.DisplayName, "Display name", 200) ?? record.DisplayName;
+        record.Uri = request.Uri.Trim();
+        record.DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? record.DisplayName : request.DisplayName.Trim();
         record.UserNumber = userNumber ?? record.UserNumber;
         record.MeetingRole = (userNumber is null ? null : MeetingRoleOf(userNumber)) ?? Role.Participant;
         record.CallId = request.CallId;
@@ -104,7 +110,7 @@ public sealed partial class MeetingGrain
         var worker = await EnsureWorkerAsync();
         if (worker is null)
         {
-            Abandon(record, isNew);
+            Abandon(record, isNew, previousState);
             return new JoinResult(JoinRefusal.NoMediaWorker, null, null, "no media worker available");
         }
 
@@ -117,13 +123,13 @@ public sealed partial class MeetingGrain
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             logger.LogWarning(e, "Meeting {MeetingId}: the media worker failed to allocate a leg", Id);
-            Abandon(record, isNew);
+            Abandon(record, isNew, previousState);
             return new JoinResult(JoinRefusal.NoMediaWorker, null, null, "the media worker is unavailable");
         }
 
         if (!allocation.Ok || allocation.LocalSdp is null)
         {
-            Abandon(record, isNew);
+            Abandon(record, isNew, previousState);
             return new JoinResult(JoinRefusal.NotAcceptable, null, null, allocation.Error ?? "media not acceptable");
         }
 
@@ -315,6 +321,13 @@ public sealed partial class MeetingGrain
 
         Activate();
         _ = DialOutAsync(record, grant, checkedAlready: true);
+        if (isNew)
+        {
+            // Invited users see the meeting in their list.
+            await GrainFactory.GetGrain<ICatalogMembersGrain>(S.TenantId).SetMeetingMembersAsync(Id, S.OwnerNumber,
+                S.Participants.Select(p => p.UserNumber ?? p.DialNumber).OfType<string>().ToList());
+        }
+
         await SaveAsync();
         return record.Id;
     }
@@ -475,8 +488,8 @@ public sealed partial class MeetingGrain
         }
     }
 
-    /// <summary>A failed join leaves no trace: a new record goes, a planned one is Pending again.</summary>
-    private void Abandon(ParticipantRecord record, bool isNew)
+    /// <summary>A failed join leaves no trace: a new record goes, a reused one returns to what it was.</summary>
+    private void Abandon(ParticipantRecord record, bool isNew, CallState previousState)
     {
         if (isNew)
         {
@@ -484,7 +497,7 @@ public sealed partial class MeetingGrain
         }
         else
         {
-            record.State = CallState.Pending;
+            record.State = previousState;
             record.CallId = null;
         }
     }

@@ -56,6 +56,7 @@ public sealed class ParticipantRecord
     /// <summary>What is dialled to reach this participant (planned or invited).</summary>
     [Id(20)] public string? DialNumber { get; set; }
 
+    /// <summary>Not in the call: never called yet (planned) or gone; such a place can be taken again.</summary>
     public bool IsGone => State is CallState.Disconnected or CallState.Pending;
 
     /// <summary>Holds (or is getting) a media leg.</summary>

@@ -104,7 +104,7 @@ public sealed class TenantCatalogGrain(
         throw new ValidationException("No free conference number left.");
     }
 
-    /// <summary>RFC 4579 §5.3: an ad-hoc conference URI made by the factory must be unique and hard to
+    /// <summary>RFC 4579 §5.3: the factory gives each ad-hoc conference a URI of its own; it must be unique and hard to
     /// guess, so the user part is 80 random bits.</summary>
     private string NewAdHocId()
     {

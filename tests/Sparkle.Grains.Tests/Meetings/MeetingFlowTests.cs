@@ -70,6 +70,59 @@ public sealed class MeetingFlowTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ParallelJoinsLeavesAndMediaEventsKeepTheStateConsistent()
+    {
+        var (t, meeting) = await MeetingAsync(new MeetingSpec("Busy", []));
+        var id = meeting.GetPrimaryKey();
+
+        var joins = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => meeting.JoinAsync(t.System, DialIn($"guest{i}") with { UserNumber = null })));
+        Assert.All(joins, j => Assert.True(j.Accepted, j.Reason));
+        var ids = joins.Select(j => j.ParticipantId!).ToList();
+        Assert.Equal(40, ids.Distinct().Count());
+
+        var leaves = ids.Take(20).Select(pid => meeting.LeaveAsync(t.System, pid, DisconnectionMethod.Departed));
+        var speakers = ids.Skip(20).Select(pid => meeting.OnMediaEventAsync(new MediaEvent(id, null, MediaEventKind.ActiveSpeakers, pid)));
+        var mutes = ids.Skip(30).Select(pid => meeting.SetMutedAsync(t.Chair, pid, true));
+        await Task.WhenAll(leaves.Concat(speakers).Concat(mutes));
+
+        var snapshot = (await meeting.GetAsync(t.Chair))!;
+        Assert.Equal(20, snapshot.Participants.Count(p => p.State == CallState.Connected));
+        Assert.Equal(20, snapshot.Participants.Count(p => p.State == CallState.Disconnected));
+        Assert.Equal(10, snapshot.Participants.Count(p => p.Muted));
+        var events = await meeting.GetEventsSinceAsync(t.Chair, 0);
+        Assert.Equal(events.Select(e => e.Version).Order(), events.Select(e => e.Version));
+        Assert.Equal(snapshot.Version, events[^1].Version);
+    }
+
+    [Fact]
+    public async Task MalformedJoinsAreRefusedAndChangeNothing()
+    {
+        var (t, meeting) = await MeetingAsync(new MeetingSpec("Malformed", []));
+
+        Assert.Equal(JoinRefusal.NotAcceptable, (await meeting.JoinAsync(t.System, null!)).Refusal);
+        Assert.Equal(JoinRefusal.NotAcceptable, (await meeting.JoinAsync(t.System, DialIn("1004") with { CallId = "" })).Refusal);
+        Assert.Equal(JoinRefusal.NotAcceptable, (await meeting.JoinAsync(t.System, DialIn("1004") with { Uri = "sip:" + new string('a', 5000) })).Refusal);
+        Assert.Equal(JoinRefusal.Forbidden, (await meeting.JoinAsync(t.Member, DialIn("1005"))).Refusal);
+
+        Assert.Empty((await meeting.GetAsync(t.Member))!.Participants);
+    }
+
+    [Fact]
+    public async Task APlannedParticipantCallingInTakesTheirPlannedPlaceAndRole()
+    {
+        var (t, meeting) = await MeetingAsync(new MeetingSpec("Planned", [new PlannedParticipant("1005", "Five", Role.Chair)]));
+        var planned = Assert.Single((await meeting.GetAsync(t.Member))!.Participants);
+        Assert.Equal(CallState.Pending, planned.State);
+
+        var joined = await meeting.JoinAsync(t.OtherMember, DialIn("1005"));
+
+        Assert.Equal(planned.ParticipantId, joined.ParticipantId);
+        var now = Assert.Single((await meeting.GetAsync(t.Member))!.Participants);
+        Assert.Equal((CallState.Connected, Role.Chair), (now.State, now.MeetingRole));
+        await meeting.SetLockedAsync(t.OtherMember, true);
+    }
+
+    [Fact]
     public async Task TlsOnlyTenantRefusesPlainSignalling()
     {
         var (t, meeting) = await MeetingAsync(new MeetingSpec("Secure", []), new TenantPolicies(TlsOnlySignalling: true));

@@ -61,7 +61,7 @@ public sealed class PostgresPersistenceTests
             await tenant.AddUserAsync(Caller.System(tenantId), new UserSpec("1002", "Member", Role.Member));
             var owner = Caller.User(tenantId, "1001");
             await g.GetGrain<IDirectoryGrain>(tenantId).SyncAsync(Caller.Sync(tenantId), new DirectorySyncBatch(SyncMode.Full, [],
-                Enumerable.Range(0, 500).Select(i => new Contact($"hr-{i}", $"Person {i}", null, $"{3000 + i}", null, null, null, null)).ToList()));
+                Enumerable.Range(0, 10_000).Select(i => new Contact($"hr-{i}", $"Person {i}", null, $"{30000 + i}", null, null, null, null)).ToList()));
             await g.GetGrain<IMeetingPlanGrain>(planId).CreateAsync(owner, new MeetingPlanSpec("Plan", [new PlannedParticipant("1002")]));
             var meeting = g.GetGrain<IMeetingGrain>(meetingId);
             await meeting.CreateAsync(owner, new MeetingSpec("Review", [new PlannedParticipant("1002")]));
@@ -79,7 +79,8 @@ public sealed class PostgresPersistenceTests
             Assert.Equal(tenantId, await g.GetGrain<ITenantRegistryGrain>(0).FindByDomainAsync($"t{tenantId:N}.test"));
             Assert.Equal(Role.Member, await g.GetGrain<ITenantGrain>(tenantId).GetRoleAsync("1002"));
             Assert.Equal(credentials, await g.GetGrain<IUserGrain>(UserKey.For(tenantId, "1001")).GetDigestCredentialsAsync(Caller.System(tenantId)));
-            Assert.Equal(500, (await g.GetGrain<IDirectoryGrain>(tenantId).SearchAsync(owner, null, 1000)).Count);
+            Assert.Equal(1000, (await g.GetGrain<IDirectoryGrain>(tenantId).SearchAsync(owner, null, 1000)).Count);
+            Assert.Equal("Person 9999", (await g.GetGrain<IDirectoryGrain>(tenantId).GetContactAsync(owner, "hr-9999"))!.DisplayName);
             Assert.Equal("Plan", (await g.GetGrain<IMeetingPlanGrain>(planId).GetAsync(owner))!.Spec.Title);
             var read = (await g.GetGrain<IMeetingGrain>(meetingId).GetAsync(owner))!;
             Assert.Equal(written.ConferenceNumber, read.ConferenceNumber);

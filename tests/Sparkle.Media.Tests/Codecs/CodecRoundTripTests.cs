@@ -113,3 +113,34 @@ public class CodecRoundTripTests(ITestOutputHelper output)
         }
     }
 }
+
+public class OpusPacketTests
+{
+    [Fact]
+    public void SendersVadFlagTellsSpeechFromSilence()
+    {
+        using var encoder = new OpusEncoder();
+        var payload = new byte[1500];
+        var tone = Signal.Sine(300, 48000, 960 * 20, 8000);
+        var silence = new short[960];
+        int n = 0;
+        for (var f = 0; f < 20; f++)
+        {
+            n = encoder.Encode(tone.AsSpan(f * 960, 960), payload);
+        }
+        Assert.False(OpusPacket.IsMarkedSilent(payload.AsSpan(0, n)));
+        for (var f = 0; f < 20; f++)
+        {
+            n = encoder.Encode(silence, payload);
+        }
+        Assert.True(OpusPacket.IsMarkedSilent(payload.AsSpan(0, n)));
+    }
+
+    [Fact]
+    public void CeltOnlyAndMultiFramePacketsAreNeverSkipped()
+    {
+        Assert.False(OpusPacket.IsMarkedSilent([16 << 3, 0x00, 0x00])); // CELT-only config 16
+        Assert.False(OpusPacket.IsMarkedSilent([(15 << 3) | 3, 0x00, 0x00])); // code 3: several frames
+        Assert.True(OpusPacket.IsMarkedSilent([15 << 3])); // empty frame (DTX)
+    }
+}

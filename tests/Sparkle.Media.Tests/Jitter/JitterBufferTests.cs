@@ -127,4 +127,24 @@ public class JitterBufferTests
         var buffer = new JitterBuffer(8000);
         Assert.False(buffer.Push(1, 1, new byte[2000], 0));
     }
+
+    [Fact]
+    public void ExcessDelayIsShedWhenTheJitterIsLow()
+    {
+        var buffer = new JitterBuffer(8000);
+        var payload = new byte[1500];
+        ushort seq = 0;
+        // A backlog of three packets (a burst after a stall), then a perfectly steady stream.
+        for (; seq < 3; seq++)
+        {
+            buffer.Push(seq, seq * 160u, Payload(seq), seq * s_tick);
+        }
+        for (var i = 0; i < 200; i++, seq++)
+        {
+            buffer.Push(seq, seq * 160u, Payload(seq), seq * s_tick);
+            Assert.NotEqual(JitterResult.Lost, buffer.Pop(payload, out _, out _));
+        }
+        Assert.Equal(0, buffer.Buffered); // one packet in, one out: nothing waits any more
+        Assert.Equal(20, buffer.TargetDelayMs);
+    }
 }

@@ -224,3 +224,19 @@ public class ConferenceMixerTests(ITestOutputHelper output)
         public void OnConferenceMix(ReadOnlySpan<short> pcm, int sampleRate) => MixFrames++;
     }
 }
+
+public class OpusSilenceSkippingTests
+{
+    [Fact]
+    public void QuietOpusLegsAreNotDecodedButTalkersAre()
+    {
+        using var harness = new MixerHarness();
+        var talker = harness.Add("talker", AudioCodec.Opus, MixerHarness.Tone(440, 8000));
+        var quiet = harness.Add("quiet", AudioCodec.Opus, MixerHarness.Silence());
+        harness.Run(60);
+
+        Assert.True(quiet.Leg.DecodesSkipped > 40, $"skipped {quiet.Leg.DecodesSkipped}");
+        Assert.Equal(0, talker.Leg.DecodesSkipped);
+        Assert.True(Signal.ToneAmplitude(quiet.LastHeard(25), 440, 48000) > 6000);
+    }
+}

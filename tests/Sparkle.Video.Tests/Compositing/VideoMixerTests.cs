@@ -81,6 +81,32 @@ public class VideoMixerTests
     }
 
     [Fact]
+    public void SwitchingToFixedModeFreezesThePictureUntilTheChairMovesSomeone()
+    {
+        using var mixer = MeetingOf(4, S(0));
+        mixer.SetLayout(LayoutCatalogue.Get("one-plus-5"));
+        var output = mixer.GetOrAddOutput(640, 360);
+        mixer.ReportActiveSpeaker("p2", S(1));
+        mixer.Render(S(1));
+        Assert.Equal<string?>(["p2", "p0", "p1", "p3", null, null], output.Assignment);
+
+        mixer.SetMode(LayoutMode.Fixed);
+        mixer.ReportActiveSpeaker("p3", S(2));
+        mixer.Render(S(2));
+        Assert.Equal<string?>(["p2", "p0", "p1", "p3", null, null], output.Assignment);
+
+        mixer.Place(0, "p3"); // moving p3 frees its old slot, which p2 (no longer placed) does not take back
+        mixer.Render(S(3));
+        Assert.Equal("p3", output.Assignment[0]);
+        Assert.Equal(4, output.Assignment.Count(a => a is not null));
+
+        mixer.ClearPlacements();
+        mixer.SetMode(LayoutMode.Automatic);
+        mixer.Render(S(4));
+        Assert.Equal<string?>(["p3", "p0", "p1", "p2", null, null], output.Assignment);
+    }
+
+    [Fact]
     public void PlacementsAreHonouredInAutomaticModeAndSpeakersFillTheOtherFloorSlots()
     {
         using var mixer = MeetingOf(6, S(0));
@@ -211,6 +237,27 @@ public class VideoMixerTests
             AssertColour(colours[i], Centre(low, i), 2, $"slot {i}");
             AssertColour(colours[i], Centre(main, i), 2, $"slot {i}");
         }
+    }
+
+    [Fact]
+    public void MeetingControlFromTheGrainIsAppliedInOneCall()
+    {
+        using var mixer = MeetingOf(5);
+        var output = mixer.GetOrAddOutput(640, 360);
+        Assert.True(mixer.Apply("auto", automatic: true, []));
+        Assert.Equal("grid-3x2", mixer.CurrentLayout.Id);
+
+        Assert.True(mixer.Apply("auto-speaker", automatic: true, []));
+        Assert.Equal("one-plus-5", mixer.CurrentLayout.Id);
+
+        Assert.True(mixer.Apply("grid-2x2", automatic: false, [null, "p4", null, "p0"]));
+        mixer.Render(S(0));
+        Assert.Equal(LayoutMode.Fixed, mixer.Mode);
+        Assert.Equal<string?>(["p1", "p4", "p2", "p0"], output.Assignment);
+
+        Assert.False(mixer.Apply("no-such-layout", automatic: true, []));
+        Assert.Equal("grid-2x2", mixer.CurrentLayout.Id);
+        Assert.Equal(LayoutMode.Fixed, mixer.Mode);
     }
 
     [Fact]

@@ -97,6 +97,19 @@ public class H264PayloadTests
     }
 
     [Fact]
+    public void ParameterSetsWithTheirOwnTimestampAreKeptForTheNextPicture()
+    {
+        var depacketizer = new H264Depacketizer();
+        var idr = Nal(0x65, 80, 4);
+        Assert.Equal(DepacketizeResult.Pending, depacketizer.Push(s_sps, 1, 1000, marker: false));
+        Assert.Equal(DepacketizeResult.Pending, depacketizer.Push(s_pps, 2, 1000, marker: false));
+        Assert.Equal(DepacketizeResult.FrameReady, depacketizer.Push(idr, 3, 4000, marker: true));
+        Assert.Equal(AnnexB(s_sps, s_pps, idr), depacketizer.Frame.ToArray());
+        Assert.Equal(4000u, depacketizer.FrameTimestamp);
+        Assert.False(depacketizer.KeyFrameNeeded);
+    }
+
+    [Fact]
     public void LostMarkerIsDetectedWhenTheNextFrameStarts()
     {
         var depacketizer = new H264Depacketizer();

@@ -5,8 +5,9 @@
 // process running the real MediaEngine: sockets, jitter buffers, codecs, active-speaker mixing) sends
 // each one its mix. Measured: worker CPU as % of one core, added latency from a talker's burst onset
 // to its arrival in listeners' mixes (p50/p99), loss and jitter at the receivers.
-// Usage: dotnet run --file bench.cs -- load <pcmu|opus> [legs=100] [seconds=60] [talkers=3] [ffmpeg-cpu-s] [csv]
-//        (the "worker" mode is this program's child)
+// Usage: dotnet run -c Release --file bench.cs -- load <pcmu|opus> [legs=100] [seconds=60] [talkers=3] [ffmpeg-cpu-s] [csv]
+//        (the "worker" mode is this program's child; -c Release matters: #:property alone leaves the
+//        referenced projects unoptimized)
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -37,12 +38,16 @@ var ffmpegCpu = args.Length > 5 ? double.Parse(args[5], inv) : 0;
 var csv = args.Length > 6 ? args[6] : null;
 
 // --- the worker process ---------------------------------------------------------------------------
-var worker = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["worker", "36000", "36999"])
+var workerStart = new ProcessStartInfo(Environment.ProcessPath!, ["worker", "36000", "36999"])
 {
     RedirectStandardInput = true,
     RedirectStandardOutput = true,
     UseShellExecute = false,
-})!;
+};
+// As the worker's Program.cs does: socket completions run on the epoll thread (our handlers never block).
+workerStart.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] =
+    Environment.GetEnvironmentVariable("BENCH_INLINE") == "0" ? "0" : "1";
+var worker = Process.Start(workerStart)!;
 string Ask(string line)
 {
     worker.StandardInput.WriteLine(line);
@@ -106,7 +111,9 @@ for (var i = 0; i < legs; i++)
 }
 Console.WriteLine($"{legs} legs allocated ({codec}), {talkers} talkers, {seconds} s");
 
-var totalFrames = seconds * 50;
+const int WarmupFrames = 150; // 3 s for the JIT and the jitter buffers to settle, not measured
+var totalFrames = WarmupFrames + seconds * 50;
+var measuring = false;
 var sentAt = new long[totalFrames + CycleFrames];
 var stop = new CancellationTokenSource();
 var listenersMeasured = codec == AudioCodec.Opus ? Math.Min(10, legs - talkers) : legs - talkers;
@@ -176,7 +183,7 @@ async Task Receive(int index, bool measure)
                 }
             }
             var ms = Stopwatch.GetElapsedTime(latest, now).TotalMilliseconds;
-            if (latest > 0 && ms < 500)
+            if (latest > 0 && ms < 500 && Volatile.Read(ref measuring))
             {
                 latencies.Add(ms);
             }
@@ -186,8 +193,8 @@ async Task Receive(int index, bool measure)
 }
 
 // Sender: every 20 ms on an absolute schedule, one packet per participant.
-var cpuBefore = ProcessCpuSeconds(worker.Id);
-var wall = Stopwatch.StartNew();
+var cpuBefore = 0.0;
+var wall = new Stopwatch();
 var packet = new byte[1500];
 var ssrcBase = 0x1000u;
 var schedule = Stopwatch.GetTimestamp();
@@ -202,6 +209,12 @@ for (var frame = 0; frame < totalFrames; frame++)
     while (Stopwatch.GetTimestamp() < due)
     {
         Thread.SpinWait(20);
+    }
+    if (frame == WarmupFrames)
+    {
+        cpuBefore = ProcessCpuSeconds(worker.Id);
+        wall.Start();
+        Volatile.Write(ref measuring, true);
     }
     Volatile.Write(ref sentAt[frame], Stopwatch.GetTimestamp());
     for (var i = 0; i < legs; i++)
@@ -289,7 +302,7 @@ static async Task RunWorker(int portMin, int portMax)
             case "stats":
                 var legs = engine.Snapshot();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"mixer_thread_cpu_s={engine.MixerBusyTime.TotalSeconds:F2} rtp_in={legs.Sum(l => l.Transport.Counters.RtpReceived)} rtp_out={legs.Sum(l => l.Transport.Counters.RtpSent)} garbage={legs.Sum(l => l.Transport.Counters.Garbage)} speaker_events={sink.Count}"));
+                    $"mixer_thread_cpu_s={engine.MixerBusyTime.TotalSeconds:F2} opus_decodes_skipped={engine.DecodesSkipped} rtp_in={legs.Sum(l => l.Transport.Counters.RtpReceived)} rtp_out={legs.Sum(l => l.Transport.Counters.RtpSent)} garbage={legs.Sum(l => l.Transport.Counters.Garbage)} speaker_events={sink.Count}"));
                 break;
             case "quit":
                 Console.WriteLine("bye");

@@ -81,13 +81,6 @@ var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
 var mediaSeconds = (double)frameCount / Fps;
 tickTimes.Sort();
 cpuTicks.Sort();
-using (var dump = File.Create(Path.Combine(Path.GetTempPath(), "sparkle-bench-720p.yuv")))
-{
-    dump.Write(main.Canvas.Y);
-    dump.Write(main.Canvas.U);
-    dump.Write(main.Canvas.V);
-}
-
 Console.WriteLine($"participants={participants} frames={frameCount} layout={mixer.CurrentLayout.Id}");
 Console.WriteLine($"decoded={inputs.Sum(i => i.FramesDecoded)} skipped={inputs.Sum(i => i.FramesSkipped)} lost={inputs.Sum(i => i.FramesLost)} encoded={mainEncoder.FramesEncoded}+{lowEncoder.FramesEncoded}");
 Console.WriteLine($"wall={wall.Elapsed.TotalSeconds:F2}s cpu={cpu:F2}s media={mediaSeconds:F2}s");

@@ -13,7 +13,6 @@ internal static unsafe partial class FfmpegNative
     public const string AvUtil = "libavutil.so.57";
 
     public const int CodecIdH264 = 27;
-    public const int CodecIdVp8 = 139;
     public const int PixelFormatYuv420P = 0;
     public const int PixelFormatYuvj420P = 12;
     public const int PictureTypeNone = 0;
@@ -56,9 +55,6 @@ internal static unsafe partial class FfmpegNative
 
     [LibraryImport(AvCodec, StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint avcodec_find_encoder_by_name(string name);
-
-    [LibraryImport(AvCodec, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial nint avcodec_find_decoder_by_name(string name);
 
     [LibraryImport(AvCodec)]
     public static partial nint avcodec_find_decoder(int id);
@@ -116,12 +112,6 @@ internal static unsafe partial class FfmpegNative
 
     [LibraryImport(AvUtil)]
     public static partial int av_strerror(int error, byte* buffer, nuint size);
-
-    public static T Read<T>(nint structure, int offset)
-        where T : unmanaged => *(T*)(structure + offset);
-
-    public static void Write<T>(nint structure, int offset, T value)
-        where T : unmanaged => *(T*)(structure + offset) = value;
 
     public static string ErrorText(int error)
     {

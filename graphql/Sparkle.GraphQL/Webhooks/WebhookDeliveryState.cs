@@ -1,0 +1,8 @@
+namespace Sparkle.GraphQL.Webhooks;
+
+public enum WebhookDeliveryState
+{
+    Pending,
+    Succeeded,
+    Failed,
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Sparkle.GraphQL.Identity;
+
+namespace Sparkle.GraphQL.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed class TenantAdministrationTests(ApiFixture api)
+{
+    [Fact]
+    public async Task OperatorCreatesATenantWhoseOwnerCanThenWork()
+    {
+        var op = api.Client(api.Demo.OperatorToken);
+        var unique = Guid.NewGuid().ToString("N")[..8];
+
+        var created = (await op.ExecuteAsync(
+            "mutation($n: String!, $d: String!) { createTenant(input: { name: $n, sipDomains: [$d], policies: { srtpRequired: true }, owner: { number: \"100\", displayName: \"First Owner\" } }) { id name sipDomains policies { srtpRequired } } }",
+            new { n = "acme-" + unique, d = $"acme-{unique}.sparkle.test" })).Field("createTenant");
+        var tenantId = created.GetProperty("id").GetGuid();
+        Assert.True(created.GetProperty("policies").GetProperty("srtpRequired").GetBoolean());
+
+        var listed = (await op.ExecuteAsync("{ tenants { id name } }")).Field("tenants");
+        Assert.Contains(listed.EnumerateArray(), t => t.GetProperty("id").GetGuid() == tenantId);
+        Assert.Contains(listed.EnumerateArray(), t => t.GetProperty("id").GetGuid() == api.Demo.Demo.Id);
+
+        var token = api.Cluster.Api!.Services.GetRequiredService<LocalTokenIssuer>().IssueForUser(tenantId, "100", TimeSpan.FromMinutes(10));
+        var newOwner = api.Client(token);
+        Assert.Equal(Sparkle.Client.Role.Owner, (await newOwner.GetMeAsync()).Role);
+        var users = (await newOwner.ExecuteAsync("{ users { number role } }")).Field("users");
+        Assert.Equal("100", Assert.Single(users.EnumerateArray()).GetProperty("number").GetString());
+
+        // The operator administers tenants but never reads their content.
+        Assert.Equal("FORBIDDEN", (await op.ExecuteAsync("{ users { number } }")).ErrorCode);
+    }
+
+    [Fact]
+    public async Task OnlyTheOperatorListsTenants()
+    {
+        Assert.Equal("FORBIDDEN", (await api.Client(api.Demo.Demo.Owner).ExecuteAsync("{ tenants { id } }")).ErrorCode);
+    }
+}
