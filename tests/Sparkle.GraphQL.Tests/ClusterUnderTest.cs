@@ -40,6 +40,7 @@ public sealed class ClusterUnderTest
             ["Webhooks:RetryBaseMilliseconds"] = "300",
             ["Webhooks:MaxAttempts"] = "4",
             ["Webhooks:DiscoverySeconds"] = "1",
+            ["GraphQL:ConnectionInitTimeoutSeconds"] = "2",
         };
     }
 
@@ -77,14 +78,21 @@ public sealed class ClusterUnderTest
 
     public async Task StartApiAsync()
     {
-        Api = SparkleApiHost.Create([], b =>
+        (Api, GraphQLEndpoint) = await StartExtraApiAsync(new Dictionary<string, string?>());
+    }
+
+    /// <summary>Another API host on the same cluster, with settings of its own (the caller stops it).</summary>
+    public async Task<(WebApplication Api, Uri Endpoint)> StartExtraApiAsync(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var api = SparkleApiHost.Create([], b =>
         {
             b.Configuration.AddInMemoryCollection(_settings);
+            b.Configuration.AddInMemoryCollection(overrides);
             b.Logging.SetMinimumLevel(LogLevel.Warning);
         });
-        await Api.StartAsync();
-        var address = Api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        GraphQLEndpoint = new Uri(address.TrimEnd('/') + "/graphql");
+        await api.StartAsync();
+        var address = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (api, new Uri(address.TrimEnd('/') + "/graphql"));
     }
 
     public async Task StopApiAsync()

@@ -89,6 +89,19 @@ public sealed class SubscriptionTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task SilentClientIsClosedWith4408()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("graphql-transport-ws");
+        await socket.ConnectAsync(new UriBuilder(api.Endpoint) { Scheme = "ws" }.Uri, CancellationToken.None);
+
+        var result = await socket.ReceiveAsync(new byte[1024], new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(4408, (int)socket.CloseStatus!.Value);
+    }
+
+    [Fact]
     public async Task PingIsAnsweredWithPong()
     {
         using var socket = new ClientWebSocket();

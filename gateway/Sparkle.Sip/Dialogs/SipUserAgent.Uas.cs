@@ -56,8 +56,9 @@ public sealed partial class SipUserAgent
         dialog.ApplicationState = applicationState ?? dialog.ApplicationState;
         ApplySessionTimer(dialog, request, response);
         customize?.Invoke(response);
-        invite.Transaction.Respond(response);
+        // Arm the retransmission before the 2xx leaves: a fast peer's ACK must find it.
         StartRetransmitting(dialog, response, request.CSeq!.Value.Number);
+        invite.Transaction.Respond(response);
         return dialog;
     }
 

@@ -14,4 +14,6 @@ public sealed class AudioLegCounters
     public long RtpSent;
     public long RtcpSent;
     public long SendErrors;
+    /// <summary>Unexpected exceptions while handling a received packet.</summary>
+    public long Errors;
 }

@@ -41,10 +41,11 @@ public sealed partial class AudioLegTransport
             {
                 HandlePacket(buffer.AsSpan(0, received), from, rtcpSocket);
             }
-            catch (Exception) when (!token.IsCancellationRequested)
+            catch (Exception e) when (!token.IsCancellationRequested)
             {
-                // Malformed input must never end the loop.
-                Counters.Garbage++;
+                // Malformed input must never end the loop; a bug here is counted and kept for the logs.
+                Counters.Errors++;
+                LastError = e;
             }
         }
     }

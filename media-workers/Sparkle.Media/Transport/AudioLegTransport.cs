@@ -54,6 +54,9 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
     /// <summary>The last reception report the peer sent about our stream (their view of loss and jitter).</summary>
     public RtcpReportBlock? RemoteReport { get; private set; }
 
+    /// <summary>The last unexpected exception on the receive path (there should be none).</summary>
+    public Exception? LastError { get; private set; }
+
     /// <summary>Time since the last valid RTP or RTCP packet.</summary>
     public TimeSpan SinceLastPacket => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastPacketTimestamp));
 

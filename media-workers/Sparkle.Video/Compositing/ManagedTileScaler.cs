@@ -5,7 +5,7 @@ internal sealed class ManagedTileScaler : ITileScaler
     private readonly PlaneScaler _luma = new();
     private readonly PlaneScaler _chroma = new();
 
-    public void Scale(int slot, I420Frame source, I420Frame canvas, TileRect rect)
+    public void Scale(I420Frame source, I420Frame canvas, TileRect rect)
     {
         _luma.Configure(source.Width, source.Height, rect.Width, rect.Height);
         _luma.Scale(source.Y, source.StrideY, canvas.Y[((rect.Y * canvas.StrideY) + rect.X)..], canvas.StrideY);

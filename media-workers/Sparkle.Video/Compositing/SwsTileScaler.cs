@@ -4,14 +4,16 @@ using static Sparkle.Video.Codecs.Native.SwscaleNative;
 namespace Sparkle.Video.Compositing;
 
 /// <summary>
-/// Tile scaling with libswscale: one cached context per slot, so a steady layout creates no
-/// contexts after the first frame. The crop is applied by offsetting the source plane pointers.
+/// Tile scaling with libswscale. Contexts are cached by geometry (a 10x10 grid of equal senders
+/// needs one, not a hundred), so a steady layout creates none after its first frame. The crop is
+/// applied by offsetting the source plane pointers.
 /// </summary>
 internal sealed unsafe class SwsTileScaler : ITileScaler
 {
     private const int Yuv420P = 0;
+    private const int MaxContexts = 32;
 
-    private nint[] _contexts = new nint[16];
+    private readonly List<(long Key, nint Context)> _contexts = [];
 
     public SwsTileScaler() => Codecs.CodecLibraries.Initialise(); // keeps libav* logging to errors
 
@@ -26,24 +28,10 @@ internal sealed unsafe class SwsTileScaler : ITileScaler
         return true;
     }
 
-    public void Scale(int slot, I420Frame source, I420Frame canvas, TileRect rect)
+    public void Scale(I420Frame source, I420Frame canvas, TileRect rect)
     {
-        if (slot >= _contexts.Length)
-        {
-            Array.Resize(ref _contexts, Math.Max(slot + 1, _contexts.Length * 2));
-        }
-
         var (cropX, cropY, cropWidth, cropHeight) = Crop(source.Width & ~1, source.Height & ~1, rect.Width, rect.Height);
-        var shrinking = cropWidth > rect.Width;
-        var context = sws_getCachedContext(
-            _contexts[slot], cropWidth, cropHeight, Yuv420P, rect.Width, rect.Height, Yuv420P,
-            shrinking ? FlagArea : FlagBilinear, 0, 0, null);
-        if (context == 0)
-        {
-            throw new InvalidOperationException($"libswscale refused {cropWidth}x{cropHeight} -> {rect.Width}x{rect.Height}.");
-        }
-
-        _contexts[slot] = context;
+        var context = ContextFor(cropWidth, cropHeight, rect.Width, rect.Height);
         fixed (byte* sy = source.Y, su = source.U, sv = source.V, dy = canvas.Y, du = canvas.U, dv = canvas.V)
         {
             var chromaCrop = (cropY / 2 * source.StrideUv) + (cropX / 2);
@@ -58,14 +46,42 @@ internal sealed unsafe class SwsTileScaler : ITileScaler
 
     public void Dispose()
     {
-        for (var i = 0; i < _contexts.Length; i++)
+        foreach (var (_, context) in _contexts)
         {
-            if (_contexts[i] != 0)
+            sws_freeContext(context);
+        }
+
+        _contexts.Clear();
+    }
+
+    private nint ContextFor(int sourceWidth, int sourceHeight, int width, int height)
+    {
+        // Sizes are at most 8192 (I420Frame) and 4096 (canvas): 16 bits each pack into one key.
+        var key = ((long)sourceWidth << 48) | ((long)sourceHeight << 32) | ((long)width << 16) | (long)height;
+        for (var i = 0; i < _contexts.Count; i++)
+        {
+            if (_contexts[i].Key == key)
             {
-                sws_freeContext(_contexts[i]);
-                _contexts[i] = 0;
+                return _contexts[i].Context;
             }
         }
+
+        var flags = sourceWidth > width ? FlagArea : FlagBilinear;
+        var context = sws_getCachedContext(0, sourceWidth, sourceHeight, Yuv420P, width, height, Yuv420P, flags, 0, 0, null);
+        if (context == 0)
+        {
+            throw new InvalidOperationException($"libswscale refused {sourceWidth}x{sourceHeight} -> {width}x{height}.");
+        }
+
+        if (_contexts.Count == MaxContexts)
+        {
+            // Senders changing size all the time: drop the oldest geometry.
+            sws_freeContext(_contexts[0].Context);
+            _contexts.RemoveAt(0);
+        }
+
+        _contexts.Add((key, context));
+        return context;
     }
 
     /// <summary>Centre crop of the source to the tile's aspect ratio, on even coordinates.</summary>

@@ -81,7 +81,7 @@ public sealed class VideoCompositor : IDisposable
             switch (content.State)
             {
                 case TileState.Video when content.Frame is not null:
-                    _scaler.Scale(slot, content.Frame, Canvas, rect);
+                    _scaler.Scale(content.Frame, Canvas, rect);
                     if (_options.ShowNames && !string.IsNullOrEmpty(content.Name))
                     {
                         DrawLabel(rect, content.Name);
@@ -124,7 +124,7 @@ public sealed class VideoCompositor : IDisposable
         }
 
         _canvasScaler ??= _options.Scaler == ScalerKind.Managed || !SwsTileScaler.IsAvailable() ? new ManagedTileScaler() : new SwsTileScaler();
-        _canvasScaler.Scale(0, larger.Canvas, Canvas, new TileRect(0, 0, Width, Height));
+        _canvasScaler.Scale(larger.Canvas, Canvas, new TileRect(0, 0, Width, Height));
     }
 
     public void Dispose()

@@ -14,7 +14,7 @@ public sealed class VideoInput : IDisposable
     private readonly VideoMixer _mixer;
     private readonly IVideoDepacketizer _depacketizer;
     private readonly VideoDecoder _decoder;
-    private bool _skippedSinceLastDecode;
+    private bool _needKeyFrame;
 
     public VideoInput(string participantId, VideoCodec codec, VideoMixer mixer)
     {
@@ -36,7 +36,9 @@ public sealed class VideoInput : IDisposable
     public long FramesLost { get; private set; }
 
     /// <summary>The worker should send PLI (or FIR) to the sender while this is true.</summary>
-    public bool KeyFrameNeeded => _depacketizer.KeyFrameNeeded || _skippedSinceLastDecode;
+    public bool KeyFrameNeeded => _depacketizer.KeyFrameNeeded || _needKeyFrame;
+
+    public long DecodeErrors { get; private set; }
 
     /// <summary>Feeds one RTP payload; returns true when a new picture reached the mixer.</summary>
     public bool OnRtpPayload(ReadOnlySpan<byte> payload, ushort sequenceNumber, uint timestamp, bool marker)
@@ -58,22 +60,25 @@ public sealed class VideoInput : IDisposable
             // Invisible: keep the last picture and spend no CPU; references break, so the next
             // decode must start from a key frame.
             FramesSkipped++;
-            _skippedSinceLastDecode = true;
+            _needKeyFrame = true;
             return false;
         }
 
-        if (_skippedSinceLastDecode && !isKey)
+        if (_needKeyFrame && !isKey)
         {
             FramesSkipped++;
             return false;
         }
 
-        _skippedSinceLastDecode = false;
         if (!_decoder.Decode(_depacketizer.Frame, out var picture))
         {
+            // A frame the decoder rejects breaks the reference chain just like a lost one.
+            DecodeErrors++;
+            _needKeyFrame = true;
             return false;
         }
 
+        _needKeyFrame = false;
         return _mixer.PushFrame(ParticipantId, picture);
     }
 

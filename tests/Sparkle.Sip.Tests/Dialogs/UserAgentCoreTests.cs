@@ -44,6 +44,30 @@ public sealed class UserAgentCoreTests
     }
 
     [Fact]
+    public void AckArrivingBeforeAcceptReturnsStillStopsTheRetransmissions()
+    {
+        var (h, _, app) = Create();
+        h.Receive(Support.Messages.Invite());
+        Eventually.True(() => !app.Invites.IsEmpty, "INVITE reaches the application");
+        app.Invites.TryDequeue(out var invite);
+        // A peer so fast that its ACK is processed while the 200 is still being sent.
+        h.Sender.OnSent = m =>
+        {
+            if (m is SipResponse { StatusCode: 200 } ok)
+            {
+                h.Sender.OnSent = null;
+                h.Receive(Ack(ok.ToTag!));
+            }
+        };
+        var dialog = invite!.Accept(s_contact, "v=0\r\n")!;
+        h.Time.Advance(TimeSpan.FromSeconds(40));
+
+        Assert.Single(h.Sender.Responses(200));
+        Assert.Empty(h.Sender.Requests("BYE"));
+        Assert.Equal(DialogState.Confirmed, dialog.State);
+    }
+
+    [Fact]
     public void NoAckWithin64T1SendsByeAndEndsTheDialog()
     {
         var (h, ua, app) = Create();

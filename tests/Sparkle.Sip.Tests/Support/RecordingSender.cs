@@ -20,10 +20,15 @@ public sealed class RecordingSender(TimeProvider time) : ISipSender
         return destination;
     }
 
+    /// <summary>Runs synchronously on each send: lets a test play a peer that answers instantly.</summary>
+    public Action<SipMessage>? OnSent { get; set; }
+
     public Task SendAsync(SipMessage message, SipEndPoint destination)
     {
         // Serialize and re-parse, as the wire would.
-        Sent.Enqueue((time.GetUtcNow(), Reparse(message), destination));
+        var copy = Reparse(message);
+        Sent.Enqueue((time.GetUtcNow(), copy, destination));
+        OnSent?.Invoke(copy);
         return Task.CompletedTask;
     }
 

@@ -81,6 +81,27 @@ public class VideoPipelineTests
     }
 
     [Fact]
+    public void UndecodableFrameAsksForAKeyFrameAndLaterDeltasWaitForIt()
+    {
+        using var mixer = new VideoMixer();
+        mixer.AddParticipant("b", "B");
+        mixer.GetOrAddOutput(320, 180);
+        mixer.Render(TimeSpan.Zero); // "b" is visible, so every good frame is decoded
+        using var input = new VideoInput("b", VideoCodec.Vp8, mixer);
+        using var sender = new Sender(VideoCodec.Vp8, Blue);
+
+        // A VP8 "key frame" whose payload is not VP8 at all: it depacketizes but cannot decode.
+        byte[] bogus = [0x90, 0x80, 0x80, 0x01, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66];
+        Assert.False(input.OnRtpPayload(bogus, 65535, 1, marker: true)); // the sender continues at 0
+        Assert.Equal(1, input.DecodeErrors);
+        Assert.True(input.KeyFrameNeeded);
+
+        Assert.True(sender.SendFrame(input, key: true));
+        Assert.False(input.KeyFrameNeeded);
+        Assert.True(sender.SendFrame(input));
+    }
+
+    [Fact]
     public void OutputEncoderSendsAKeyFrameWhenAReceiverAsks()
     {
         using var mixer = new VideoMixer();

@@ -12,6 +12,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,6 +28,11 @@ var inv = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] == "worker")
 {
     await RunWorker(int.Parse(args[1], inv), int.Parse(args[2], inv));
+    return;
+}
+if (args.Length > 2 && args[0] == "plot")
+{
+    Plot(args[1], args[2]);
     return;
 }
 
@@ -302,7 +308,7 @@ static async Task RunWorker(int portMin, int portMax)
             case "stats":
                 var legs = engine.Snapshot();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"mixer_thread_cpu_s={engine.MixerBusyTime.TotalSeconds:F2} opus_decodes_skipped={engine.DecodesSkipped} rtp_in={legs.Sum(l => l.Transport.Counters.RtpReceived)} rtp_out={legs.Sum(l => l.Transport.Counters.RtpSent)} garbage={legs.Sum(l => l.Transport.Counters.Garbage)} speaker_events={sink.Count}"));
+                    $"mixer_thread_cpu_s={engine.MixerBusyTime.TotalSeconds:F2} opus_decodes_skipped={engine.DecodesSkipped} rtp_in={legs.Sum(l => l.Transport.Counters.RtpReceived)} rtp_out={legs.Sum(l => l.Transport.Counters.RtpSent)} garbage={legs.Sum(l => l.Transport.Counters.Garbage)} errors={legs.Sum(l => l.Transport.Counters.Errors)} speaker_events={sink.Count} {legs.Select(l => l.Transport.LastError?.ToString().Replace('\n', ' ')).FirstOrDefault(e => e is not null)}"));
                 break;
             case "quit":
                 Console.WriteLine("bye");
@@ -314,8 +320,178 @@ static async Task RunWorker(int portMin, int portMax)
     }
 }
 
+// Two panels from the CSV: worker CPU (% of one core) against ffmpeg amix and the targets, and added
+// latency p50/p99 against the 60 ms target.
+static void Plot(string csvPath, string pngPath)
+{
+    var rows = File.ReadAllLines(csvPath).Skip(1).Select(l => l.Split(',')).ToList();
+    double D(string[] r, int i) => double.Parse(r[i], CultureInfo.InvariantCulture);
+    var chart = new Chart(1100, 150 + rows.Count * 190);
+    var black = ((byte)20, (byte)20, (byte)20);
+    var orange = ((byte)230, (byte)120, (byte)30);
+    var grey = ((byte)140, (byte)140, (byte)150);
+    var blue = ((byte)40, (byte)110, (byte)200);
+    var red = ((byte)200, (byte)0, (byte)0);
+    chart.Text($"SPARKLE MEDIA WORKER: ONE MEETING, {rows[0][1]} LEGS ON LOOPBACK, {rows[0][3]} S, {rows[0][2]} TALKERS", 10, 10, 2, black);
+    const int Left = 260, Scale = 8; // 8 px per % of a core, per ms
+    var y = 50;
+    foreach (var r in rows)
+    {
+        var codec = r[0].ToUpperInvariant() == "PCMU" ? "G.711" : r[0].ToUpperInvariant();
+        var target = codec == "G.711" ? 5 : 20;
+        var seconds = D(r, 3);
+        var ffmpegPercent = D(r, 10) / seconds * 100;
+        chart.Text($"{codec}  LOSS {D(r, 7):F2}%  JITTER {D(r, 8):F2} MS  RATIO FFMPEG/SPARKLE {D(r, 11):F1}", 10, y, 2, black);
+        y += 26;
+        void Bar(string label, double value, string unit, (byte, byte, byte) colour)
+        {
+            chart.Text(label, 10, y + 6, 2, black);
+            var length = (int)Math.Min(value * Scale, chart.Width - Left - 150);
+            chart.Rect(Left, y, Math.Max(2, length), 24, colour);
+            chart.Text($"{value:F1} {unit}", Left + length + 8, y + 6, 2, black);
+            y += 32;
+        }
+        var top = y;
+        Bar("WORKER CPU", D(r, 4), "% CORE", orange);
+        Bar("FFMPEG AMIX", ffmpegPercent, "% CORE", grey);
+        chart.Rect(Left + target * Scale, top - 4, 2, 64, red);
+        chart.Text($"AIM {target}%", Left + target * Scale + 6, top - 14, 1, red);
+        top = y;
+        Bar("LATENCY P50", D(r, 5), "MS", blue);
+        Bar("LATENCY P99", D(r, 6), "MS", blue);
+        chart.Rect(Left + 60 * Scale, top - 4, 2, 64, red);
+        chart.Text("AIM 60 MS", Left + 60 * Scale + 6, top - 14, 1, red);
+        y += 12;
+    }
+    chart.Save(pngPath);
+    Console.WriteLine($"chart: {pngPath}");
+}
+
 sealed class CountingSink : IMediaEventSink
 {
     public int Count;
     public void Publish(MediaEvent mediaEvent) => Interlocked.Increment(ref Count);
+}
+
+// A tiny bar-chart renderer that writes PNG (no plotting packages are installed here): RGB canvas,
+// filled rectangles, a 5x7 pixel font scaled up, zlib via System.IO.Compression.
+
+sealed class Chart(int width, int height)
+{
+    private readonly byte[] _pixels = CreateCanvas(width, height);
+
+    public int Width => width;
+    public int Height => height;
+
+    private static byte[] CreateCanvas(int w, int h)
+    {
+        var pixels = new byte[w * h * 3];
+        Array.Fill(pixels, (byte)250);
+        return pixels;
+    }
+
+    public void Rect(int x, int y, int w, int h, (byte R, byte G, byte B) c)
+    {
+        for (var yy = Math.Max(0, y); yy < Math.Min(height, y + h); yy++)
+        {
+            for (var xx = Math.Max(0, x); xx < Math.Min(width, x + w); xx++)
+            {
+                var i = (yy * width + xx) * 3;
+                _pixels[i] = c.R;
+                _pixels[i + 1] = c.G;
+                _pixels[i + 2] = c.B;
+            }
+        }
+    }
+
+    public void Text(string text, int x, int y, int scale, (byte R, byte G, byte B) c)
+    {
+        foreach (var ch in text.ToUpperInvariant())
+        {
+            if (Font.TryGetValue(ch, out var rows))
+            {
+                for (var r = 0; r < 7; r++)
+                {
+                    for (var b = 0; b < 5; b++)
+                    {
+                        if ((rows[r] & (1 << (4 - b))) != 0)
+                        {
+                            Rect(x + b * scale, y + r * scale, scale, scale, c);
+                        }
+                    }
+                }
+            }
+            x += 6 * scale;
+        }
+    }
+
+    public void Save(string path)
+    {
+        using var file = File.Create(path);
+        file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth
+        header[9] = 2; // RGB
+        Chunk(file, "IHDR", header);
+        using var raw = new MemoryStream();
+        using (var z = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            for (var y = 0; y < height; y++)
+            {
+                z.WriteByte(0); // filter: none
+                z.Write(_pixels, y * width * 3, width * 3);
+            }
+        }
+        Chunk(file, "IDAT", raw.ToArray());
+        Chunk(file, "IEND", []);
+    }
+
+    private static void Chunk(Stream s, string type, byte[] data)
+    {
+        var buffer = new byte[8 + data.Length + 4];
+        BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);
+        for (var i = 0; i < 4; i++)
+        {
+            buffer[4 + i] = (byte)type[i];
+        }
+        data.CopyTo(buffer, 8);
+        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8 + data.Length), Crc32(buffer.AsSpan(4, 4 + data.Length)));
+        s.Write(buffer);
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+            }
+        }
+        return ~crc;
+    }
+
+    private static readonly Dictionary<char, byte[]> Font = new()
+    {
+        ['0'] = [14, 17, 19, 21, 25, 17, 14], ['1'] = [4, 12, 4, 4, 4, 4, 14], ['2'] = [14, 17, 1, 2, 4, 8, 31],
+        ['3'] = [31, 2, 4, 2, 1, 17, 14], ['4'] = [2, 6, 10, 18, 31, 2, 2], ['5'] = [31, 16, 30, 1, 1, 17, 14],
+        ['6'] = [6, 8, 16, 30, 17, 17, 14], ['7'] = [31, 1, 2, 4, 8, 8, 8], ['8'] = [14, 17, 17, 14, 17, 17, 14],
+        ['9'] = [14, 17, 17, 15, 1, 2, 12], ['A'] = [14, 17, 17, 31, 17, 17, 17], ['B'] = [30, 17, 17, 30, 17, 17, 30],
+        ['C'] = [14, 17, 16, 16, 16, 17, 14], ['D'] = [28, 18, 17, 17, 17, 18, 28], ['E'] = [31, 16, 16, 30, 16, 16, 31],
+        ['F'] = [31, 16, 16, 30, 16, 16, 16], ['G'] = [14, 17, 16, 23, 17, 17, 15], ['H'] = [17, 17, 17, 31, 17, 17, 17],
+        ['I'] = [14, 4, 4, 4, 4, 4, 14], ['J'] = [7, 2, 2, 2, 2, 18, 12], ['K'] = [17, 18, 20, 24, 20, 18, 17],
+        ['L'] = [16, 16, 16, 16, 16, 16, 31], ['M'] = [17, 27, 21, 21, 17, 17, 17], ['N'] = [17, 17, 25, 21, 19, 17, 17],
+        ['O'] = [14, 17, 17, 17, 17, 17, 14], ['P'] = [30, 17, 17, 30, 16, 16, 16], ['Q'] = [14, 17, 17, 17, 21, 18, 13],
+        ['R'] = [30, 17, 17, 30, 20, 18, 17], ['S'] = [15, 16, 16, 14, 1, 1, 30], ['T'] = [31, 4, 4, 4, 4, 4, 4],
+        ['U'] = [17, 17, 17, 17, 17, 17, 14], ['V'] = [17, 17, 17, 17, 17, 10, 4], ['W'] = [17, 17, 17, 21, 21, 21, 10],
+        ['X'] = [17, 17, 10, 4, 10, 17, 17], ['Y'] = [17, 17, 10, 4, 4, 4, 4], ['Z'] = [31, 1, 2, 4, 8, 16, 31],
+        ['.'] = [0, 0, 0, 0, 0, 12, 12], ['%'] = [24, 25, 2, 4, 8, 19, 3], ['/'] = [0, 1, 2, 4, 8, 16, 0],
+        ['-'] = [0, 0, 0, 31, 0, 0, 0], [':'] = [0, 12, 12, 0, 12, 12, 0], ['('] = [2, 4, 8, 8, 8, 4, 2],
+        [')'] = [8, 4, 2, 2, 2, 4, 8], ['='] = [0, 0, 31, 0, 31, 0, 0], [','] = [0, 0, 0, 0, 12, 4, 8],
+        ['<'] = [2, 4, 8, 16, 8, 4, 2], ['>'] = [8, 4, 2, 1, 2, 4, 8], ['+'] = [0, 4, 4, 31, 4, 4, 0],
+    };
 }

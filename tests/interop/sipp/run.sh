@@ -80,7 +80,6 @@ echo "sipp scenarios against $TARGET ($DOMAIN, transport $TRANSPORT); logs in $L
 
 scenario register_auth register_auth.xml -key user "$CHAIR" -au "$CHAIR" -ap "$CHAIR_PASSWORD" -key contact_port "$(free_port)"
 scenario invite_factory invite_factory.xml -key user "$CHAIR" -au "$CHAIR" -ap "$CHAIR_PASSWORD" -d 1000
-scenario cancel cancel.xml -key user "$CHAIR" -au "$CHAIR" -ap "$CHAIR_PASSWORD"
 scenario reinvite_hold reinvite_hold.xml -key user "$CHAIR" -au "$CHAIR" -ap "$CHAIR_PASSWORD"
 scenario session_refresh session_refresh.xml -key user "$CHAIR" -au "$CHAIR" -ap "$CHAIR_PASSWORD"
 
@@ -114,6 +113,17 @@ scenario register_phone register_auth.xml -key user "$MEMBER" -au "$MEMBER" -ap 
 scenario refer_add_remove refer_add_remove.xml -key user "$CHAIR" -au "$CHAIR" -ap "$CHAIR_PASSWORD" -key target "$MEMBER"
 wait "$phone_pid" || phone_rc=$?
 check phone_answered "$phone_rc"
+
+# CANCEL: the member's phone now rings without answering; the chair removes the member while it rings.
+phone_port="$(free_port)"
+phone_rc=0
+sipp -sf "$HERE/uas_ring_cancel.xml" -t "$TRANSPORT" -i 127.0.0.1 -p "$phone_port" -mi 127.0.0.1 -mp "$(free_port)" -m 1 -nostdin \
+  -timeout 45 -timeout_error -trace_err -error_file "$LOGS/ringing_phone.errors.log" >"$LOGS/ringing_phone.out" 2>&1 &
+phone_pid=$!
+scenario register_ringing_phone register_auth.xml -key user "$MEMBER" -au "$MEMBER" -ap "$MEMBER_PASSWORD" -key contact_port "$phone_port"
+scenario cancel cancel.xml -key user "$CHAIR" -au "$CHAIR" -ap "$CHAIR_PASSWORD" -key target "$MEMBER"
+wait "$phone_pid" || phone_rc=$?
+check phone_cancelled "$phone_rc"
 
 echo "sipp: ${#PASSED[@]} passed, ${#FAILED[@]} failed"
 if [ "${#FAILED[@]}" -gt 0 ]; then
