@@ -55,7 +55,9 @@ public sealed class SipGateway : IAsyncDisposable
         Agent = new SipUserAgent(layer, new SipUserAgentOptions(), _loggers.CreateLogger<SipUserAgent>());
         var nonceKey = string.IsNullOrWhiteSpace(_options.NonceKey) ? null : Convert.FromBase64String(_options.NonceKey);
         var algorithms = _options.DigestAlgorithms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Context = new FocusContext(_grains, Agent, Transport, new DigestServer(nonceKey, algorithms: algorithms), _options.GatewayId, _loggers);
+        var md5Only = _options.Md5OnlyUserAgents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Context = new FocusContext(_grains, Agent, Transport, new DigestServer(nonceKey, algorithms: algorithms), _options.GatewayId,
+            _loggers, md5Only);
         var notifier = new ConferenceNotifier(Context);
         var focus = new ConferenceFocus(Context, new SipRegistrar(Context), notifier, new ReferHandler(Context));
         Agent.SetApplication(focus);

@@ -23,7 +23,8 @@ public sealed class WebhookTests(ApiFixture api)
         var meeting = await owner.CreateMeetingAsync("Hooked", []);
         (await owner.ExecuteAsync("mutation($id: ID!) { startMeeting(meetingId: $id) { id } }", new { id = meeting.Id })).EnsureSuccess();
 
-        await WaitUntilAsync(() => receiver.Received.Count(r => r.AnsweredWith == 200) >= 2, "two delivered notifications");
+        await WaitUntilAsync(() => receiver.Received.Count(r => r.AnsweredWith == 200) >= 2,
+            () => "two delivered notifications; received: " + string.Join(", ", receiver.Received.Select(r => $"{r.EventType}={r.AnsweredWith}")));
         var received = receiver.Received.ToList();
         Assert.All(received, r => Assert.True(SignatureIsValid(secret, r.Signature, r.Body), $"bad signature {r.Signature}"));
         var delivered = received.Where(r => r.AnsweredWith == 200).ToList();
@@ -104,7 +105,15 @@ public sealed class WebhookTests(ApiFixture api)
         return Convert.ToHexStringLower(mac) == parts["v1"] && age is >= 0 and < 300;
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for " + what());
+            await Task.Delay(100);
+        }
+    }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {

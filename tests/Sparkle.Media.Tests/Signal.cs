@@ -67,4 +67,18 @@ internal static class Signal
         }
         return pcm.IsEmpty ? 0 : Math.Sqrt(sum / pcm.Length);
     }
+
+    /// <summary>The tone's level as the median over 100 ms windows: robust to the phase jumps a
+    /// real-time path makes when a jitter buffer drops or conceals a packet.</summary>
+    public static double ToneLevel(ReadOnlySpan<short> pcm, double frequency, int sampleRate)
+    {
+        var window = sampleRate / 10;
+        var levels = new List<double>();
+        for (var start = 0; start + window <= pcm.Length; start += window)
+        {
+            levels.Add(ToneAmplitude(pcm.Slice(start, window), frequency, sampleRate));
+        }
+        levels.Sort();
+        return levels.Count == 0 ? 0 : levels[levels.Count / 2];
+    }
 }

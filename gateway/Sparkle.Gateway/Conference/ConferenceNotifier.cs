@@ -62,6 +62,11 @@ public sealed class ConferenceNotifier(FocusContext context)
             ConferenceFocus.Respond(transaction, 404);
             return;
         }
+        if (tenant.Refuses(transaction.Local.Transport))
+        {
+            ConferenceFocus.Respond(transaction, 403);
+            return;
+        }
         var auth = await context.Authenticator.AuthenticateAsync(request, tenant);
         if (!auth.Ok)
         {
@@ -94,6 +99,7 @@ public sealed class ConferenceNotifier(FocusContext context)
             Expires = DateTimeOffset.UtcNow.AddSeconds(expires),
         };
         subscriptionDialog.ApplicationState = subscription;
+        subscription.Ended = Remove;
         if (expires == 0)
         {
             // A fetch (RFC 6665 §4.4.3): one full NOTIFY, then terminated.

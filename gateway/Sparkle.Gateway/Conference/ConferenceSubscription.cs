@@ -38,6 +38,8 @@ public sealed class ConferenceSubscription
     public DateTimeOffset Expires { get; set; }
     public bool Terminated { get; private set; }
     internal ITimer? ExpiryTimer { get; set; }
+    /// <summary>Called once when the subscription ends, however it ends (so the notifier forgets it).</summary>
+    internal Action<ConferenceSubscription>? Ended { get; set; }
 
     /// <summary>Sends the whole state (first NOTIFY, refreshes, meeting-level changes).</summary>
     public async Task SendFullAsync(MeetingSnapshot snapshot)
@@ -100,10 +102,8 @@ public sealed class ConferenceSubscription
             {
                 return;
             }
-            Terminated = true;
-            ExpiryTimer?.Dispose();
             await SendAsync(null, $"terminated;reason={reason}");
-            _context.Agent.ForgetDialog(Dialog);
+            End();
         }
         finally
         {
@@ -133,14 +133,26 @@ public sealed class ConferenceSubscription
             if (response.StatusCode is 481 or 408 || response.StatusCode >= 500)
             {
                 // RFC 6665 §4.2.2: the subscriber is gone.
-                Terminated = true;
-                ExpiryTimer?.Dispose();
+                End();
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _logger.LogInformation("NOTIFY to {Peer} failed: {Message}", Dialog.Peer, ex.Message);
-            Terminated = true;
+            End();
         }
+    }
+
+    private void End()
+    {
+        if (Terminated && ExpiryTimer is null)
+        {
+            return;
+        }
+        Terminated = true;
+        ExpiryTimer?.Dispose();
+        ExpiryTimer = null;
+        _context.Agent.ForgetDialog(Dialog);
+        Ended?.Invoke(this);
     }
 }

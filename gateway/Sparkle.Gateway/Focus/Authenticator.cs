@@ -14,14 +14,16 @@ public sealed record AuthResult(string? Number, int Status, Action<SipResponse>?
 
 /// <summary>Digest authentication against the tenant's users: realm = the tenant's first SIP domain, the
 /// stored HA1 fetched from the user grain (the password never reaches the gateway).</summary>
-public sealed class Authenticator(IGrainFactory grains, DigestServer digest)
+public sealed class Authenticator(IGrainFactory grains, DigestServer digest, IReadOnlyList<string>? md5OnlyUserAgents = null)
 {
+    private static readonly IReadOnlyList<string> s_md5Only = [DigestAlgorithm.Md5];
+
     public async Task<AuthResult> AuthenticateAsync(SipRequest request, TenantContext tenant)
     {
         var credentials = DigestServer.FindCredentials(request, tenant.Realm);
         if (credentials?.Username is not { Length: > 0 } username)
         {
-            return Challenge(tenant, stale: false);
+            return Challenge(request, tenant, stale: false);
         }
         var stored = await grains.GetGrain<IUserGrain>(UserKey.For(tenant.Id, username))
             .GetDigestCredentialsAsync(Caller.System(tenant.Id));
@@ -34,8 +36,8 @@ public sealed class Authenticator(IGrainFactory grains, DigestServer digest)
         return verdict switch
         {
             DigestVerdict.Valid => new AuthResult(username, 200),
-            DigestVerdict.Stale => Challenge(tenant, stale: true),
-            DigestVerdict.Missing => Challenge(tenant, stale: false),
+            DigestVerdict.Stale => Challenge(request, tenant, stale: true),
+            DigestVerdict.Missing => Challenge(request, tenant, stale: false),
             _ => new AuthResult(null, 403),
         };
     }
@@ -45,6 +47,14 @@ public sealed class Authenticator(IGrainFactory grains, DigestServer digest)
         number is { Length: > 0 }
         && await grains.GetGrain<IUserGrain>(UserKey.For(tenant.Id, number)).GetDigestCredentialsAsync(Caller.System(tenant.Id)) is not null;
 
-    private AuthResult Challenge(TenantContext tenant, bool stale) =>
-        new(null, 401, response => digest.Challenge(response, tenant.Realm, stale));
+    /// <summary>Clients known to fail on any SHA-256 challenge (old libre/baresip gives up with ENOSYS; sipp 3.6
+    /// answers only the first challenge and knows only MD5) are offered MD5 alone; everyone else gets
+    /// SHA-256 then MD5.</summary>
+    private AuthResult Challenge(SipRequest request, TenantContext tenant, bool stale)
+    {
+        var userAgent = request.Headers.Get(HeaderNames.UserAgent);
+        var md5Only = userAgent is not null && md5OnlyUserAgents is not null
+            && md5OnlyUserAgents.Any(prefix => userAgent.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+        return new(null, 401, response => digest.Challenge(response, tenant.Realm, stale, algorithms: md5Only ? s_md5Only : null));
+    }
 }

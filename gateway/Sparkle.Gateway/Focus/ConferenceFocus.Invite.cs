@@ -23,7 +23,7 @@ public sealed partial class ConferenceFocus
                 return;
             }
             var transport = invite.Transaction.Local.Transport;
-            if (tenant.Policies.TlsOnlySignalling && transport != SipTransportKind.Tls)
+            if (tenant.Refuses(transport))
             {
                 invite.Reject(403, "TLS Required");
                 return;

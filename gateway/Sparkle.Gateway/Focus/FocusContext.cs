@@ -11,7 +11,7 @@ namespace Sparkle.Gateway.Focus;
 public sealed class FocusContext
 {
     public FocusContext(IGrainFactory grains, SipUserAgent agent, SipTransport transport, DigestServer digest,
-        string gatewayId, ILoggerFactory loggers)
+        string gatewayId, ILoggerFactory loggers, IReadOnlyList<string>? md5OnlyUserAgents = null)
     {
         Grains = grains;
         Agent = agent;
@@ -20,7 +20,7 @@ public sealed class FocusContext
         GatewayId = gatewayId;
         Loggers = loggers;
         Tenants = new TenantDirectory(grains);
-        Authenticator = new Authenticator(grains, digest);
+        Authenticator = new Authenticator(grains, digest, md5OnlyUserAgents);
     }
 
     public IGrainFactory Grains { get; }

@@ -27,7 +27,6 @@ public sealed class ReferHandler(FocusContext context)
             return;
         }
 
-        TenantContext tenant;
         Guid meetingId;
         Caller caller;
         if (dialog is not null)
@@ -37,7 +36,6 @@ public sealed class ReferHandler(FocusContext context)
                 ConferenceFocus.Respond(transaction, 403);
                 return;
             }
-            tenant = call.Tenant;
             meetingId = call.MeetingId;
             caller = call.Caller;
         }
@@ -57,7 +55,6 @@ public sealed class ReferHandler(FocusContext context)
                 ConferenceFocus.Respond(transaction, auth.Status, auth.Challenge);
                 return;
             }
-            tenant = found;
             meetingId = id.Value;
             caller = Caller.User(found.Id, auth.Number!);
         }

@@ -7,7 +7,12 @@ using Sparkle.Sip.Messages;
 namespace Sparkle.Gateway.Focus;
 
 /// <summary>A tenant as the gateway needs it: its id, its digest realm (first SIP domain) and policies.</summary>
-public sealed record TenantContext(Guid Id, string Domain, string Realm, TenantPolicies Policies);
+public sealed record TenantContext(Guid Id, string Domain, string Realm, TenantPolicies Policies)
+{
+    /// <summary>The TLS-only policy: signalling on any other transport is refused (403).</summary>
+    public bool Refuses(Sparkle.Sip.Transport.SipTransportKind transport) =>
+        Policies.TlsOnlySignalling && transport != Sparkle.Sip.Transport.SipTransportKind.Tls;
+}
 
 /// <summary>Finds the tenant from the Request-URI's domain (nothing of one tenant is reachable from another),
 /// caching answers briefly so a burst of requests does not query the registry each time.</summary>

@@ -22,6 +22,8 @@ public sealed class SipGatewayOptions
     /// <summary>Digest challenges offered, in order of preference. Clients that read only the first
     /// challenge and know only MD5 (sipp 3.6, old phones) need "MD5,SHA-256".</summary>
     public string DigestAlgorithms { get; set; } = "SHA-256,MD5";
+    /// <summary>User-Agent prefixes offered only MD5: clients that fail outright on a SHA-256 challenge.</summary>
+    public string Md5OnlyUserAgents { get; set; } = "baresip,SIPp";
     /// <summary>Seconds between gateway-registry heartbeats.</summary>
     public double HeartbeatSeconds { get; set; } = 1;
 }

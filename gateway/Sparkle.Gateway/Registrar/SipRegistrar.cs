@@ -22,6 +22,11 @@ public sealed class SipRegistrar(FocusContext context)
     public async Task HandleAsync(ServerTransaction transaction, TenantContext tenant)
     {
         var request = transaction.Request;
+        if (tenant.Refuses(transaction.Local.Transport))
+        {
+            Respond(transaction, 403, r => r.Headers.Add(HeaderNames.Warning, "399 sparkle \"TLS required\""));
+            return;
+        }
         var auth = await context.Authenticator.AuthenticateAsync(request, tenant);
         if (!auth.Ok)
         {

@@ -43,11 +43,13 @@ public sealed class DigestServer
 
     /// <summary>Adds the challenges to a 401 (or 407), one per algorithm in order of preference (SHA-256
     /// first by default, RFC 8760 §2.4), each with qop=auth.</summary>
-    public void Challenge(SipResponse response, string realm, bool stale = false, bool proxy = false)
+    /// <param name="algorithms">Overrides <see cref="Algorithms"/> for this challenge (client quirks).</param>
+    public void Challenge(SipResponse response, string realm, bool stale = false, bool proxy = false,
+        IReadOnlyList<string>? algorithms = null)
     {
         var nonce = CreateNonce(realm);
         var header = proxy ? HeaderNames.ProxyAuthenticate : HeaderNames.WwwAuthenticate;
-        foreach (var algorithm in Algorithms)
+        foreach (var algorithm in algorithms ?? Algorithms)
         {
             var value = new StringBuilder("Digest realm=").Append(HeaderValues.Quote(realm))
                 .Append(", nonce=\"").Append(nonce).Append("\", algorithm=").Append(algorithm)

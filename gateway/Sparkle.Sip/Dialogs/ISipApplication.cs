@@ -11,6 +11,8 @@ public enum DialogEndReason
     AckTimeout,
     /// <summary>No session refresh arrived in time (RFC 4028 §10): the core sent BYE.</summary>
     SessionExpired,
+    /// <summary>The keep-alive OPTIONS got 408 or 481: the peer is gone; the core sent BYE.</summary>
+    PeerGone,
 }
 
 /// <summary>What the application above the UA core (the conference focus, the registrar) decides.

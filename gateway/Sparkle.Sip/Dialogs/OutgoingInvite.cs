@@ -20,6 +20,9 @@ public sealed class OutgoingInvite
     internal bool AuthAttempted { get; set; }
     internal object Gate => _gate;
 
+    /// <summary>For an offerless INVITE: the answer to send in the ACK (RFC 3264 §4), as application/sdp.</summary>
+    public string? AckBody { get; set; }
+
     /// <summary>Attached to the dialog as soon as a 2xx creates it.</summary>
     public object? ApplicationState { get; set; }
 
@@ -27,10 +30,45 @@ public sealed class OutgoingInvite
     public SipDialog? Dialog { get; internal set; }
     public Task<SipResponse> FinalResponse => _final.Task;
 
-    /// <summary>Each provisional response (180 Ringing, 183...).</summary>
-    public event Action<SipResponse>? Provisional;
+    private Action<SipResponse>? _provisional;
+    private SipResponse? _lastProvisional;
 
-    internal void RaiseProvisional(SipResponse response) => Provisional?.Invoke(response);
+    /// <summary>Each provisional response (180 Ringing, 183...). A late subscriber first gets the last one
+    /// already received, so a fast 180 is not lost between Invite() and the subscription.</summary>
+    public event Action<SipResponse>? Provisional
+    {
+        add
+        {
+            SipResponse? replay;
+            lock (_gate)
+            {
+                _provisional += value;
+                replay = _lastProvisional;
+            }
+            if (replay is not null)
+            {
+                value?.Invoke(replay);
+            }
+        }
+        remove
+        {
+            lock (_gate)
+            {
+                _provisional -= value;
+            }
+        }
+    }
+
+    internal void RaiseProvisional(SipResponse response)
+    {
+        Action<SipResponse>? handlers;
+        lock (_gate)
+        {
+            _lastProvisional = response;
+            handlers = _provisional;
+        }
+        handlers?.Invoke(response);
+    }
 
     internal void Complete(SipResponse response) => _final.TrySetResult(response);
 }

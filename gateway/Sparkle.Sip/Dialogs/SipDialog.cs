@@ -68,6 +68,9 @@ public sealed class SipDialog
 
     internal SessionTimer? SessionTimer { get; set; }
 
+    /// <summary>Set for dialogs made by INVITE (calls), which the keep-alive probes; not for subscriptions.</summary>
+    internal bool IsInviteDialog { get; set; }
+
     public static string Key(string callId, string localTag, string remoteTag) => $"{callId}|{localTag}|{remoteTag}";
 
     /// <summary>§12.2.2: a request with a lower CSeq than the last one is out of order (500).</summary>

@@ -105,12 +105,12 @@ public sealed partial class SipUserAgent
 
     private void SendInvite(OutgoingInvite outgoing, SipEndPoint destination, SipCredentials? credentials)
     {
-        var transaction = _layer.SendRequest(outgoing.Request, destination);
         lock (outgoing.Gate)
         {
-            outgoing.Transaction = transaction;
+            // Under the lock: a provisional racing this assignment waits to see the transaction (CANCEL needs it).
+            outgoing.Transaction = _layer.SendRequest(outgoing.Request, destination,
+                (t, response) => OnInviteResponse(outgoing, t, response, destination, credentials));
         }
-        transaction.ResponseReceived += (t, response) => OnInviteResponse(outgoing, t, response, destination, credentials);
     }
 
     private void OnInviteResponse(OutgoingInvite outgoing, ClientTransaction transaction, SipResponse response,
@@ -164,6 +164,7 @@ public sealed partial class SipUserAgent
                 LocalContact = request.Contact,
                 LocalSdp = request.Body.Length > 0 ? request.BodyText : null,
                 ApplicationState = outgoing.ApplicationState,
+                IsInviteDialog = true,
             };
             var existing = _dialogs.GetOrAdd(dialog.Id, dialog);
             if (!ReferenceEquals(existing, dialog))
@@ -179,6 +180,11 @@ public sealed partial class SipUserAgent
             dialog.RemoteTarget = contact.Uri;
         }
         var ack = dialog.CreateRequest(SipMethods.Ack, cseq);
+        if (outgoing.AckBody is { } answer)
+        {
+            ack.Headers.Add(HeaderNames.ContentType, "application/sdp");
+            ack.BodyText = answer;
+        }
         foreach (var auth in request.Headers.GetLines(HeaderNames.Authorization).ToList())
         {
             ack.Headers.Add(HeaderNames.Authorization, auth);

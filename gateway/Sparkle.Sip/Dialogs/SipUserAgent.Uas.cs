@@ -49,6 +49,7 @@ public sealed partial class SipUserAgent
                 invite.Transaction.Peer, localSeq: (uint)Random.Shared.Next(1, 1 << 20), remoteSeq: request.CSeq!.Value.Number)
             {
                 LocalContact = contact,
+                IsInviteDialog = true,
             };
             _dialogs[dialog.Id] = dialog;
         }

@@ -24,7 +24,13 @@ public sealed partial class SipUserAgent : ISipTransactionUser
         Options = options ?? new SipUserAgentOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         layer.User = this;
+        if (Options.DialogKeepAlive is { } every)
+        {
+            _keepAlive = layer.Time.CreateTimer(_ => ProbeDialogs(), null, every, every);
+        }
     }
+
+    private readonly ITimer? _keepAlive;
 
     public SipUserAgentOptions Options { get; }
     public SipTransactionLayer Transactions => _layer;
@@ -80,6 +86,12 @@ public sealed partial class SipUserAgent : ISipTransactionUser
         if (request.ToTag is { } toTag)
         {
             DispatchInDialog(transaction, toTag);
+            return;
+        }
+        if (request.Method != SipMethods.Cancel && IsMerged(transaction))
+        {
+            // §8.2.2.2: the same request reached us twice by different paths (forked, looped).
+            Respond(transaction, 482);
             return;
         }
         switch (request.Method)
@@ -213,6 +225,23 @@ public sealed partial class SipUserAgent : ISipTransactionUser
         {
             RunApplication(null, app => app.OnCancelledAsync(pending));
         }
+    }
+
+    /// <summary>Out-of-dialog requests in progress by Call-ID, From tag, CSeq and method, with their branch.</summary>
+    private readonly ConcurrentDictionary<string, string> _inProgress = new();
+
+    private bool IsMerged(ServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        var key = $"{request.CallId}|{request.FromTag}|{request.CSeq!.Value}";
+        var branch = request.TopVia?.Branch ?? "";
+        var owner = _inProgress.GetOrAdd(key, branch);
+        if (owner != branch)
+        {
+            return true;
+        }
+        transaction.Terminated += _ => _inProgress.TryRemove(new KeyValuePair<string, string>(key, branch));
+        return false;
     }
 
     void ISipTransactionUser.OnAck(SipInbound inbound)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Sparkle.Sip.Messages;
 
@@ -10,8 +11,6 @@ public static class SipParser
     public const int MaxHeaderBytes = 64 * 1024;
     public const int MaxBodyBytes = 1024 * 1024;
     public const int MaxHeaderCount = 256;
-
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Parses one UDP datagram: the body is the rest of the datagram (shortened by Content-Length).</summary>
     public static SipParseResult ParseDatagram(ReadOnlySpan<byte> data) => Parse(data, stream: false);
@@ -69,20 +68,7 @@ public static class SipParser
         var head = rest[..headerEnd];
         var bodyStart = headerEnd + 4;
 
-        string headText;
-        try
-        {
-            headText = s_strictUtf8.GetString(head);
-        }
-        catch (DecoderFallbackException)
-        {
-            // Keep what can be read so the request can still be answered, but never accept it.
-            var lossy = Encoding.UTF8.GetString(head);
-            var partial = ParseHead(lossy, out _);
-            return Invalid(partial, skipped + bodyStart, "invalid UTF-8 in the headers");
-        }
-
-        var message = ParseHead(headText, out var headError);
+        var message = ParseHead(head, out var headError);
         if (message is null)
         {
             return Invalid(null, skipped + bodyStart, headError ?? "bad start line");
@@ -144,26 +130,41 @@ public static class SipParser
         && !string.IsNullOrWhiteSpace(request.CallId)
         && request.CSeq is not null;
 
-    /// <summary>Reads the start line and header fields. Returns null when the start line is unusable;
-    /// <paramref name="error"/> is set for problems that still leave a message to answer.</summary>
-    private static SipMessage? ParseHead(string headText, out string? error)
+    /// <summary>Reads the start line and header fields from the head's bytes, line by line; only names and
+    /// values become strings. Returns null when the start line is unusable; <paramref name="error"/> is set
+    /// for problems that still leave a message to answer.</summary>
+    private static SipMessage? ParseHead(ReadOnlySpan<byte> head, out string? error)
     {
         error = null;
-        var lines = headText.Split("\r\n");
-        var message = ParseStartLine(lines[0], out var startError);
+        var lineEnd = head.IndexOf("\r\n"u8);
+        var startLine = lineEnd < 0 ? head : head[..lineEnd];
+        if (!Utf8.IsValid(startLine))
+        {
+            error = "invalid UTF-8 in the start line";
+            return null;
+        }
+        var message = ParseStartLine(Encoding.UTF8.GetString(startLine), out var startError);
         if (message is null)
         {
             error = startError;
             return null;
         }
         error = startError;
+        var rest = lineEnd < 0 ? [] : head[(lineEnd + 2)..];
         string? name = null;
         var value = new StringBuilder();
         var count = 0;
-        for (var i = 1; i < lines.Length; i++)
+        while (!rest.IsEmpty)
         {
-            var line = lines[i];
-            if (line.Length > 0 && (line[0] == ' ' || line[0] == '\t'))
+            var end = rest.IndexOf("\r\n"u8);
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 2)..];
+            if (!Utf8.IsValid(line))
+            {
+                // Keep reading so the request can still be answered, but never accept it.
+                error ??= "invalid UTF-8 in the headers";
+            }
+            if (line.Length > 0 && (line[0] == (byte)' ' || line[0] == (byte)'\t'))
             {
                 // Folding (RFC 3261 §7.3.1): a continuation line joins the previous value with one space.
                 if (name is null)
@@ -171,7 +172,7 @@ public static class SipParser
                     error ??= "continuation line without a header";
                     continue;
                 }
-                value.Append(' ').Append(line.Trim());
+                value.Append(' ').Append(Encoding.UTF8.GetString(line.Trim(" \t"u8)));
                 continue;
             }
             if (name is not null)
@@ -179,8 +180,8 @@ public static class SipParser
                 message.Headers.Add(name, value.ToString().Trim());
                 name = null;
             }
-            var colon = line.IndexOf(':');
-            if (colon <= 0 || !HeaderValues.IsToken(line.AsSpan(0, colon).Trim()) || ContainsControl(line))
+            var colon = line.IndexOf((byte)':');
+            if (colon <= 0 || !IsToken(line[..colon].Trim(" \t"u8)) || ContainsControl(line))
             {
                 error ??= "malformed header line";
                 continue;
@@ -190,14 +191,30 @@ public static class SipParser
                 // Keep reading (the head is bounded by MaxHeaderBytes) so the 400 can still be addressed.
                 error ??= "too many headers";
             }
-            name = line[..colon].Trim();
-            value.Clear().Append(line.AsSpan(colon + 1).Trim());
+            name = Encoding.ASCII.GetString(line[..colon].Trim(" \t"u8));
+            value.Clear().Append(Encoding.UTF8.GetString(line[(colon + 1)..].Trim(" \t"u8)));
         }
         if (name is not null)
         {
             message.Headers.Add(name, value.ToString().Trim());
         }
         return message;
+    }
+
+    private static bool IsToken(ReadOnlySpan<byte> text)
+    {
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+        foreach (var b in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)b) || "-.!%*_+`'~"u8.Contains(b)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static SipMessage? ParseStartLine(string line, out string? error)
@@ -278,11 +295,11 @@ public static class SipParser
         return null;
     }
 
-    private static bool ContainsControl(string line)
+    private static bool ContainsControl(ReadOnlySpan<byte> line)
     {
-        foreach (var c in line)
+        foreach (var b in line)
         {
-            if (c < 0x20 && c != '\t' || c == 0x7F)
+            if (b < 0x20 && b != (byte)'\t' || b == 0x7F)
             {
                 return true;
             }

@@ -52,7 +52,9 @@ public sealed class SipTransactionLayer : ISipMessageSink
 
     /// <summary>Starts a client transaction: the sender picks the transport and stamps the Via (a fresh
     /// branch unless the request has one); then it is sent.</summary>
-    public ClientTransaction SendRequest(SipRequest request, SipEndPoint destination)
+    /// <param name="onResponse">Subscribed before the request leaves, so no fast response is missed.</param>
+    public ClientTransaction SendRequest(SipRequest request, SipEndPoint destination,
+        Action<ClientTransaction, SipResponse>? onResponse = null)
     {
         var actual = _sender.PrepareRequest(request, destination);
         var branch = request.TopVia!.Branch!;
@@ -61,6 +63,10 @@ public sealed class SipTransactionLayer : ISipMessageSink
         ClientTransaction transaction = method == SipMethods.Invite
             ? new InviteClientTransaction(this, key, request, actual)
             : new NonInviteClientTransaction(this, key, request, actual);
+        if (onResponse is not null)
+        {
+            transaction.ResponseReceived += onResponse;
+        }
         _client[key] = transaction;
         transaction.Start();
         return transaction;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -69,7 +70,8 @@ public sealed partial class SipTransport
         return connection.RunReadLoopAsync((c, result) => Deliver(result, c.Remote, c.Local));
     }
 
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    /// <summary>Connections being opened, one attempt per destination (a dead peer delays only its own sends).</summary>
+    private readonly ConcurrentDictionary<SipEndPoint, Task<SipConnection>> _connecting = new();
 
     private async Task<SipConnection> GetOrConnectAsync(SipEndPoint destination)
     {
@@ -77,50 +79,51 @@ public sealed partial class SipTransport
         {
             return existing;
         }
-        await _connectLock.WaitAsync().ConfigureAwait(false);
+        var attempt = _connecting.GetOrAdd(destination, ConnectAsync);
         try
         {
-            if (_connections.TryGetValue(destination, out existing) && existing.IsOpen)
-            {
-                return existing;
-            }
-            var client = new TcpClient(destination.Address.AddressFamily) { NoDelay = true };
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await client.ConnectAsync(destination.Address, timeout.Token).ConfigureAwait(false);
-                Stream stream = client.GetStream();
-                if (destination.Transport == SipTransportKind.Tls)
-                {
-                    var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                    var options = new SslClientAuthenticationOptions
-                    {
-                        TargetHost = destination.Address.Address.ToString(),
-                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    };
-                    if (_options.AcceptAnyServerCertificate)
-                    {
-                        options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-                    }
-                    await ssl.AuthenticateAsClientAsync(options, timeout.Token).ConfigureAwait(false);
-                    stream = ssl;
-                }
-                var local = new SipEndPoint(destination.Transport, (IPEndPoint)client.Client.LocalEndPoint!);
-                var connection = new SipConnection(client, stream, destination, local, _logger);
-                _connections[destination] = connection;
-                connection.Closed += c => _connections.TryRemove(new KeyValuePair<SipEndPoint, SipConnection>(c.Remote, c));
-                _ = Task.Run(() => connection.RunReadLoopAsync((c, result) => Deliver(result, c.Remote, c.Local)));
-                return connection;
-            }
-            catch
-            {
-                client.Dispose();
-                throw;
-            }
+            return await attempt.ConfigureAwait(false);
         }
         finally
         {
-            _connectLock.Release();
+            _connecting.TryRemove(new KeyValuePair<SipEndPoint, Task<SipConnection>>(destination, attempt));
+        }
+    }
+
+    private async Task<SipConnection> ConnectAsync(SipEndPoint destination)
+    {
+        var client = new TcpClient(destination.Address.AddressFamily) { NoDelay = true };
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await client.ConnectAsync(destination.Address, timeout.Token).ConfigureAwait(false);
+            Stream stream = client.GetStream();
+            if (destination.Transport == SipTransportKind.Tls)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                var options = new SslClientAuthenticationOptions
+                {
+                    TargetHost = destination.Address.Address.ToString(),
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                };
+                if (_options.AcceptAnyServerCertificate)
+                {
+                    options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+                }
+                await ssl.AuthenticateAsClientAsync(options, timeout.Token).ConfigureAwait(false);
+                stream = ssl;
+            }
+            var local = new SipEndPoint(destination.Transport, (IPEndPoint)client.Client.LocalEndPoint!);
+            var connection = new SipConnection(client, stream, destination, local, _logger);
+            _connections[destination] = connection;
+            connection.Closed += c => _connections.TryRemove(new KeyValuePair<SipEndPoint, SipConnection>(c.Remote, c));
+            _ = Task.Run(() => connection.RunReadLoopAsync((c, result) => Deliver(result, c.Remote, c.Local)));
+            return connection;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
         }
     }
 }

@@ -17,6 +17,9 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
     private readonly SipTransportOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<SipEndPoint, SipConnection> _connections = new();
+    /// <summary>Requests moved from UDP to TCP for their size; they fall back to UDP when the peer takes
+    /// no TCP connection (many phones listen on UDP only).</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SipRequest, object> _movedToTcp = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly List<Task> _loops = [];
     private Socket? _udp;
@@ -85,6 +88,7 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
             && request.ToBytes().Length > _options.UdpMtuLimit)
         {
             actual = destination with { Transport = SipTransportKind.Tcp };
+            _movedToTcp.AddOrUpdate(request, actual);
         }
         var via = request.TopVia ?? new ViaHeader();
         if (via.Branch is null || !via.Branch.StartsWith(ViaHeader.MagicCookie, StringComparison.Ordinal))
@@ -122,7 +126,23 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
             await _udp.SendToAsync(bytes, SocketFlags.None, destination.Address).ConfigureAwait(false);
             return;
         }
-        var connection = await GetOrConnectAsync(destination).ConfigureAwait(false);
+        SipConnection connection;
+        try
+        {
+            connection = await GetOrConnectAsync(destination).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException
+                                   && message is SipRequest request && _movedToTcp.TryGetValue(request, out _) && _udp is not null)
+        {
+            // RFC 3261 §18.1.1 prefers TCP for large requests; a peer without TCP still gets the request.
+            var via = request.TopVia!;
+            via.Transport = SipTransportKind.Udp.ToVia();
+            via.Port = UdpEndPoint!.Value.Address.Port;
+            request.SetTopVia(via);
+            _logger.LogDebug("No TCP at {Destination}: sending the large request over UDP", destination);
+            await _udp.SendToAsync(request.ToBytes(), SocketFlags.None, destination.Address).ConfigureAwait(false);
+            return;
+        }
         await connection.SendAsync(bytes).ConfigureAwait(false);
     }
 

@@ -75,19 +75,15 @@ public sealed class MeetingWebhookWatcher(
             try
             {
                 var tenants = await store.TenantsWithWebhooksAsync(cancellationToken);
-                while (_hints.TryDequeue(out var hint))
-                {
-                    if (tenants.TryGetValue(hint.TenantId, out var since) && !_watched.ContainsKey(hint.MeetingId))
-                    {
-                        await WatchAsync(hint.TenantId, hint.MeetingId, since, cancellationToken);
-                    }
-                }
+                await WatchHintedAsync(tenants, cancellationToken);
                 foreach (var (tenantId, since) in tenants)
                 {
                     var ids = await grains.GetGrain<ITenantCatalogGrain>(tenantId).ListMeetingsAsync(Caller.System(tenantId));
                     foreach (var meetingId in ids.Where(id => !_watched.ContainsKey(id)))
                     {
-                        await WatchAsync(tenantId, meetingId, since, cancellationToken);
+                        await TryWatchAsync(tenantId, meetingId, since, cancellationToken);
+                        // Meetings the API just created go first, even during a long sweep.
+                        await WatchHintedAsync(tenants, cancellationToken);
                     }
                 }
             }
@@ -96,6 +92,31 @@ public sealed class MeetingWebhookWatcher(
                 logger.LogWarning(ex, "Webhook meeting discovery failed; retrying");
             }
             await _wake.WaitAsync(TimeSpan.FromSeconds(options.Value.DiscoverySeconds), cancellationToken);
+        }
+    }
+
+    private async Task WatchHintedAsync(IReadOnlyDictionary<Guid, DateTimeOffset> tenants, CancellationToken cancellationToken)
+    {
+        while (_hints.TryDequeue(out var hint))
+        {
+            if (tenants.TryGetValue(hint.TenantId, out var since) && !_watched.ContainsKey(hint.MeetingId))
+            {
+                await TryWatchAsync(hint.TenantId, hint.MeetingId, since, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>One meeting that cannot be watched (deleted meanwhile, unreachable) must not stop the others.</summary>
+    private async Task TryWatchAsync(Guid tenantId, Guid meetingId, DateTimeOffset webhooksSince, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WatchAsync(tenantId, meetingId, webhooksSince, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _watched.TryRemove(meetingId, out _);
+            logger.LogDebug(ex, "Cannot watch meeting {Meeting} for webhooks yet", meetingId);
         }
     }
 
@@ -136,9 +157,20 @@ public sealed class MeetingWebhookWatcher(
             {
                 continue;
             }
+            await ProcessAsync(watched, meetingEvent, cancellationToken);
+        }
+    }
+
+    /// <summary>Queues the notification and advances the cursor; a database hiccup is retried rather than
+    /// losing the event.</summary>
+    private async Task ProcessAsync(WatchedMeeting watched, MeetingEvent meetingEvent, CancellationToken cancellationToken)
+    {
+        var type = watched.ToWebhookEvent(meetingEvent);
+        for (var attempt = 1; ; attempt++)
+        {
             try
             {
-                if (watched.ToWebhookEvent(meetingEvent) is { } type)
+                if (type is not null)
                 {
                     var queued = await store.EnqueueAsync(watched.TenantId, type, Payload(watched.TenantId, type, meetingEvent), cancellationToken);
                     if (queued > 0)
@@ -152,10 +184,12 @@ public sealed class MeetingWebhookWatcher(
                 {
                     await StopWatchingAsync(meetingEvent.MeetingId);
                 }
+                return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
             {
-                logger.LogWarning(ex, "Could not queue webhooks for meeting {Meeting} event {Version}", meetingEvent.MeetingId, meetingEvent.Version);
+                logger.LogWarning(ex, "Could not queue webhooks for meeting {Meeting} event {Version}; retrying", meetingEvent.MeetingId, meetingEvent.Version);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
             }
         }
     }

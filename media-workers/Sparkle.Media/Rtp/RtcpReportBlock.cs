@@ -9,6 +9,3 @@ public readonly record struct RtcpReportBlock(
     uint Jitter,
     uint LastSenderReport,
     uint DelaySinceLastSenderReport);
-
-/// <summary>The sender info of an SR (RFC 3550 §6.4.1).</summary>
-public readonly record struct RtcpSenderInfo(ulong NtpTimestamp, uint RtpTimestamp, uint PacketCount, uint OctetCount);

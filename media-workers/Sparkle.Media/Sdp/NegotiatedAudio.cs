@@ -4,9 +4,6 @@ using Sparkle.Media.Srtp;
 
 namespace Sparkle.Media.Sdp;
 
-/// <summary>SRTP keys agreed by SDES: ours protect what we send, the peer's unprotect what we receive.</summary>
-public sealed record SrtpKeys(SrtpSuite Suite, byte[] LocalKeyMaterial, byte[] RemoteKeyMaterial);
-
 /// <summary>What an offer/answer exchange settled for the audio stream.</summary>
 public sealed record NegotiatedAudio(
     AudioCodec Codec,

@@ -82,7 +82,9 @@ internal static class SdpMediaRules
             : string.Create(CultureInfo.InvariantCulture, $"{payloadType} {codec.EncodingName()}/{codec.RtpClockRate()}")));
         if (codec == AudioCodec.Opus)
         {
-            media.Attributes.Add(new SdpAttribute("fmtp", string.Create(CultureInfo.InvariantCulture, $"{payloadType} useinbandfec=1;minptime=10")));
+            // usedtx: we prefer the sender to stop sending in silence (RFC 7587 §6.1); quiet legs of a big
+            // meeting then cost nothing at all.
+            media.Attributes.Add(new SdpAttribute("fmtp", string.Create(CultureInfo.InvariantCulture, $"{payloadType} useinbandfec=1;usedtx=1;minptime=10")));
         }
     }
 

@@ -4,13 +4,6 @@ using Sparkle.Media.Srtp;
 
 namespace Sparkle.Media.Sdp;
 
-/// <summary>Our own offer (dial-out, or an offerless INVITE) and what we remember to read the answer.</summary>
-public sealed record SdpOffer(SessionDescription Description, IReadOnlyDictionary<int, AudioCodec> PayloadTypes,
-    IReadOnlyDictionary<int, (SrtpSuite Suite, byte[] Key)> Crypto, bool Secure)
-{
-    public override string ToString() => Description.ToString();
-}
-
 /// <summary>Makes an audio offer and completes it with the peer's answer (RFC 3264 §5 and §7).</summary>
 public static class SdpOfferer
 {

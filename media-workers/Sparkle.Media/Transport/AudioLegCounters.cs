@@ -11,6 +11,8 @@ public sealed class AudioLegCounters
     public long Replays;
     /// <summary>RTP with a payload type the SDP did not agree on.</summary>
     public long UnknownPayloadType;
+    /// <summary>Valid RTP from somewhere other than the latched peer (dropped).</summary>
+    public long Foreign;
     public long RtpSent;
     public long RtcpSent;
     public long SendErrors;

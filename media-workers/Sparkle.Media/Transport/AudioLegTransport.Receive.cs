@@ -9,8 +9,7 @@ namespace Sparkle.Media.Transport;
 
 public sealed partial class AudioLegTransport
 {
-    /// <summary>A latched remote address may move (NAT rebinding, a new source) only after this much
-    /// silence from the current one, or when the same SSRC shows up from elsewhere.</summary>
+    /// <summary>A latched remote address may move to a new source only after this much silence.</summary>
     private static readonly TimeSpan s_relatchAfter = TimeSpan.FromSeconds(2);
 
     private async Task ReceiveLoopAsync(Socket socket, bool rtcpSocket)
@@ -93,6 +92,18 @@ public sealed partial class AudioLegTransport
         }
         var audio = settings.Audio;
         var now = Stopwatch.GetTimestamp();
+        // Symmetric RTP, guarded: once latched, media is taken only from the latched address, or from
+        // elsewhere with the SSRC we follow (NAT rebinding), or from anywhere after 2 s of silence (the
+        // phone moved). A stranger's packets neither reach the mix nor redirect our stream.
+        var current = Volatile.Read(ref _remoteRtp);
+        var fromCurrent = current is not null && current.Equals(from);
+        var knownSource = _latched && header.Ssrc == _latchedSsrc;
+        if (_latched && !fromCurrent && !knownSource
+            && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastPacketTimestamp), now) <= s_relatchAfter)
+        {
+            Counters.Foreign++;
+            return;
+        }
         if (header.PayloadType == audio.PayloadType)
         {
             var stats = _stats;
@@ -118,11 +129,16 @@ public sealed partial class AudioLegTransport
             return;
         }
         Counters.RtpReceived++;
-        Latch(ref _remoteRtp, from, header.Ssrc == _stats.Ssrc);
-        if (settings.Audio.RtcpMux)
+        if (!fromCurrent)
         {
-            Latch(ref _remoteRtcp, from, sameSource: true);
+            Volatile.Write(ref _remoteRtp, Copy(from));
+            if (settings.Audio.RtcpMux)
+            {
+                Volatile.Write(ref _remoteRtcp, Copy(from));
+            }
         }
+        _latchedSsrc = header.Ssrc;
+        _latched = true;
         Interlocked.Exchange(ref _lastPacketTimestamp, now);
     }
 
@@ -168,30 +184,28 @@ public sealed partial class AudioLegTransport
             return;
         }
         Counters.RtcpReceived++;
-        Latch(ref _remoteRtcp, from, sameSource: true);
+        if (!settings.Audio.RtcpMux && rtcpSocket)
+        {
+            LatchRtcp(from);
+        }
         Interlocked.Exchange(ref _lastPacketTimestamp, Stopwatch.GetTimestamp());
     }
 
-    /// <summary>Symmetric RTP: send to where valid media comes from. The first valid packet latches; a
-    /// later move needs the same SSRC (NAT rebinding) or a silent current source.</summary>
-    private void Latch(ref SocketAddress? target, SocketAddress from, bool sameSource)
+    /// <summary>RTCP follows the first valid RTCP source, or the latched media source when muxed.</summary>
+    private void LatchRtcp(SocketAddress from)
     {
-        var current = Volatile.Read(ref target);
-        if (current is not null && current.Equals(from))
+        var current = Volatile.Read(ref _remoteRtcp);
+        if (current is null || !current.Equals(from))
         {
-            return;
+            Volatile.Write(ref _remoteRtcp, Copy(from));
         }
-        var now = Stopwatch.GetTimestamp();
-        var quiet = Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastPacketTimestamp), now) > s_relatchAfter;
-        var firstLatch = Interlocked.Read(ref _lastRemoteSwitch) == 0;
-        if (!firstLatch && !sameSource && !quiet)
-        {
-            return;
-        }
+    }
+
+    private static SocketAddress Copy(SocketAddress from)
+    {
         var copy = new SocketAddress(from.Family, from.Size);
         from.Buffer.Span.CopyTo(copy.Buffer.Span);
-        Volatile.Write(ref target, copy);
-        Interlocked.Exchange(ref _lastRemoteSwitch, now);
+        return copy;
     }
 
     private void Count(SrtpStatus status)

@@ -30,9 +30,37 @@ public sealed partial class AudioLegTransport
         SendReport();
     }
 
+    /// <summary>Says goodbye (RTCP BYE, RFC 3550 §6.6) when the leg is released, so the peer and any
+    /// monitoring see the stream end rather than time out.</summary>
+    private void SendGoodbye()
+    {
+        var settings = _settings;
+        var remote = Volatile.Read(ref _remoteRtcp);
+        if (settings is null || remote is null)
+        {
+            return;
+        }
+        lock (_sendLock)
+        {
+            var length = RtcpWriter.WriteReceiverReport(_rtcpBuffer, _sequencer.Ssrc, []);
+            length += RtcpWriter.WriteGoodbye(_rtcpBuffer.AsSpan(length), _sequencer.Ssrc);
+            if (settings.Send is { } srtp && srtp.ProtectRtcp(_rtcpBuffer, length, out length) != Srtp.SrtpStatus.Ok)
+            {
+                return;
+            }
+            try
+            {
+                (settings.Audio.RtcpMux ? _sockets.Rtp : _sockets.Rtcp).SendTo(_rtcpBuffer.AsSpan(0, length), SocketFlags.None, remote);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
     private static long NextInterval() => (long)(Stopwatch.Frequency * (2.5 + Random.Shared.NextDouble() * 5.0));
 
-    private void SendReport()
+    internal void SendReport()
     {
         var settings = _settings;
         var remote = Volatile.Read(ref _remoteRtcp);

@@ -30,8 +30,10 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
     private SocketAddress? _remoteRtcp;
     private RtpReceiverStats _stats = new(8000);
     private long _lastPacketTimestamp;
-    private long _lastRemoteSwitch;
+    private volatile bool _latched;
+    private volatile uint _latchedSsrc;
     private bool _sentMarker;
+    private int _disposed;
     private Task _rtpLoop = Task.CompletedTask;
     private Task _rtcpLoop = Task.CompletedTask;
 
@@ -71,6 +73,7 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
         }
         Volatile.Write(ref _remoteRtp, settings.SignalledRtp);
         Volatile.Write(ref _remoteRtcp, settings.SignalledRtcp);
+        _latched = false; // a new description: follow the SDP until media says otherwise
         _settings = settings;
         if (previous is not null)
         {
@@ -131,6 +134,14 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        if (_rtpLoop != Task.CompletedTask)
+        {
+            SendGoodbye();
+        }
         await _stop.CancelAsync();
         _sockets.Dispose();
         await Task.WhenAll(_rtpLoop, _rtcpLoop).ConfigureAwait(false);

@@ -22,11 +22,18 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     private readonly MixerClock _clock = new();
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, MeetingMedia> _meetings = [];
+    private static readonly TimeSpan s_summaryEvery = TimeSpan.FromMinutes(1);
     private int _activeLegs;
+    private DateTime _lastSummary = DateTime.UtcNow;
 
     public MediaEngine(IOptions<MediaWorkerOptions> options, IMediaEventSink events, ILogger<MediaEngine> logger)
     {
         _options = options.Value;
+        if (!IPAddress.TryParse(_options.MediaAddress, out var announced) || announced.Equals(IPAddress.Any) || announced.Equals(IPAddress.IPv6Any))
+        {
+            // c=0.0.0.0 in an answer would put every caller on hold.
+            throw new InvalidOperationException($"Media:AnnounceAddress must be a concrete IP address (got '{_options.MediaAddress}').");
+        }
         _events = events;
         _logger = logger;
         _ports = new RtpPortAllocator(IPAddress.Parse(_options.Address), _options.RtpPortMin, _options.RtpPortMax);
@@ -129,6 +136,11 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     /// <summary>RTCP reports and silence detection; call about twice a second.</summary>
     public void Housekeeping()
     {
+        if (DateTime.UtcNow - _lastSummary > s_summaryEvery)
+        {
+            _lastSummary = DateTime.UtcNow;
+            LogSummary();
+        }
         var silentAfter = TimeSpan.FromSeconds(_options.SilentAfterSeconds);
         List<(Guid Meeting, LegState Leg)> legs;
         lock (_lock)
@@ -186,6 +198,30 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
             await ReleaseMeetingAsync(id);
         }
         _clock.Dispose();
+    }
+
+    /// <summary>One line per meeting for operators: legs, what arrives, and how the network treats it.</summary>
+    private void LogSummary()
+    {
+        List<(Guid Id, IReadOnlyList<string> Speakers, List<AudioLegTransport> Legs)> meetings;
+        lock (_lock)
+        {
+            meetings = [.. _meetings.Values.Select(m => (m.MeetingId, m.Mixer.ActiveSpeakers, m.Legs.Values.Select(l => l.Transport).ToList()))];
+        }
+        foreach (var (id, speakers, legs) in meetings)
+        {
+            var worstLoss = legs.Count == 0 ? 0 : legs.Max(l => l.RemoteReport?.FractionLost ?? 0) / 2.56;
+            var worstJitter = legs.Count == 0 ? 0 : legs.Max(l => l.ReceiveStats.JitterMilliseconds);
+            if (legs.FirstOrDefault(l => l.LastError is not null) is { } failing)
+            {
+                _logger.LogError(failing.LastError, "Meeting {MeetingId}: {Count} packets hit an error on the receive path", id, legs.Sum(l => l.Counters.Errors));
+            }
+            _logger.LogInformation(
+                "Meeting {MeetingId}: {Legs} legs, speakers [{Speakers}], rtp in {In} out {Out}, garbage {Garbage}, srtp failures {Auth}, foreign {Foreign}, worst loss reported by a peer {Loss:F1}%, worst jitter {Jitter:F1} ms",
+                id, legs.Count, string.Join(",", speakers), legs.Sum(l => l.Counters.RtpReceived), legs.Sum(l => l.Counters.RtpSent),
+                legs.Sum(l => l.Counters.Garbage), legs.Sum(l => l.Counters.AuthenticationFailures + l.Counters.Replays),
+                legs.Sum(l => l.Counters.Foreign), worstLoss, worstJitter);
+        }
     }
 
     private LegState? FindLeg(Guid meetingId, string? participantId) =>

@@ -28,6 +28,7 @@ public sealed class WorkerRegistrationService(
         var cpu = new CpuMeter();
         using var timer = new PeriodicTimer(s_period / 2);
         var beat = 0;
+        var lastWarning = DateTime.MinValue;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             engine.Housekeeping();
@@ -52,7 +53,12 @@ public sealed class WorkerRegistrationService(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 registered = false;
-                logger.LogWarning("Media worker {WorkerId}: registry unreachable ({Message})", options.Value.WorkerId, e.Message);
+                // Once every 10 s is enough while the silo is away; legs keep running meanwhile.
+                if (DateTime.UtcNow - lastWarning > TimeSpan.FromSeconds(10))
+                {
+                    lastWarning = DateTime.UtcNow;
+                    logger.LogWarning("Media worker {WorkerId}: registry unreachable ({Message})", options.Value.WorkerId, e.Message);
+                }
             }
         }
     }

@@ -50,6 +50,10 @@ internal sealed unsafe class AvCodecEncoder : IEncoderBackend
         av_dict_set(&options, "tune", "zerolatency", 0);
         av_dict_set(&options, "profile", "baseline", 0);
         av_dict_set(&options, "forced-idr", "1", 0);
+        if (settings.MaxNalSize > 0)
+        {
+            av_dict_set(&options, "x264-params", $"slice-max-size={settings.MaxNalSize}", 0);
+        }
 
         var result = avcodec_open2(_context, codec, &options);
         av_dict_free(&options);

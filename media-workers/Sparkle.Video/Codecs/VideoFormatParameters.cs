@@ -63,10 +63,10 @@ public sealed record VideoFormatParameters(VideoCodec Codec)
     }
 
     /// <summary>
-    /// Whether our packetizer's output is acceptable: H.264 needs packetization-mode 1 (STAP-A
-    /// and FU-A; mode 0 would forbid them) or 0 only if every NAL fits a packet.
+    /// H.264 receivers without packetization-mode=1 accept only single NAL unit packets: give
+    /// them an <see cref="Pipeline.OutputEncoder"/> created with mode 0.
     /// </summary>
-    public bool AcceptsNonInterleavedMode => Codec == VideoCodec.Vp8 || PacketizationMode == 1;
+    public bool RequiresSingleNalMode => Codec == VideoCodec.H264 && PacketizationMode == 0;
 
     /// <summary>
     /// The largest frame this receiver can decode, in macroblocks. For H.264 max-fs can only raise

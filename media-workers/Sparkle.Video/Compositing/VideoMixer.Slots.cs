@@ -28,9 +28,9 @@ public sealed partial class VideoMixer
 
     private VideoLayout ResolveLayout() => _chosenLayout ?? _group.Pick(_joinOrder.Count);
 
-    private TileContent TileFor(ParticipantVideo participant)
+    private TileContent TileFor(ParticipantVideo participant, long stamp)
     {
-        participant.VisibleStamp = _renderStamp;
+        participant.VisibleStamp = stamp;
         var highlight = participant.Id == _floor.ActiveSpeaker;
         return participant.ShowsVideo
             ? TileContent.Video(participant.Frame!, participant.DisplayName, highlight)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Sparkle.Video.Layouts;
 
 namespace Sparkle.Video.Compositing;
@@ -5,12 +6,15 @@ namespace Sparkle.Video.Compositing;
 /// <summary>
 /// The video side of one meeting: keeps each participant's last decoded picture, decides who
 /// sits in which slot (chair placements, floor order, join order) and composes every output.
-/// Thread-safe: frames may arrive on receive threads while a timer calls <see cref="Render"/>.
+/// Thread-safe: frames may arrive on receive threads while a timer calls <see cref="Render"/>;
+/// <see cref="PushFrame"/> and <see cref="IsVisible"/> never wait for a composite in progress.
 /// </summary>
 public sealed partial class VideoMixer : IDisposable
 {
     private readonly object _gate = new();
-    private readonly Dictionary<string, ParticipantVideo> _participants = new(StringComparer.Ordinal);
+    // Concurrent so receive threads can look participants up without the mixer lock; adding and
+    // removing still happen under it.
+    private readonly ConcurrentDictionary<string, ParticipantVideo> _participants = new(StringComparer.Ordinal);
     private readonly List<ParticipantVideo> _joinOrder = [];
     private readonly Dictionary<int, string> _placements = [];
     private readonly List<CompositeOutput> _outputs = [];
@@ -19,7 +23,7 @@ public sealed partial class VideoMixer : IDisposable
     private readonly bool _deriveSmallerOutputs;
     private VideoLayout? _chosenLayout;
     private LayoutGroup _group;
-    private long _renderStamp;
+    private long _renderStamp; // the last completed render
     private long _assignStamp;
 
     /// <param name="deriveSmallerOutputs">
@@ -81,7 +85,7 @@ public sealed partial class VideoMixer : IDisposable
             }
 
             var participant = new ParticipantVideo(id, displayName);
-            _participants.Add(id, participant);
+            _participants.TryAdd(id, participant);
             _joinOrder.Add(participant);
         }
     }
@@ -90,7 +94,7 @@ public sealed partial class VideoMixer : IDisposable
     {
         lock (_gate)
         {
-            if (!_participants.Remove(id, out var participant))
+            if (!_participants.TryRemove(id, out var participant))
             {
                 return;
             }
@@ -133,16 +137,13 @@ public sealed partial class VideoMixer : IDisposable
     /// <summary>Stores a decoded picture as the participant's latest; returns false for unknown ids.</summary>
     public bool PushFrame(string id, in I420View picture)
     {
-        lock (_gate)
+        if (!_participants.TryGetValue(id, out var participant))
         {
-            if (!_participants.TryGetValue(id, out var participant))
-            {
-                return false;
-            }
-
-            participant.Store(picture);
-            return true;
+            return false;
         }
+
+        participant.Store(picture);
+        return true;
     }
 
     /// <summary>Called by the audio mixer whenever the loudest speaker changes (or is confirmed).</summary>
@@ -195,10 +196,10 @@ public sealed partial class VideoMixer : IDisposable
     /// <summary>True when the participant is in a slot of some output: only these need decoding.</summary>
     public bool IsVisible(string id)
     {
-        lock (_gate)
-        {
-            return _participants.TryGetValue(id, out var participant) && participant.VisibleStamp == _renderStamp && _renderStamp != 0;
-        }
+        // During a render, stamps move from the last completed render to the next one; either
+        // counts as visible, so a sender never looks hidden just because a render is under way.
+        var completed = Volatile.Read(ref _renderStamp);
+        return completed != 0 && _participants.TryGetValue(id, out var participant) && participant.VisibleStamp >= completed;
     }
 
     /// <summary>Composes one frame of every output.</summary>
@@ -207,7 +208,12 @@ public sealed partial class VideoMixer : IDisposable
         lock (_gate)
         {
             _floor.Update(now);
-            _renderStamp++;
+            var stamp = _renderStamp + 1;
+            foreach (var participant in _joinOrder)
+            {
+                participant.Publish();
+            }
+
             var meetingLayout = ResolveLayout();
             foreach (var output in _outputs)
             {
@@ -217,7 +223,7 @@ public sealed partial class VideoMixer : IDisposable
                 Assign(layout, assigned);
                 for (var slot = 0; slot < tiles.Length; slot++)
                 {
-                    tiles[slot] = assigned[slot] is { } id ? TileFor(_participants[id]) : TileContent.Empty;
+                    tiles[slot] = assigned[slot] is { } id ? TileFor(_participants[id], stamp) : TileContent.Empty;
                 }
 
                 output.DerivedFrom = _deriveSmallerOutputs ? FindSource(output, layout) : null;
@@ -232,6 +238,8 @@ public sealed partial class VideoMixer : IDisposable
 
                 output.FrameCount++;
             }
+
+            Volatile.Write(ref _renderStamp, stamp);
         }
     }
 

@@ -14,16 +14,26 @@ public sealed class OutputEncoder : IDisposable
     private readonly IVideoPacketizer _packetizer;
     private int _keyFrameRequested = 1; // the first frame is a key frame anyway
 
-    public OutputEncoder(CompositeOutput output, VideoCodec codec, int bitrateKbps = 1200, int framesPerSecond = 15, int maxPayloadSize = 1200)
+    /// <param name="h264PacketizationMode">
+    /// 1 for most receivers; 0 for those that only accept single NAL unit packets (then slices are
+    /// capped to the payload size, which costs some compression). Mode 0 and 1 receivers of the
+    /// same output need two encoders.
+    /// </param>
+    public OutputEncoder(
+        CompositeOutput output, VideoCodec codec, int bitrateKbps = 1200, int framesPerSecond = 15, int maxPayloadSize = 1200, int h264PacketizationMode = 1)
     {
         Output = output;
         Codec = codec;
+        var singleNal = codec == VideoCodec.H264 && h264PacketizationMode == 0;
         _encoder = new VideoEncoder(new VideoEncoderSettings(codec, output.Width, output.Height)
         {
             BitrateKbps = bitrateKbps,
             FramesPerSecond = framesPerSecond,
+            MaxNalSize = singleNal ? maxPayloadSize : 0,
         });
-        _packetizer = codec == VideoCodec.H264 ? new H264Packetizer(maxPayloadSize) : new Vp8Packetizer(maxPayloadSize);
+        _packetizer = codec == VideoCodec.H264
+            ? new H264Packetizer(maxPayloadSize, h264PacketizationMode)
+            : new Vp8Packetizer(maxPayloadSize);
     }
 
     public CompositeOutput Output { get; }

@@ -35,8 +35,13 @@ public sealed class VideoInput : IDisposable
 
     public long FramesLost { get; private set; }
 
-    /// <summary>The worker should send PLI (or FIR) to the sender while this is true.</summary>
-    public bool KeyFrameNeeded => _depacketizer.KeyFrameNeeded || _needKeyFrame;
+    /// <summary>
+    /// The worker should send PLI (or FIR, rate-limited) to the sender while this is true: after a
+    /// loss or a decode error, or when a sender that was skipped while hidden becomes visible.
+    /// Hidden senders are not asked: their pictures are not needed.
+    /// </summary>
+    public bool KeyFrameNeeded =>
+        (_depacketizer.KeyFrameNeeded || _needKeyFrame) && (_decoder.FramesDecoded == 0 || _mixer.IsVisible(ParticipantId));
 
     public long DecodeErrors { get; private set; }
 

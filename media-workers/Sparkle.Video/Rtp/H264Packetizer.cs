@@ -1,8 +1,10 @@
 namespace Sparkle.Video.Rtp;
 
 /// <summary>
-/// RFC 6184 packetization mode 1 (non-interleaved): consecutive small NAL units are aggregated
+/// RFC 6184 packetization. Mode 1 (non-interleaved): consecutive small NAL units are aggregated
 /// into STAP-A packets, NAL units that fit go alone, larger ones are split into FU-A fragments.
+/// Mode 0 (single NAL unit): one NAL per packet; the encoder must cap slice sizes
+/// (<see cref="Codecs.VideoEncoderSettings.MaxNalSize"/>), a larger NAL is still sent whole.
 /// Input is an Annex B access unit (start-code separated), as libx264 produces.
 /// </summary>
 public sealed class H264Packetizer : IVideoPacketizer
@@ -12,14 +14,22 @@ public sealed class H264Packetizer : IVideoPacketizer
 
     private readonly byte[] _scratch;
 
-    public H264Packetizer(int maxPayloadSize = 1200)
+    public H264Packetizer(int maxPayloadSize = 1200, int packetizationMode = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPayloadSize, 16);
+        if (packetizationMode is not (0 or 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(packetizationMode), "Only modes 0 and 1 (non-interleaved) are supported.");
+        }
+
         MaxPayloadSize = maxPayloadSize;
+        PacketizationMode = packetizationMode;
         _scratch = new byte[maxPayloadSize];
     }
 
     public int MaxPayloadSize { get; }
+
+    public int PacketizationMode { get; }
 
     public void Packetize(ReadOnlySpan<byte> frame, IRtpPayloadSink sink)
     {
@@ -28,6 +38,14 @@ public sealed class H264Packetizer : IVideoPacketizer
         while (hasCurrent)
         {
             var hasNext = reader.TryNext(out var next);
+            if (PacketizationMode == 0)
+            {
+                sink.OnPayload(current, !hasNext);
+                current = next;
+                hasCurrent = hasNext;
+                continue;
+            }
+
             if (current.Length + 3 <= MaxPayloadSize && hasNext && current.Length + next.Length + 5 <= MaxPayloadSize)
             {
                 // Aggregate as many following NAL units as fit into one STAP-A.

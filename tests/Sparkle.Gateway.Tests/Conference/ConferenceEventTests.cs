@@ -49,7 +49,7 @@ public sealed class ConferenceEventTests(GatewayFixture fixture)
         var firstVersion = (uint)full.Attribute("version")!;
 
         var call = guest.Call(created.ConferenceNumber);
-        Assert.Equal(200, (await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        Assert.Equal(200, (await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
         await Eventually.TrueAsync(() => watcher.Notifies.Any(n => n.BodyText.Contains(">connected<")), "a partial NOTIFY shows the guest connected");
 
         await guest.Agent.HangUpAsync(call.Dialog!);

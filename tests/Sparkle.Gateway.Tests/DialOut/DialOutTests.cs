@@ -35,6 +35,43 @@ public sealed class DialOutTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task ExternalNumbersGoThroughTheTenantTrunkWithItsCredentials()
+    {
+        await using var trunk = new FakeTrunk();
+        var (tenantId, _) = await fixture.CreateTenantAsync(new Sparkle.Grains.Tenants.TenantPolicies(
+            Trunk: new Sparkle.Grains.Tenants.SipTrunk(trunk.Address, FakeTrunk.Realm, FakeTrunk.Username, FakeTrunk.Password)));
+        var owner = Caller.User(tenantId, "1001");
+        var meeting = fixture.Grains.GetGrain<IMeetingGrain>(Guid.NewGuid());
+        await meeting.CreateAsync(owner, new MeetingSpec("Carrier", []));
+
+        var participantId = await meeting.InviteAsync(owner, new PlannedParticipant("+4930123456"));
+
+        await Eventually.TrueAsync(() => !trunk.Authorized.IsEmpty, "the trunk accepts the authenticated INVITE");
+        Assert.True(trunk.Challenged >= 1);
+        trunk.Authorized.TryPeek(out var invite);
+        Assert.Equal($"sip:+4930123456@{FakeTrunk.Realm}", invite!.RequestUri.ToString());
+        await Eventually.TrueAsync(async () => (await meeting.GetAsync(owner))!.Participants.Single(p => p.ParticipantId == participantId).State == CallState.Connected,
+            "the meeting sees the trunk's answer");
+    }
+
+    [Fact]
+    public async Task ChairRemovingADialledInGuestMakesTheFocusSendBye()
+    {
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        var owner = Caller.User(tenantId, "1001");
+        var meeting = fixture.Grains.GetGrain<IMeetingGrain>(Guid.NewGuid());
+        var created = await meeting.CreateAsync(owner, new MeetingSpec("Boot", []));
+        await using var guest = new SipTestClient("guest", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        Assert.Equal(200, (await guest.Call(created.ConferenceNumber).FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
+        var participantId = (await meeting.GetAsync(owner))!.Participants.Single().ParticipantId;
+
+        await meeting.RemoveAsync(owner, participantId);
+
+        await Eventually.TrueAsync(() => !guest.Ended.IsEmpty, "the guest's dialog ends with the focus's BYE");
+        Assert.Equal(DisconnectionMethod.Booted, (await meeting.GetAsync(owner))!.Participants.Single().DisconnectionMethod);
+    }
+
+    [Fact]
     public async Task BusyExtensionIsReportedAsBusy()
     {
         var (tenantId, domain) = await fixture.CreateTenantAsync();
@@ -71,7 +108,7 @@ public sealed class DialOutTests(GatewayFixture fixture)
         await using var carol = new SipTestClient("1004", domain, gateway);
         Assert.Equal(200, (await carol.RegisterAsync()).StatusCode);
         var call = chair.Call("factory");
-        var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(200, ok.StatusCode);
         var dialog = call.Dialog!;
 
@@ -98,7 +135,7 @@ public sealed class DialOutTests(GatewayFixture fixture)
         var (_, domain) = await fixture.CreateTenantAsync();
         await using var chair = new SipTestClient("1003", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
         var call = chair.Call("factory");
-        Assert.Equal(200, (await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        Assert.Equal(200, (await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
         var refer = call.Dialog!.CreateRequest(SipMethods.Refer);
         Assert.Equal(400, (await chair.Agent.SendInDialogAsync(call.Dialog, refer)).StatusCode);
         var two = call.Dialog.CreateRequest(SipMethods.Refer);

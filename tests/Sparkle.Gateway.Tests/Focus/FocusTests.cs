@@ -16,7 +16,7 @@ public sealed class FocusTests(GatewayFixture fixture)
         await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
 
         var call = phone.Call("factory");
-        var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(200, ok.StatusCode);
         var contact = ok.Contact!;
@@ -39,11 +39,53 @@ public sealed class FocusTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task FactoryInviteWithAResourceListDialsThosePeopleOut()
+    {
+        var (_, domain) = await fixture.CreateTenantAsync();
+        var gateway = fixture.Gateway.Transport.UdpEndPoint!.Value;
+        await using var creator = new SipTestClient("1003", domain, gateway);
+        await using var invitee = new SipTestClient("1005", domain, gateway);
+        Assert.Equal(200, (await invitee.RegisterAsync()).StatusCode);
+
+        // How liblinphone creates a conference: multipart SDP + resource list (RFC 5366 recipient-list).
+        var invite = creator.NewRequest(SipMethods.Invite, "factory");
+        invite.Headers.Add(HeaderNames.ContentType, "multipart/mixed;boundary=boundary1");
+        invite.BodyText =
+            "--boundary1\r\nContent-Type: application/sdp\r\n\r\n" + SipTestClient.PhoneSdp + "\r\n" +
+            "--boundary1\r\nContent-Type: application/resource-lists+xml\r\nContent-Disposition: recipient-list\r\n\r\n" +
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><resource-lists xmlns=\"urn:ietf:params:xml:ns:resource-lists\"><list>" +
+            $"<entry uri=\"sip:1005@{domain}\"/></list></resource-lists>\r\n--boundary1--\r\n";
+        var call = creator.Agent.Invite(invite, gateway, new Sparkle.Sip.Dialogs.SipCredentials("1003", GatewayFixture.Password));
+
+        Assert.Equal(200, (await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
+        await Eventually.TrueAsync(() => !invitee.IncomingInvites.IsEmpty, "the listed person is dialled");
+    }
+
+    [Fact]
+    public async Task OfferlessInviteGetsTheWorkersOfferAndCompletesWithTheAnswerInTheAck()
+    {
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        var invite = phone.NewRequest(SipMethods.Invite, "factory");
+        var call = phone.Agent.Invite(invite, phone.Gateway, new Sparkle.Sip.Dialogs.SipCredentials("1004", GatewayFixture.Password));
+        call.AckBody = SipTestClient.PhoneSdp;
+
+        var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Contains("s=offer ", ok.BodyText);
+        var meetingId = await fixture.Grains.GetGrain<ITenantCatalogGrain>(tenantId).FindMeetingAsync(ok.Contact!.Uri.User!);
+        var meeting = fixture.Grains.GetGrain<IMeetingGrain>(meetingId!.Value);
+        await Eventually.TrueAsync(async () => (await meeting.GetAsync(Caller.System(tenantId)))!.Participants.Single().State == CallState.Connected,
+            "the answer in the ACK completes the join");
+    }
+
+    [Fact]
     public async Task FactoryWithWrongPasswordIsForbidden()
     {
         var (_, domain) = await fixture.CreateTenantAsync();
         await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value, password: "not the password");
-        var response = await phone.Call("factory").FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        var response = await phone.Call("factory").FinalResponse.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(403, response.StatusCode);
     }
 
@@ -57,7 +99,7 @@ public sealed class FocusTests(GatewayFixture fixture)
         await using var guest = new SipTestClient("guest", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
 
         var call = guest.Call(created.ConferenceNumber);
-        var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(200, ok.StatusCode);
         Assert.Equal(created.ConferenceNumber, ok.Contact!.Uri.User);
@@ -79,7 +121,7 @@ public sealed class FocusTests(GatewayFixture fixture)
         var (tenantId, domain) = await fixture.CreateTenantAsync();
         var created = await fixture.Grains.GetGrain<IMeetingGrain>(Guid.NewGuid()).CreateAsync(Caller.User(tenantId, "1001"), new MeetingSpec("Weekly", []));
         await using var impostor = new SipTestClient("1003", domain, fixture.Gateway.Transport.UdpEndPoint!.Value, password: "guessing");
-        var response = await impostor.Call(created.ConferenceNumber).FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        var response = await impostor.Call(created.ConferenceNumber).FinalResponse.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(403, response.StatusCode);
     }
 
@@ -88,9 +130,9 @@ public sealed class FocusTests(GatewayFixture fixture)
     {
         var (_, domain) = await fixture.CreateTenantAsync();
         await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
-        Assert.Equal(404, (await phone.Call("99999999").FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        Assert.Equal(404, (await phone.Call("99999999").FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
         await using var stranger = new SipTestClient("1004", "unknown.sparkle.test", fixture.Gateway.Transport.UdpEndPoint!.Value);
-        Assert.Equal(404, (await stranger.Call("factory").FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        Assert.Equal(404, (await stranger.Call("factory").FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
     }
 
     [Fact]
@@ -101,7 +143,29 @@ public sealed class FocusTests(GatewayFixture fixture)
         var created = await meeting.CreateAsync(Caller.User(tenantId, "1001"), new MeetingSpec("Locked", []));
         await meeting.SetLockedAsync(Caller.User(tenantId, "1001"), true);
         await using var guest = new SipTestClient("guest", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
-        Assert.Equal(403, (await guest.Call(created.ConferenceNumber).FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        Assert.Equal(403, (await guest.Call(created.ConferenceNumber).FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
+    }
+
+    [Fact]
+    public async Task TlsOnlyTenantAcceptsACallOverTls()
+    {
+        var (_, domain) = await fixture.CreateTenantAsync(new Sparkle.Grains.Tenants.TenantPolicies(TlsOnlySignalling: true));
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.TlsEndPoint!.Value);
+        var call = phone.Call("factory");
+        var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Equal("sips", ok.Contact!.Uri.Scheme);
+        Assert.Equal("TLS", ok.TopVia!.Transport);
+        await phone.Agent.HangUpAsync(call.Dialog!);
+    }
+
+    [Fact]
+    public async Task TlsOnlyTenantRefusesUdp()
+    {
+        var (_, domain) = await fixture.CreateTenantAsync(new Sparkle.Grains.Tenants.TenantPolicies(TlsOnlySignalling: true));
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        Assert.Equal(403, (await phone.Call("factory").FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
+        Assert.Equal(403, (await phone.RegisterAsync()).StatusCode);
     }
 
     [Fact]
@@ -109,7 +173,7 @@ public sealed class FocusTests(GatewayFixture fixture)
     {
         var (_, domain) = await fixture.CreateTenantAsync();
         await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
-        var response = await phone.Call("factory", "v=0\r\ns=reject\r\n").FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        var response = await phone.Call("factory", "v=0\r\ns=reject\r\n").FinalResponse.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(488, response.StatusCode);
     }
 
@@ -119,14 +183,14 @@ public sealed class FocusTests(GatewayFixture fixture)
         var (tenantId, domain) = await fixture.CreateTenantAsync();
         await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
         var call = phone.Call("factory");
-        Assert.Equal(200, (await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        Assert.Equal(200, (await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
         var dialog = call.Dialog!;
 
         var hold = dialog.CreateRequest(SipMethods.Invite);
         hold.Headers.Add(HeaderNames.ContentType, "application/sdp");
         hold.BodyText = SipTestClient.PhoneSdp + "a=sendonly\r\n";
         var reinvite = phone.Agent.Invite(hold, dialog.Peer, dialog: dialog);
-        var ok = await reinvite.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10));
+        var ok = await reinvite.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(200, ok.StatusCode);
         Assert.Contains("a=recvonly", ok.BodyText);

@@ -2,10 +2,10 @@ namespace Sparkle.Gateway.Tests.Infrastructure;
 
 public static class Eventually
 {
-    /// <summary>Waits for asynchronous effects (grain calls, NOTIFYs); fails after 10 s.</summary>
+    /// <summary>Waits for asynchronous effects (grain calls, NOTIFYs); fails after 30 s.</summary>
     public static async Task TrueAsync(Func<Task<bool>> condition, string because)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)

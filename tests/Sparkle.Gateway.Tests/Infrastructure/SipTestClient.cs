@@ -22,7 +22,15 @@ public sealed class SipTestClient : ISipApplication, IAsyncDisposable
         Domain = domain;
         Gateway = gateway;
         Password = password;
-        _transport = new SipTransport(new SipTransportOptions { BindAddress = IPAddress.Loopback, UdpPort = 0, TcpPort = 0, TlsPort = null });
+        // TLS is client-side only here: the phone connects out, and the focus answers on that connection.
+        _transport = new SipTransport(new SipTransportOptions
+        {
+            BindAddress = IPAddress.Loopback,
+            UdpPort = 0,
+            TcpPort = 0,
+            TlsPort = null,
+            AcceptAnyServerCertificate = true,
+        });
         var layer = new SipTransactionLayer(_transport);
         Agent = new SipUserAgent(layer);
         Agent.SetApplication(this);

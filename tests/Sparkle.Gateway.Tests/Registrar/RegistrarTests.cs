@@ -40,6 +40,20 @@ public sealed class RegistrarTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task ClientsThatFailOnSha256AreOfferedMd5Only()
+    {
+        var (_, domain) = await fixture.CreateTenantAsync();
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        var register = phone.NewRequest(SipMethods.Register, "1004");
+        register.Headers.Add(HeaderNames.UserAgent, "baresip v1.0.0 (x86_64/linux)");
+
+        var challenge = await phone.SendAuthenticatedAsync(register, answerChallenge: false);
+
+        Assert.Equal(401, challenge.StatusCode);
+        Assert.Contains("algorithm=MD5", Assert.Single(challenge.Headers.GetLines(HeaderNames.WwwAuthenticate)));
+    }
+
+    [Fact]
     public async Task WrongPasswordIsForbidden()
     {
         var (_, domain) = await fixture.CreateTenantAsync();

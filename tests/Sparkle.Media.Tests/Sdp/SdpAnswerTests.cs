@@ -197,4 +197,23 @@ public class SdpAnswerTests
             Assert.NotNull(result.Error);
         }
     }
+
+    [Fact]
+    public void MutatedOffersNeverThrow()
+    {
+        var random = new Random(11);
+        var seeds = new[] { PlainOffer, SavpOffer };
+        const string alphabet = "0123456789 :/=\r\nabcmvIPNRTAS-|+";
+        for (var i = 0; i < 3000; i++)
+        {
+            var chars = seeds[i % 2].ToCharArray();
+            for (var m = random.Next(1, 6); m > 0; m--)
+            {
+                chars[random.Next(chars.Length)] = alphabet[random.Next(alphabet.Length)];
+            }
+            var text = new string(chars, 0, random.Next(chars.Length / 2, chars.Length + 1));
+            var result = SdpAnswerer.Answer(text, s_local);
+            Assert.True(result.Ok || result.Error is not null);
+        }
+    }
 }

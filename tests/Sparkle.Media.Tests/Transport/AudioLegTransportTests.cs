@@ -144,6 +144,63 @@ public sealed class AudioLegTransportTests : IAsyncLifetime
         Assert.Equal(0, _leg.JitterStatistics.Pushed);
     }
 
+    [Fact]
+    public async Task ReleasingTheLegSendsAnAuthenticatedRtcpBye()
+    {
+        SendFromPhone(1, 0, new byte[160]); // lets the leg learn where the phone is
+        await Until(() => _transport.Counters.RtpReceived == 1);
+
+        await _transport.DisposeAsync();
+
+        var buffer = new byte[1500];
+        var length = _phone.Receive(buffer);
+        Assert.Equal(PacketKind.Rtcp, RtpDemux.Classify(buffer.AsSpan(0, length)));
+        Assert.Equal(SrtpStatus.Ok, _phoneReceive.UnprotectRtcp(buffer.AsSpan(0, length), out var plain));
+        var reader = new RtcpReader(buffer.AsSpan(0, plain));
+        var types = new List<byte>();
+        while (reader.TryReadNext(out var type, out _, out var ssrc, out _))
+        {
+            types.Add(type);
+            Assert.Equal(0xA11CEu, ssrc);
+        }
+        Assert.Equal([(byte)RtcpPacketType.ReceiverReport, (byte)RtcpPacketType.Goodbye], types);
+    }
+
+    [Fact]
+    public async Task SenderReportCarriesOurCountsAndTheLossWeSaw()
+    {
+        foreach (ushort seq in new ushort[] { 1, 2, 3, 5, 6 }) // 4 is lost
+        {
+            SendFromPhone(seq, 0, new byte[160]);
+        }
+        await Until(() => _transport.Counters.RtpReceived == 5);
+        _transport.SendFrame(new byte[160], 160);
+        _transport.SendFrame(new byte[160], 160);
+        var buffer = new byte[1500];
+        _phone.Receive(buffer);
+        _phone.Receive(buffer);
+
+        _transport.SendReport();
+
+        var length = _phone.Receive(buffer);
+        Assert.Equal(SrtpStatus.Ok, _phoneReceive.UnprotectRtcp(buffer.AsSpan(0, length), out var plain));
+        var reader = new RtcpReader(buffer.AsSpan(0, plain));
+        Assert.True(reader.TryReadNext(out var type, out var count, out var ssrc, out var body));
+        Assert.Equal((byte)RtcpPacketType.SenderReport, type);
+        Assert.Equal(0xA11CEu, ssrc);
+        Assert.True(RtcpReader.TryReadSenderInfo(body, out var info));
+        Assert.Equal(2u, info.PacketCount);
+        Assert.Equal(320u, info.OctetCount);
+        Assert.Equal(1, count);
+        Assert.True(RtcpReader.TryReadReportBlock(body, isSenderReport: true, 0, out var block));
+        Assert.Equal(0xB0Bu, block.Ssrc);
+        Assert.Equal(1, block.CumulativeLost);
+        Assert.Equal(6u, block.ExtendedHighestSequence);
+        Assert.Equal(256 / 6, block.FractionLost);
+        Assert.True(reader.TryReadNext(out type, out _, out _, out _));
+        Assert.Equal((byte)RtcpPacketType.SourceDescription, type);
+    }
+
     private sealed class Observer : IAudioLegObserver
     {
         public ConcurrentQueue<string> Digits { get; } = new();

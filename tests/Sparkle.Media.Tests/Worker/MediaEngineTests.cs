@@ -69,7 +69,8 @@ public sealed class MediaEngineTests : IAsyncLifetime
         {
             var heard = listener.Heard();
             Assert.True(heard.Length > 8000, $"only {heard.Length} samples received");
-            Assert.True(Signal.ToneAmplitude(heard.AsSpan(heard.Length - 4000), 440, 8000) > 6000, "alice's tone");
+            var level = Signal.ToneLevel(heard.AsSpan(heard.Length - 4000), 440, 8000);
+            Assert.True(level > 6000, $"alice's tone at {level:F0}");
         }
         var own = alice.Heard();
         Assert.True(own.Length > 8000, "alice receives a stream too");
@@ -151,6 +152,31 @@ public sealed class MediaEngineTests : IAsyncLifetime
         var allocation = await _engine.AllocateLegAsync(new LegRequest(_meeting, "eve", phone.Offer(), SrtpRequired: true, null));
         Assert.False(allocation.Ok);
         Assert.Equal(0, _engine.ActiveLegs);
+    }
+
+    [Fact]
+    public async Task RenegotiationCanChangeCodecAndHold()
+    {
+        using var phone = await JoinAsync("frank", 440);
+        var opusOffer = phone.Offer().Replace("RTP/AVP 0 101", "RTP/AVP 111", StringComparison.Ordinal)
+            .Replace("a=rtpmap:0 PCMU/8000", "a=rtpmap:111 opus/48000/2", StringComparison.Ordinal)
+            .Replace("a=sendrecv", "a=sendonly", StringComparison.Ordinal);
+
+        var answer = await _engine.RenegotiateLegAsync(_meeting, "frank", opusOffer);
+
+        Assert.True(answer.Ok, answer.Error);
+        Assert.Contains("o=sparkle ", answer.LocalSdp, StringComparison.Ordinal);
+        Assert.Contains(" 2 IN IP4 ", answer.LocalSdp, StringComparison.Ordinal); // o= version went up
+        Assert.Contains("a=rtpmap:111 opus/48000/2", answer.LocalSdp, StringComparison.Ordinal);
+        Assert.Contains("a=recvonly", answer.LocalSdp, StringComparison.Ordinal);
+        Assert.Equal(1, _engine.ActiveLegs);
+    }
+
+    [Fact]
+    public void AWildcardAnnounceAddressIsRefusedAtStart()
+    {
+        var options = Options.Create(new MediaWorkerOptions { Address = "0.0.0.0", RtpPortMin = 44000, RtpPortMax = 44100 });
+        Assert.Throws<InvalidOperationException>(() => new MediaEngine(options, _events, NullLogger<MediaEngine>.Instance));
     }
 
     private sealed class Events : IMediaEventSink

@@ -87,6 +87,38 @@ public sealed class UserAgentCoreTests
     }
 
     [Fact]
+    public void KeepAliveEndsACallWhosePeerForgotTheDialog()
+    {
+        var (h, ua, app) = Create();
+        var dialog = AcceptFirstInvite(h, app);
+        h.Receive(Ack(dialog.LocalTag));
+
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        var first = Assert.Single(h.Sender.Requests("OPTIONS"));
+        Assert.Equal(dialog.RemoteTag, first.ToTag);
+        h.Receive(first.CreateResponse(200));
+        Assert.Equal(DialogState.Confirmed, dialog.State);
+
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        var second = h.Sender.Requests("OPTIONS")[1];
+        h.Receive(second.CreateResponse(481));
+
+        Eventually.True(() => h.Sender.Requests("BYE").Count == 1, "BYE to the vanished peer");
+        Eventually.True(() => app.Events.Contains("ended:PeerGone"), "the application is told");
+        Assert.Equal(0, ua.DialogCount);
+    }
+
+    [Fact]
+    public void SameRequestByAnotherPathGets482()
+    {
+        var (h, _, app) = Create();
+        h.Receive(Support.Messages.Invite(branch: "z9hG4bKpath1"));
+        h.Receive(Support.Messages.Invite(branch: "z9hG4bKpath2"));
+        Eventually.True(() => h.Sender.Responses(482).Count == 1, "482 for the merged copy");
+        Eventually.True(() => app.Invites.Count == 1, "only the first reaches the application");
+    }
+
+    [Fact]
     public void CancelGets200AndTheInvite487()
     {
         var (h, _, app) = Create();
@@ -241,6 +273,55 @@ public sealed class UserAgentCoreTests
         // A retransmitted 2xx is ACKed again.
         h.Receive(ok);
         Eventually.True(() => h.Sender.Requests("ACK").Count == 2, "second ACK");
+    }
+
+    [Fact]
+    public async Task AnswerArrivingWhileTheInviteIsStillBeingSentIsNotLost()
+    {
+        var (h, ua, _) = Create();
+        // A peer so fast that its final answer is processed before Invite() returns.
+        h.Sender.OnSent = m =>
+        {
+            if (m is SipRequest { Method: "INVITE" } sent)
+            {
+                h.Sender.OnSent = null;
+                h.Receive(sent.CreateResponse(486, toTag: "busy"));
+            }
+        };
+        var invite = SipUserAgent.CreateRequest(SipMethods.Invite, SipUri.Parse("sip:1002@127.0.0.1:5070"),
+            NameAddress.Parse("<sip:conf-1@tenant.example>"), NameAddress.Parse("<sip:1002@tenant.example>"), s_contact);
+
+        var outgoing = ua.Invite(invite, LayerHarness.UdpPeer);
+
+        Assert.Equal(486, (await outgoing.FinalResponse.WaitAsync(TimeSpan.FromSeconds(5))).StatusCode);
+    }
+
+    [Fact]
+    public void ProvisionalBeforeTheSubscriptionIsReplayedToTheLateSubscriber()
+    {
+        var (h, ua, _) = Create();
+        h.Sender.OnSent = m =>
+        {
+            if (m is SipRequest { Method: "INVITE" } sent)
+            {
+                h.Sender.OnSent = null;
+                h.Receive(sent.CreateResponse(180, toTag: "ring"));
+            }
+        };
+        var invite = SipUserAgent.CreateRequest(SipMethods.Invite, SipUri.Parse("sip:1002@127.0.0.1:5070"),
+            NameAddress.Parse("<sip:conf-1@tenant.example>"), NameAddress.Parse("<sip:1002@tenant.example>"), s_contact);
+        var outgoing = ua.Invite(invite, LayerHarness.UdpPeer);
+        // Let the 180 be processed before anyone subscribes.
+        Thread.Sleep(200);
+        var seen = new List<int>();
+        outgoing.Provisional += r =>
+        {
+            lock (seen)
+            {
+                seen.Add(r.StatusCode);
+            }
+        };
+        Eventually.True(() => { lock (seen) { return seen.Contains(180); } }, "the 180 reaches the late subscriber");
     }
 
     [Fact]

@@ -97,7 +97,14 @@ public sealed class MutationFuzzTests
     public async Task LiveStackSurvivesMutatedDatagramsAndTcpStreams()
     {
         var app = new EchoApplication { InviteAnswer = 486 };
-        await using var stack = TestStack.Start(app);
+        // Short timers so every transaction the fuzz opened must be gone by the end (no leak).
+        var timers = new Sparkle.Sip.Transactions.SipTimers
+        {
+            T1 = TimeSpan.FromMilliseconds(10),
+            T2 = TimeSpan.FromMilliseconds(40),
+            T4 = TimeSpan.FromMilliseconds(50),
+        };
+        await using var stack = TestStack.Start(app, timers: timers);
         using var client = new RawUdpClient();
         var server = stack.Transport.UdpEndPoint!.Value.Address;
         var watch = Stopwatch.StartNew();
@@ -150,6 +157,8 @@ public sealed class MutationFuzzTests
         }
         Assert.Equal(200, answer?.StatusCode);
         Assert.Equal(0, stack.Agent.DialogCount);
+        Eventually.True(() => stack.Agent.Transactions.ServerTransactionCount == 0, "every server transaction ends");
+        Assert.Equal(0, stack.Agent.Transactions.ClientTransactionCount);
         Assert.True(stack.Transport.Rejected + stack.Transport.Dropped > 100, "the fuzz should have produced rejects and drops");
     }
 }

@@ -52,6 +52,28 @@ public sealed class LoopbackTests
     }
 
     [Fact]
+    public async Task LargeRequestFallsBackToUdpWhenThePeerHasNoTcp()
+    {
+        var udpOnly = new SipTransport(new SipTransportOptions { BindAddress = System.Net.IPAddress.Loopback, UdpPort = 0, TcpPort = null, TlsPort = null });
+        var layer = new Sparkle.Sip.Transactions.SipTransactionLayer(udpOnly);
+        new SipUserAgent(layer).SetApplication(new EchoApplication());
+        udpOnly.SetSink(layer);
+        udpOnly.Start();
+        await using var _ = udpOnly;
+        await using var client = TestStack.Start();
+        var target = udpOnly.UdpEndPoint!.Value;
+        var request = SipUserAgent.CreateRequest(SipMethods.Options, SipUri.Parse($"sip:phone@127.0.0.1:{target.Address.Port}"),
+            NameAddress.Parse("<sip:tester@127.0.0.1>"), NameAddress.Parse("<sip:phone@127.0.0.1>"));
+        request.BodyText = new string('x', 2000);
+        request.Headers.Add(HeaderNames.ContentType, "text/plain");
+
+        var response = await client.Agent.SendAsync(request, target).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("UDP", response.TopVia!.Transport);
+    }
+
+    [Fact]
     public async Task InviteAcceptedOverUdpIsAckedAndHungUp()
     {
         var serverApp = new EchoApplication();

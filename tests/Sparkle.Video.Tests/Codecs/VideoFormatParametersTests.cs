@@ -11,7 +11,9 @@ public class VideoFormatParametersTests
     {
         var p = VideoFormatParameters.Parse(VideoCodec.H264, " profile-level-id=42E01F; packetization-mode=1;max-fs=8160;foo;=3;max-mbps=x");
         Assert.Equal((0x42, 0xE0, 31, 1, 8160), (p.ProfileIdc, p.ProfileIop, p.LevelIdc, p.PacketizationMode, p.MaxFrameSize));
-        Assert.True(p.AcceptsNonInterleavedMode);
+        Assert.False(p.RequiresSingleNalMode);
+        Assert.True(VideoFormatParameters.Parse(VideoCodec.H264, "profile-level-id=42e01f").RequiresSingleNalMode);
+        Assert.False(VideoFormatParameters.Parse(VideoCodec.Vp8, "").RequiresSingleNalMode);
         Assert.Equal(8160, p.FrameSizeLimit);
         Assert.True(p.Allows(1920, 1080, 30));
     }

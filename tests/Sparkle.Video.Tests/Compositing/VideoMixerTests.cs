@@ -261,6 +261,53 @@ public class VideoMixerTests
     }
 
     [Fact]
+    public async Task FramesPushedWhileRenderingNeverTearOrHideTheSender()
+    {
+        using var mixer = MeetingOf(4);
+        mixer.SetLayout(LayoutCatalogue.Get("grid-2x2"));
+        var output = mixer.GetOrAddOutput(640, 360);
+        using var red = Solid(Red);
+        using var green = Solid(Green);
+        using var stop = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pusher = Task.Run(() =>
+        {
+            var pushes = 0;
+            var seenVisible = false;
+            var hiddenAgain = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                mixer.PushFrame("p0", (pushes++ % 2 == 0 ? red : green).AsView());
+                started.TrySetResult();
+                var visible = mixer.IsVisible("p0");
+                hiddenAgain += seenVisible && !visible ? 1 : 0;
+                seenVisible |= visible;
+            }
+
+            return (pushes, hiddenAgain);
+        });
+        await started.Task; // a busy thread pool may start the pusher late: overlap for real
+
+        for (var i = 0; i < 300; i++)
+        {
+            mixer.Render(S(i));
+            // Whole pictures only: the tile is one sender picture, never half of two.
+            var centre = Centre(output, 0);
+            var rect = output.Compositor.TileRects[0];
+            var corner = output.Canvas.GetPixel(rect.X + 8, rect.Y + 8);
+            Assert.True(centre.IsClose(corner, 3), $"torn picture: {centre} vs {corner}");
+            Assert.True(centre.IsClose(Red, 3) || centre.IsClose(Green, 3), $"unexpected {centre}");
+        }
+
+        stop.Cancel();
+        var (pushes, hiddenAgain) = await pusher;
+        Assert.True(pushes > 0);
+        Assert.Equal(0, hiddenAgain); // a render in progress never makes a shown sender look hidden
+        mixer.RemoveParticipant("p0"); // a late push to a removed participant is refused, not written
+        Assert.False(mixer.PushFrame("p0", red.AsView()));
+    }
+
+    [Fact]
     public void FramesForUnknownParticipantsAreRefused()
     {
         using var mixer = MeetingOf(1);

@@ -63,13 +63,14 @@ public class VideoPipelineTests
 
         Assert.False(senderB.SendFrame(inputB));
         Assert.Equal(1, inputB.FramesSkipped);
-        Assert.True(inputB.KeyFrameNeeded);
+        Assert.False(inputB.KeyFrameNeeded); // hidden: no PLI, its pictures are not needed
         Assert.True(senderA.SendFrame(inputA));
         Assert.False(inputA.KeyFrameNeeded);
 
         mixer.SetLayout(LayoutCatalogue.Get("side-by-side"));
         mixer.Render(TimeSpan.FromSeconds(1));
         Assert.True(mixer.IsVisible("b"));
+        Assert.True(inputB.KeyFrameNeeded); // shown again: its references were skipped
         Assert.False(senderB.SendFrame(inputB)); // delta frame: references were skipped
         Assert.True(senderB.SendFrame(inputB, key: true));
         Assert.False(inputB.KeyFrameNeeded);
@@ -99,6 +100,39 @@ public class VideoPipelineTests
         Assert.True(sender.SendFrame(input, key: true));
         Assert.False(input.KeyFrameNeeded);
         Assert.True(sender.SendFrame(input));
+    }
+
+    [Fact]
+    public void SingleNalModeReceiversGetOnlySingleNalUnitPacketsThatFit()
+    {
+        using var mixer = new VideoMixer(compositorOptions: new CompositorOptions { ShowNames = false });
+        mixer.AddParticipant("a", "A");
+        using (var noise = new I420Frame(640, 360))
+        {
+            new Random(5).NextBytes(noise.Y);
+            new Random(6).NextBytes(noise.U);
+            new Random(7).NextBytes(noise.V);
+            mixer.PushFrame("a", noise.AsView());
+        }
+
+        var output = mixer.GetOrAddOutput(640, 360);
+        mixer.Render(TimeSpan.Zero);
+        using var encoder = new OutputEncoder(output, VideoCodec.H264, bitrateKbps: 2000, maxPayloadSize: 1000, h264PacketizationMode: 0);
+        var sink = new CollectingSink();
+        Assert.True(encoder.EncodeAndPacketize(sink, out _));
+
+        Assert.True(sink.Packets.Count > 3, "a noisy key frame needs several slices");
+        Assert.All(sink.Packets, p =>
+        {
+            Assert.InRange(p.Payload.Length, 1, 1000);
+            Assert.InRange(p.Payload[0] & 0x1F, 1, 23); // no STAP-A or FU-A
+        });
+        var depacketizer = new H264Depacketizer();
+        ushort sequence = 0;
+        Assert.Equal(DepacketizeResult.FrameReady, sink.Feed(depacketizer, ref sequence, 0));
+        using var decoder = new VideoDecoder(VideoCodec.H264);
+        Assert.True(decoder.Decode(depacketizer.Frame, out var picture));
+        Assert.Equal(640, picture.Width);
     }
 
     [Fact]

@@ -64,6 +64,17 @@ public class H264PayloadTests
     }
 
     [Fact]
+    public void ModeZeroSendsEveryNalAloneEvenWhenItCouldAggregateOrMustFragment()
+    {
+        var big = Nal(0x65, 1500, 8);
+        var sink = new CollectingSink();
+        new H264Packetizer(1200, packetizationMode: 0).Packetize(AnnexB(s_sps, s_pps, big), sink);
+        Assert.Equal([s_sps, s_pps, big], sink.Packets.Select(p => p.Payload));
+        Assert.Equal([false, false, true], sink.Packets.Select(p => p.Marker));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new H264Packetizer(1200, packetizationMode: 2));
+    }
+
+    [Fact]
     public void SmallSliceGoesAsASingleNalUnitPacket()
     {
         var slice = Nal(0x41, 300, 9);

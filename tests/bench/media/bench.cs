@@ -21,6 +21,8 @@ using Sparkle.Grains.Media;
 using Sparkle.Grains.Meetings;
 using Sparkle.Media.Codecs;
 using Sparkle.Media.Rtp;
+using Sparkle.Media.Sdp;
+using Sparkle.Media.Srtp;
 using Sparkle.MediaWorker;
 using Sparkle.MediaWorker.Engine;
 
@@ -42,6 +44,8 @@ var seconds = args.Length > 3 ? int.Parse(args[3], inv) : 60;
 var talkers = args.Length > 4 ? int.Parse(args[4], inv) : 3;
 var ffmpegCpu = args.Length > 5 ? double.Parse(args[5], inv) : 0;
 var csv = args.Length > 6 ? args[6] : null;
+// BENCH_SRTP=1: every leg offers RTP/SAVP with SDES, as the product's policy wants in production.
+var srtp = Environment.GetEnvironmentVariable("BENCH_SRTP") == "1";
 
 // --- the worker process ---------------------------------------------------------------------------
 var workerStart = new ProcessStartInfo(Environment.ProcessPath!, ["worker", "36000", "36999"])
@@ -96,16 +100,21 @@ var silentFrames = Encode(_ => new short[frameSamples]);
 var meeting = Guid.NewGuid();
 var sockets = new Socket[legs];
 var remotes = new IPEndPoint[legs];
+var protectors = new SrtpContext?[legs];
+var unprotectors = new SrtpContext?[legs];
 for (var i = 0; i < legs; i++)
 {
     sockets[i] = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     sockets[i].Bind(new IPEndPoint(IPAddress.Loopback, 0));
     sockets[i].ReceiveBufferSize = 1 << 20;
     var port = ((IPEndPoint)sockets[i].LocalEndPoint!).Port;
+    var profile = srtp ? "RTP/SAVP" : "RTP/AVP";
+    var ourKey = SdesCrypto.NewKeyMaterial();
     var sdp = $"v=0\r\no=load {i} 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
         (codec == AudioCodec.Opus
-            ? $"m=audio {port} RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 useinbandfec=1\r\n"
-            : $"m=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n");
+            ? $"m=audio {port} {profile} 111\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 useinbandfec=1\r\n"
+            : $"m=audio {port} {profile} 0\r\na=rtpmap:0 PCMU/8000\r\n") +
+        (srtp ? $"a=crypto:{SdesCrypto.Format(1, SrtpSuite.AesCm128HmacSha1_80, ourKey)}\r\n" : "");
     var reply = Ask($"alloc {meeting} p{i} {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(sdp))}");
     if (!reply.StartsWith("ok ", StringComparison.Ordinal))
     {
@@ -113,9 +122,16 @@ for (var i = 0; i < legs; i++)
     }
     var answer = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(reply[3..]));
     var mLine = answer.Split("\r\n").First(l => l.StartsWith("m=audio", StringComparison.Ordinal));
+    if (srtp)
+    {
+        var line = answer.Split("\r\n").First(l => l.StartsWith("a=crypto:", StringComparison.Ordinal));
+        SdesCrypto.TryParse(line["a=crypto:".Length..], out var theirs);
+        protectors[i] = SrtpContext.FromKeyMaterial(SrtpSuite.AesCm128HmacSha1_80, ourKey);
+        unprotectors[i] = SrtpContext.FromKeyMaterial(SrtpSuite.AesCm128HmacSha1_80, theirs.KeyMaterial);
+    }
     remotes[i] = new IPEndPoint(IPAddress.Loopback, int.Parse(mLine.Split(' ')[1], inv));
 }
-Console.WriteLine($"{legs} legs allocated ({codec}), {talkers} talkers, {seconds} s");
+Console.WriteLine($"{legs} legs allocated ({codec}{(srtp ? ", SRTP" : "")}), {talkers} talkers, {seconds} s");
 
 const int WarmupFrames = 150; // 3 s for the JIT and the jitter buffers to settle, not measured
 var totalFrames = WarmupFrames + seconds * 50;
@@ -154,6 +170,15 @@ async Task Receive(int index, bool measure)
             return;
         }
         var now = Stopwatch.GetTimestamp();
+        // Ephemeral ports are often consecutive: another leg's RTCP (sent to its port + 1) may land here.
+        if (RtpDemux.Classify(buffer.AsSpan(0, n)) != PacketKind.Rtp)
+        {
+            continue;
+        }
+        if (unprotectors[index] is { } context && context.UnprotectRtp(buffer.AsSpan(0, n), out n) != SrtpStatus.Ok)
+        {
+            continue;
+        }
         if (!RtpHeader.TryParse(buffer.AsSpan(0, n), out var header))
         {
             continue;
@@ -228,7 +253,9 @@ for (var frame = 0; frame < totalFrames; frame++)
         var payload = i < talkers ? talkFrames[i][frame % CycleFrames] : silentFrames[frame % CycleFrames];
         var header = RtpHeader.Write(packet, frame == 0, payloadType, (ushort)frame, (uint)frame * rtpTicks, ssrcBase + (uint)i);
         payload.CopyTo(packet, header);
-        sockets[i].SendTo(packet, 0, header + payload.Length, SocketFlags.None, remotes[i]);
+        var length = header + payload.Length;
+        protectors[i]?.ProtectRtp(packet, length, out length);
+        sockets[i].SendTo(packet, 0, length, SocketFlags.None, remotes[i]);
     }
 }
 var mediaSeconds = wall.Elapsed.TotalSeconds;
@@ -268,7 +295,7 @@ if (csv is not null)
         File.WriteAllText(csv, "codec,legs,talkers,seconds,cpu_percent,latency_p50_ms,latency_p99_ms,loss_percent,jitter_median_ms,jitter_max_ms,ffmpeg_cpu_s,ratio\n");
     }
     File.AppendAllText(csv, string.Create(inv,
-        $"{codec},{legs},{talkers},{seconds},{cpuPercent:F2},{Percentile(0.5):F2},{Percentile(0.99):F2},{(expected == 0 ? 0 : 100.0 * lost / expected):F4},{jitters[jitters.Length / 2]:F3},{jitters[^1]:F3},{ffmpegCpu:F2},{ratio:F2}\n"));
+        $"{codec}{(srtp ? "+SRTP" : "")},{legs},{talkers},{seconds},{cpuPercent:F2},{Percentile(0.5):F2},{Percentile(0.99):F2},{(expected == 0 ? 0 : 100.0 * lost / expected):F4},{jitters[jitters.Length / 2]:F3},{jitters[^1]:F3},{ffmpegCpu:F2},{ratio:F2}\n"));
 }
 
 // utime + stime of a process, from /proc (clock ticks of 1/100 s on Linux).
@@ -337,11 +364,11 @@ static void Plot(string csvPath, string pngPath)
     var y = 50;
     foreach (var r in rows)
     {
-        var codec = r[0].ToUpperInvariant() == "PCMU" ? "G.711" : r[0].ToUpperInvariant();
-        var target = codec == "G.711" ? 5 : 20;
+        var codec = r[0].ToUpperInvariant().Replace("PCMU", "G.711", StringComparison.Ordinal);
+        var target = codec.StartsWith("G.711", StringComparison.Ordinal) ? 5 : 20;
         var seconds = D(r, 3);
         var ffmpegPercent = D(r, 10) / seconds * 100;
-        chart.Text($"{codec}  LOSS {D(r, 7):F2}%  JITTER {D(r, 8):F2} MS  RATIO FFMPEG/SPARKLE {D(r, 11):F1}", 10, y, 2, black);
+        chart.Text($"{codec}  LOSS {D(r, 7):F2}%  JITTER {D(r, 8):F2} MS  RATIO FFMPEG/SPARKLE {D(r, 11):F2}", 10, y, 2, black);
         y += 26;
         void Bar(string label, double value, string unit, (byte, byte, byte) colour)
         {

@@ -2,25 +2,6 @@ using Sparkle.Media.Codecs.Native;
 
 namespace Sparkle.Media.Codecs;
 
-public sealed class G711Encoder(bool aLaw) : IAudioEncoder
-{
-    public int SampleRate => 8000;
-
-    public int Encode(ReadOnlySpan<short> pcm, Span<byte> payload)
-    {
-        if (payload.Length < pcm.Length)
-        {
-            return -1;
-        }
-        G711.Encode(pcm, payload, aLaw);
-        return pcm.Length;
-    }
-
-    public void Dispose()
-    {
-    }
-}
-
 /// <summary>G.711 decoding with spandsp's pitch-based concealment (in the spirit of G.711 Appendix I)
 /// for lost frames.</summary>
 public sealed unsafe class G711Decoder : IAudioDecoder
