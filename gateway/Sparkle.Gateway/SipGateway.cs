@@ -25,6 +25,7 @@ public sealed class SipGateway : IAsyncDisposable
     private CancellationTokenSource? _heartbeatCts;
     private Task? _heartbeat;
     private ISipGateway? _reference;
+    private GatewayEndpoint? _endpoint;
 
     public SipGateway(SipGatewayOptions options, IGrainFactory grains, ILoggerFactory loggers)
     {
@@ -66,7 +67,9 @@ public sealed class SipGateway : IAsyncDisposable
         _logger.LogInformation("SIP gateway {GatewayId} listening: udp {Udp}, tcp {Tcp}, tls {Tls}",
             _options.GatewayId, Transport.UdpEndPoint, Transport.TcpEndPoint, Transport.TlsEndPoint);
 
-        _reference = _grains.CreateObjectReference<ISipGateway>(new GatewayEndpoint(Context));
+        // Orleans holds observer objects weakly: keep the endpoint alive for as long as the gateway runs.
+        _endpoint = new GatewayEndpoint(Context);
+        _reference = _grains.CreateObjectReference<ISipGateway>(_endpoint);
         _heartbeatCts = new CancellationTokenSource();
         _heartbeat = Task.Run(() => HeartbeatLoopAsync(_heartbeatCts.Token), CancellationToken.None);
         return Task.CompletedTask;

@@ -145,7 +145,7 @@ public sealed partial class ConferenceFocus
             Caller = caller,
             ConferenceUri = $"sip:{conferenceNumber}@{tenant.Realm}",
         };
-        var dialog = invite.Accept(context.Contact(conferenceNumber, transport, isFocus: true), result.LocalSdp,
+        var dialog = invite.Accept(context.Contact(conferenceNumber, transport, isFocus: true, invite.Request.RequestUri.IsSecure), result.LocalSdp,
             customize: r => r.Headers.Add(HeaderNames.AllowEvents, AllowEvents), applicationState: call);
         if (dialog is null)
         {

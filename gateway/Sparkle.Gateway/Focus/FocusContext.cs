@@ -34,14 +34,21 @@ public sealed class FocusContext
     public CallTable Calls { get; } = new();
 
     /// <summary>Our Contact for a session on <paramref name="transport"/>: the conference's user part at our
-    /// address (so in-dialog requests reach us), with ;isfocus when we act as the focus (RFC 4579 §4.2).</summary>
-    public NameAddress Contact(string user, SipTransportKind transport, bool isFocus)
+    /// address (so in-dialog requests reach us), with ;isfocus when we act as the focus (RFC 4579 §4.2).
+    /// A SIPS Contact only when the dialog was set up with a SIPS Request-URI (RFC 3261 §12.1.1); a plain
+    /// sip: request over TLS gets sip:...;transport=tls, which every client can route back.</summary>
+    public NameAddress Contact(string user, SipTransportKind transport, bool isFocus, bool secureScheme = false)
     {
         var local = Transport.LocalEndPoint(transport) ?? Transport.UdpEndPoint!.Value;
-        var uri = new SipUri(transport == SipTransportKind.Tls ? "sips" : "sip", user, Transport.AdvertisedHost, local.Address.Port);
+        var sips = secureScheme && transport == SipTransportKind.Tls;
+        var uri = new SipUri(sips ? "sips" : "sip", user, Transport.AdvertisedHost, local.Address.Port);
         if (transport == SipTransportKind.Tcp)
         {
             uri.Parameters["transport"] = "tcp";
+        }
+        else if (transport == SipTransportKind.Tls && !sips)
+        {
+            uri.Parameters["transport"] = "tls";
         }
         var contact = new NameAddress(uri);
         if (isFocus)

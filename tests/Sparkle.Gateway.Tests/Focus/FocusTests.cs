@@ -154,7 +154,9 @@ public sealed class FocusTests(GatewayFixture fixture)
         var call = phone.Call("factory");
         var ok = await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(200, ok.StatusCode);
-        Assert.Equal("sips", ok.Contact!.Uri.Scheme);
+        // A sip: Request-URI over TLS gets a sip: Contact that names TLS (RFC 3261 §12.1.1 asks SIPS only for SIPS requests).
+        Assert.Equal("sip", ok.Contact!.Uri.Scheme);
+        Assert.Equal("tls", ok.Contact.Uri.Parameters["transport"]);
         Assert.Equal("TLS", ok.TopVia!.Transport);
         await phone.Agent.HangUpAsync(call.Dialog!);
     }

@@ -7,7 +7,7 @@ source "$(dirname "$0")/../lib.sh"
 command -v baresip >/dev/null || { echo "FAIL: baresip is not installed"; exit 1; }
 
 WORK=$(mktemp -d /tmp/sparkle-baresip.XXXXXX)
-trap 'pkill -f "baresip -f $WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'pkill -f "baresip -f $WORK" 2>/dev/null; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 DOMAIN=$(demo_field 0 - sipDomain)
 TONES=(440 700 1100)
 USERS=(1001 1002 1003)
@@ -38,12 +38,12 @@ rtp_stats no
 module_path /usr/lib/baresip/modules
 module stdio.so
 module menu.so
-module account.so
 module g711.so
 module aufile.so
 module alsa.so
 module sndfile.so
 module srtp.so
+module account.so
 snd_path $dir/rec
 CFG
   echo "<sip:$user@$DOMAIN>;auth_pass=$pass;outbound=\"sip:$SPARKLE_SIP_HOST:$port;transport=$transport\";regint=0$extra" >"$dir/accounts"
@@ -58,16 +58,24 @@ run_conference() {
   # conference URI that the focus returned in its Contact.
   baresip -f "$run/c0" -s -e "/dial sip:factory@$DOMAIN" -t $((SECONDS_IN_CALL + 6)) >"$run/c0.log" 2>&1 &
   for _ in $(seq 1 50); do
-    conf=$(grep -aoE 'Contact: *<sips?:[^>;@]+@[^>;]+[^>]*isfocus' "$run/c0.log" | head -1 | sed -E 's/Contact: *<//; s/;.*//')
+    conf=$(grep -aoE 'Contact: *<sips?:[^>]+>[^[:cntrl:]]*;isfocus' "$run/c0.log" | head -1 | sed -E 's/Contact: *<//; s/[;>].*//')
     [ -n "$conf" ] && break
     sleep 0.2
   done
   check "$transport: factory INVITE answered with an isfocus conference URI ($conf)" test -n "$conf"
   [ -n "$conf" ] || return
+  # baresip 1.0 takes any URI not starting with "sip:" as a user name, so the others dial the
+  # conference by its user part at the tenant's domain, through their outbound proxy.
+  conf="sip:$(sed -E 's/^sips?://; s/@.*//' <<<"$conf")@$DOMAIN"
   baresip -f "$run/c1" -e "/dial $conf" -t "$SECONDS_IN_CALL" >"$run/c1.log" 2>&1 &
   baresip -f "$run/c2" -e "/dial $conf" -t "$SECONDS_IN_CALL" >"$run/c2.log" 2>&1 &
   wait
 
+  if [ "$transport" = tls ]; then
+    for i in 0 1 2; do
+      check "$transport: ${USERS[$i]} negotiated SRTP (SDES) with the focus" grep -aq "SRTP is Enabled" "$run/c$i.log"
+    done
+  fi
   for i in 0 1 2; do
     local rec
     rec=$(ls "$run/c$i/rec/"*-dec.wav 2>/dev/null | head -1)

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs the sipp scenarios of this folder against a running Sparkle gateway.
 #
-#   SIP_TARGET          host:port of the gateway (default 127.0.0.1:5060)
+#   SIP_TARGET          host:port of the gateway (default $SPARKLE_SIP_HOST:$SPARKLE_SIP_PORT, else 127.0.0.1:5060)
 #   SIP_DOMAIN          a tenant's SIP domain (default demo.sparkle.test)
 #   SIPP_TRANSPORT      sipp transport: u1 (UDP, default) or t1 (TCP)
-#   SPARKLE_DEMO_FILE   demo users written by the silo's seeder (default <repo>/.sparkle/demo.json):
+#   SPARKLE_DEMO_FILE   demo users written by the silo's seeder (default $SPARKLE_DEMO, else <repo>/.sparkle/demo.json):
 #                       the chair (1003) and a member (1004) of SIP_DOMAIN are taken from it, unless
 #   SIP_CHAIR / SIP_CHAIR_PASSWORD / SIP_MEMBER / SIP_MEMBER_PASSWORD are given.
 #   SIPP_LOG_DIR        where sipp's logs go (default a fresh temporary folder)
@@ -14,10 +14,10 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
-TARGET="${SIP_TARGET:-127.0.0.1:5060}"
+TARGET="${SIP_TARGET:-${SPARKLE_SIP_HOST:-127.0.0.1}:${SPARKLE_SIP_PORT:-5060}}"
 DOMAIN="${SIP_DOMAIN:-demo.sparkle.test}"
 TRANSPORT="${SIPP_TRANSPORT:-u1}"
-DEMO="${SPARKLE_DEMO_FILE:-$ROOT/.sparkle/demo.json}"
+DEMO="${SPARKLE_DEMO_FILE:-${SPARKLE_DEMO:-$ROOT/.sparkle/demo.json}}"
 LOGS="${SIPP_LOG_DIR:-$(mktemp -d /tmp/sparkle-sipp.XXXXXX)}"
 mkdir -p "$LOGS"
 
@@ -125,7 +125,7 @@ scenario cancel cancel.xml -key user "$CHAIR" -au "$CHAIR" -ap "$CHAIR_PASSWORD"
 wait "$phone_pid" || phone_rc=$?
 check phone_cancelled "$phone_rc"
 
-echo "sipp: ${#PASSED[@]} passed, ${#FAILED[@]} failed"
+echo "${#PASSED[@]} passed, ${#FAILED[@]} failed"
 if [ "${#FAILED[@]}" -gt 0 ]; then
   echo "failed: ${FAILED[*]}" >&2
   exit 1
