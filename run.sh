@@ -21,15 +21,23 @@ ensure_dotnet
 [ "${SPARKLE_SKIP_BUILD:-0}" = 1 ] || build_all
 
 mkdir -p "$STATE"
-shutdown() {
+shutdown() { # [exit status]: Ctrl-C and TERM are a clean stop (0); otherwise keep the failing status
+  local rc=${1:-$?}
   trap - INT TERM EXIT
   log "stopping"
   stop_platform
   "$SPARKLE_ROOT/infra/scripts/postgres.sh" stop "$STATE/pg" >/dev/null 2>&1 || true
   log "stopped; data kept in $STATE"
+  exit "$rc"
 }
-trap shutdown INT TERM EXIT
+trap 'shutdown 0' INT TERM
+trap shutdown EXIT
 
+for port in "$HTTP_PORT" "$SILO_GATEWAY_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    trap - EXIT; die "127.0.0.1:$port is already in use: is Sparkle already running? (stop it, or set SPARKLE_HTTP_PORT / SPARKLE_SILO_GATEWAY_PORT)"
+  fi
+done
 "$SPARKLE_ROOT/infra/scripts/postgres.sh" start "$STATE/pg" "$PG_PORT"
 start_platform || die "the platform did not start; logs in $STATE/logs/"
 

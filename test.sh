@@ -21,6 +21,12 @@ ensure_dotnet
 build_all
 
 STATE="$SPARKLE_ROOT/.sparkle-test"
+# One test run at a time on a machine: the suites use fixed ports and one state folder.
+exec 9>"$SPARKLE_ROOT/.sparkle-test.lock"
+if ! flock -n 9; then
+  log "another ./test.sh is running here; waiting for it to finish"
+  flock 9
+fi
 PG_PORT=5434
 HTTP_PORT=18080
 SIP_PORT=15060
