@@ -54,7 +54,8 @@ public static class ConferenceInfoDocument
         var endpoint = new XElement(s_ns + "endpoint",
             new XAttribute("entity", p.Uri),
             new XAttribute("state", state),
-            new XElement(s_ns + "status", Status(p.State)),
+            // A caller still keying the PIN is, for the others, still dialling in.
+            new XElement(s_ns + "status", p.InLobby && p.State == CallState.Connected ? "dialing-in" : Status(p.State)),
             new XElement(s_ns + "joining-method", p.JoiningMethod switch
             {
                 JoiningMethod.DialedOut => "dialed-out",

@@ -181,7 +181,7 @@ public sealed class ConferenceMixer : IDisposable
     {
         foreach (var leg in legs)
         {
-            if (!leg.Sending)
+            if (!leg.Sending || !leg.Listening)
             {
                 continue;
             }

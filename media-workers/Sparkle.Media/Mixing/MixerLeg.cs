@@ -16,6 +16,7 @@ public sealed class MixerLeg : IDisposable
     private volatile bool _speakingAllowed = true;
     private volatile bool _receiving = true;
     private volatile bool _sending = true;
+    private volatile bool _listening = true;
     private float _gain = 1f;
 
     internal MixerLeg(string participantId, AudioCodec codec, IMixerLegSink sink, MixerOptions options)
@@ -53,6 +54,10 @@ public sealed class MixerLeg : IDisposable
 
     /// <summary>False while we must not send (peer on hold: sendonly towards us, or inactive).</summary>
     public bool Sending { get => _sending; set => _sending = value; }
+
+    /// <summary>False while the meeting keeps this caller out of the conversation (a PIN lobby): it is
+    /// sent no mix. Kept apart from <see cref="Sending"/>, which follows the SDP direction.</summary>
+    public bool Listening { get => _listening; set => _listening = value; }
 
     internal IMixerLegSink Sink { get; }
     internal short[] Native { get; }

@@ -266,6 +266,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
             mixerLeg.Muted = leg.Control.Muted;
             mixerLeg.SpeakingAllowed = leg.Control.SpeakingAllowed;
             mixerLeg.Gain = float.IsFinite(leg.Control.Gain) ? leg.Control.Gain : 1f;
+            mixerLeg.Listening = leg.Control.Listening;
         }
     }
 

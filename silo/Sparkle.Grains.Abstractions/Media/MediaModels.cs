@@ -40,7 +40,9 @@ public sealed record LegControl(
     [property: Id(2)] bool VideoOn,
     [property: Id(3)] bool VideoAllowed,
     /// <summary>Linear gain applied to what this leg sends into the mix (1.0 = unchanged).</summary>
-    [property: Id(4)] float Gain = 1.0f);
+    [property: Id(4)] float Gain = 1.0f,
+    /// <summary>False while the caller waits in the lobby (e.g. for a PIN): the leg hears nothing of the meeting.</summary>
+    [property: Id(5)] bool Listening = true);
 
 [GenerateSerializer, Immutable]
 public sealed record VideoLayoutControl(

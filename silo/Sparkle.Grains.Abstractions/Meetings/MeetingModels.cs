@@ -57,7 +57,9 @@ public sealed record ParticipantSnapshot(
     [property: Id(15)] DateTimeOffset? JoinedAt,
     [property: Id(16)] DateTimeOffset? LeftAt,
     /// <summary>Floor/slot index in a fixed layout, if the chair placed this participant.</summary>
-    [property: Id(17)] int? Slot);
+    [property: Id(17)] int? Slot,
+    /// <summary>Waiting in the lobby of a PIN-protected meeting: neither heard nor hearing until the PIN is keyed.</summary>
+    [property: Id(18)] bool InLobby = false);
 
 [GenerateSerializer, Immutable]
 public sealed record MeetingSpec(

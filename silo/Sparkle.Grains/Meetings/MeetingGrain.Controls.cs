@@ -192,7 +192,9 @@ public sealed partial class MeetingGrain
             return;
         }
 
-        var control = new LegControl(record.Muted, record.SpeakingAllowed, record.VideoOn, record.VideoAllowed);
+        // The lobby is enforced in the worker: not mixed, and sent no mix.
+        var control = new LegControl(record.Muted || record.InLobby, record.SpeakingAllowed, record.VideoOn, record.VideoAllowed,
+            Listening: !record.InLobby);
         await Safely(() => worker.ControlLegAsync(Id, record.Id, control), "control a leg");
     }
 

@@ -58,6 +58,10 @@ public sealed partial class MeetingGrain
             case MediaEventKind.ActiveSpeakers:
                 ApplyActiveSpeakers(mediaEvent.Detail);
                 break;
+            case MediaEventKind.Dtmf when Find(mediaEvent.ParticipantId) is { InLobby: true } record && !string.IsNullOrEmpty(mediaEvent.Detail):
+                // PIN digits stay inside the grain: never published as events.
+                await OnPinDigitAsync(record, mediaEvent.Detail);
+                break;
             case MediaEventKind.Dtmf when Find(mediaEvent.ParticipantId) is { } record && !string.IsNullOrEmpty(mediaEvent.Detail):
                 Emit(MeetingEventKind.DtmfReceived, record, mediaEvent.Detail.Length <= 16 ? mediaEvent.Detail : mediaEvent.Detail[..16]);
                 break;

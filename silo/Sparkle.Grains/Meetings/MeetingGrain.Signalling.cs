@@ -145,6 +145,12 @@ public sealed partial class MeetingGrain
         record.JoinedAt = DateTimeOffset.UtcNow;
         // With an offer the answer is final; an offerless INVITE completes in the ACK.
         record.State = request.RemoteSdp is null ? CallState.DialingIn : CallState.Connected;
+        record.InLobby = NeedsPin(record, planned: !isNew);
+        if (record.InLobby)
+        {
+            OpenPinEntry(record);
+        }
+
         _localSdpByCallId[request.CallId] = allocation.LocalSdp;
         Activate();
         Emit(isNew ? MeetingEventKind.ParticipantAdded : MeetingEventKind.ParticipantChanged, record);
@@ -399,7 +405,7 @@ public sealed partial class MeetingGrain
             _dialGateways[record.Id] = gateway;
             await gateway.DialOutAsync(new DialOutRequest(
                 S.TenantId, Id, record.Id, number, record.DisplayName,
-                $"sip:{S.ConferenceNumber}@{tenant.SipDomains[0]}", allocation.LocalSdp));
+                $"sip:{S.ConferenceNumber}@{tenant.SipDomains[0]}", allocation.LocalSdp)).WaitAsync(ExternalCallTimeout);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -505,6 +511,8 @@ public sealed partial class MeetingGrain
     private void MarkDisconnected(ParticipantRecord record, DisconnectionMethod method, string? reason)
     {
         record.State = CallState.Disconnected;
+        record.InLobby = false;
+        _pinEntries.Remove(record.Id);
         record.DisconnectionMethod = method;
         record.LeftAt = DateTimeOffset.UtcNow;
         record.Speaking = false;

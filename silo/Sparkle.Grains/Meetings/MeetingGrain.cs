@@ -333,11 +333,15 @@ public sealed partial class MeetingGrain(
         }
     }
 
+    /// <summary>How long a call to another process (a gateway or media worker) may hold up this meeting:
+    /// a dead process must not stall every participant for the runtime's 30 s response timeout.</summary>
+    internal static readonly TimeSpan ExternalCallTimeout = TimeSpan.FromSeconds(5);
+
     private async Task Safely(Func<Task> action, string what)
     {
         try
         {
-            await action();
+            await action().WaitAsync(ExternalCallTimeout);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -367,5 +371,5 @@ public sealed partial class MeetingGrain(
     private static ParticipantSnapshot ToSnapshot(ParticipantRecord p) => new(
         p.Id, p.Uri, p.DisplayName, p.UserNumber, p.MeetingRole, p.State, p.JoiningMethod, p.DisconnectionMethod,
         p.Muted, p.SpeakingAllowed, p.VideoOn, p.VideoAllowed, p.AudioSsrc, p.VideoSsrc, p.Speaking,
-        p.JoinedAt, p.LeftAt, p.Slot);
+        p.JoinedAt, p.LeftAt, p.Slot, p.InLobby);
 }

@@ -55,6 +55,8 @@ public sealed class ParticipantRecord
     [Id(19)] public string? GatewayId { get; set; }
     /// <summary>What is dialled to reach this participant (planned or invited).</summary>
     [Id(20)] public string? DialNumber { get; set; }
+    /// <summary>Dialled in to a PIN-protected meeting and not yet through the PIN.</summary>
+    [Id(21)] public bool InLobby { get; set; }
 
     /// <summary>Not in the call: never called yet (planned) or gone; such a place can be taken again.</summary>
     public bool IsGone => State is CallState.Disconnected or CallState.Pending;

@@ -94,6 +94,22 @@ public class ConferenceMixerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ALegInTheLobbyIsSentNothingUntilAdmitted()
+    {
+        using var harness = new MixerHarness();
+        harness.Add("A", AudioCodec.Pcmu, MixerHarness.Tone(440, Amplitude));
+        var lobby = harness.Add("L", AudioCodec.Pcmu, MixerHarness.Silence());
+        lobby.Leg.Listening = false;
+        harness.Run(50);
+        Assert.Equal(0, lobby.FramesReceived);
+
+        lobby.Leg.Listening = true;
+        harness.Run(50);
+        Assert.True(lobby.FramesReceived > 40);
+        Assert.True(Signal.ToneAmplitude(lobby.LastHeard(40), 440, 8000) > Amplitude * 0.8);
+    }
+
+    [Fact]
     public void GainScalesWhatALegContributes()
     {
         using var harness = new MixerHarness();
