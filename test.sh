@@ -18,7 +18,7 @@ cd "$SPARKLE_ROOT"
 TEST_PACKAGES=(sip-tester baresip ffmpeg sox espeak-ng procps python3)
 ensure_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_dotnet
-build_all
+[ "${SPARKLE_SKIP_BUILD:-0}" = 1 ] || build_all
 
 STATE="$SPARKLE_ROOT/.sparkle-test"
 # One test run at a time on a machine: the suites use fixed ports and one state folder.

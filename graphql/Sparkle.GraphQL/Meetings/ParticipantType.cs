@@ -26,5 +26,8 @@ public sealed class ParticipantType : ObjectGraphType<ParticipantSnapshot>
         Field<DateTimeOffsetGraphType>("joinedAt").Resolve(ctx => ctx.Source.JoinedAt);
         Field<DateTimeOffsetGraphType>("leftAt").Resolve(ctx => ctx.Source.LeftAt);
         Field<IntGraphType>("slot").Description("Slot in a fixed layout, when placed by the chair.").Resolve(ctx => ctx.Source.Slot);
+        Field<NonNullGraphType<BooleanGraphType>>("inLobby")
+            .Description("Waiting to key the PIN of a PIN-protected meeting: neither heard nor hearing yet.")
+            .Resolve(ctx => ctx.Source.InLobby);
     }
 }
