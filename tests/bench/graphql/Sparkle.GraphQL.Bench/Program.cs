@@ -3,9 +3,17 @@ using System.Globalization;
 using Sparkle.Client;
 using Sparkle.GraphQL.Tests;
 
-// Usage: SPARKLE_TEST_PG=... dotnet run -c Release --project graphql/bench/Sparkle.GraphQL.Bench [meetings] [mutesPerMeeting]
+// Tenant API benchmark (issue 6): mute round trips with 100 meetings live at once, and directory sync throughput.
+// Runs the real silo (PostgreSQL clustering and storage) and the real API host in this process, as the GraphQL
+// tests do, and drives them over HTTP with Sparkle.Client.
+// Usage: SPARKLE_TEST_PG=... dotnet Sparkle.GraphQL.Bench.dll [meetings=100] [mutesPerMeeting=50] [csv]
 var meetings = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 var mutesPerMeeting = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
+var csvPath = args.Length > 2 ? args[2] : null;
+var csv = new List<string> { "metric,value,unit" };
+void Record(string metric, double value, string unit) =>
+    csv.Add(string.Create(CultureInfo.InvariantCulture, $"{metric},{value:F2},{unit}"));
+
 var cluster = new ClusterUnderTest(Path.Combine(Path.GetTempPath(), "sparkle-gql-bench", Guid.NewGuid().ToString("N")));
 using var http = new HttpClient();
 try
@@ -19,7 +27,7 @@ try
     }
     var owner = new SparkleClient(cluster.GraphQLEndpoint, demo.Demo.Owner.Token, http);
 
-    // 100 live meetings, each with one invited participant to mute and unmute.
+    // N live meetings, each with one invited participant to mute and unmute.
     var targets = await Task.WhenAll(Enumerable.Range(0, meetings).Select(async i =>
     {
         var meeting = await owner.CreateMeetingAsync($"Bench {i}", []);
@@ -30,11 +38,29 @@ try
     }));
     const string Mute = "mutation($m: ID!, $p: ID!) { muteParticipant(meetingId: $m, participantId: $p) { id } }";
     const string Unmute = "mutation($m: ID!, $p: ID!) { unmuteParticipant(meetingId: $m, participantId: $p) { id } }";
-    foreach (var (meetingId, participant) in targets.Take(20))
+    // Warm-up: every meeting grain active, JIT and connection pools hot.
+    foreach (var (meetingId, participant) in targets)
     {
-        (await owner.ExecuteAsync(Mute, new { m = meetingId, p = participant })).EnsureSuccess();
+        (await owner.ExecuteAsync(Unmute, new { m = meetingId, p = participant })).EnsureSuccess();
     }
 
+    // 1. One mutation in flight at a time, round-robin over the N live meetings: the round trip itself.
+    var serial = new double[Math.Min(1000, meetings * 10)];
+    for (var i = 0; i < serial.Length; i++)
+    {
+        var target = targets[i % meetings];
+        var started = Stopwatch.GetTimestamp();
+        var response = await owner.ExecuteAsync((i / meetings) % 2 == 0 ? Mute : Unmute, new { m = target.Id, p = target.invited });
+        serial[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        response.EnsureSuccess();
+    }
+    Array.Sort(serial);
+    Console.WriteLine($"mute/unmute round trip, 1 in flight over {meetings} live meetings x {serial.Length}: " +
+        $"p50 {Percentile(serial, 0.50):F1} ms, p99 {Percentile(serial, 0.99):F1} ms, max {serial[^1]:F1} ms");
+    Record("mute_serial_p50", Percentile(serial, 0.50), "ms");
+    Record("mute_serial_p99", Percentile(serial, 0.99), "ms");
+
+    // 2. All N meetings at once: one chair client per meeting muting and unmuting back to back (N in flight).
     var latencies = new double[meetings * mutesPerMeeting];
     var wall = Stopwatch.StartNew();
     await Task.WhenAll(targets.Select((target, index) => Task.Run(async () =>
@@ -49,9 +75,13 @@ try
     })));
     wall.Stop();
     Array.Sort(latencies);
-    Console.WriteLine($"mute/unmute round trip, {meetings} concurrent meetings x {mutesPerMeeting}: " +
+    var rate = latencies.Length / wall.Elapsed.TotalSeconds;
+    Console.WriteLine($"mute/unmute round trip, {meetings} concurrent meetings x {mutesPerMeeting} ({meetings} in flight): " +
         $"p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms, " +
-        $"{latencies.Length / wall.Elapsed.TotalSeconds:F0} mutations/s");
+        $"{rate:F0} mutations/s");
+    Record("mute_concurrent_p50", Percentile(latencies, 0.50), "ms");
+    Record("mute_concurrent_p99", Percentile(latencies, 0.99), "ms");
+    Record("mute_concurrent_rate", rate, "mutations/s");
 
     var sync = new SparkleClient(cluster.GraphQLEndpoint, demo.Demo2.SyncToken, http);
     foreach (var (label, prefix) in new[] { ("create", "a"), ("unchanged", "a"), ("replace", "b") })
@@ -63,6 +93,7 @@ try
         watch.Stop();
         Console.WriteLine($"directory sync 10,000 contacts ({label}: +{report.Created} ~{report.Updated} -{report.Deleted} ={report.Unchanged}): " +
             $"{watch.Elapsed.TotalMilliseconds:F0} ms, {10_000 / watch.Elapsed.TotalSeconds:F0} contacts/s");
+        Record($"sync_{label}", 10_000 / watch.Elapsed.TotalSeconds, "contacts/s");
     }
 }
 finally
@@ -70,6 +101,10 @@ finally
     await cluster.StopApiAsync();
     await cluster.StopSiloAsync();
     System.IO.Directory.Delete(cluster.WorkFolder, recursive: true);
+}
+if (csvPath is not null)
+{
+    await File.WriteAllLinesAsync(csvPath, csv);
 }
 
 static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

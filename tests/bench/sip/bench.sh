@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# SIP benchmark (issue 3). Starts its own platform (PostgreSQL, silo, media worker, gateway, GraphQL host) on
+# private ports and folder, like ./test.sh does, and stops it at the end. Then:
+#   (a) call setup rate with sipp, INVITE / 200 / ACK / BYE, each run with the same concurrency and number of calls:
+#       - ceiling: sipp against sipp's own UAS (`sipp -sn uas`), the fastest peer sipp can drive here;
+#       - factory: INVITE sip:factory@demo.sparkle.test with digest auth (401, then credentials): every call creates
+#         an ad-hoc meeting and a media leg, and its BYE ends the meeting;
+#       - join:    guests joining one existing conference (held open by the chair's factory call) by its number.
+#       Each prints calls/s, the ratio to the ceiling and the setup time (first INVITE to 200) p50/p99.
+#   (b) one-click start: the demo tenant's SIP trunk points at a sipp UAS on loopback; a meeting plan of N typed
+#       numbers (none a tenant user, so each is dialled through the trunk) is started with startMeeting(planId:),
+#       and meeting(id:) is polled until all N are connected.
+# Writes tests/bench/out/sip.csv, tests/bench/out/sip-oneclick.csv and tests/bench/sip/results.png.
+# Usage: tests/bench/sip/bench.sh [calls=1000] [concurrency=20] [participants=100]
+#   BENCH_SKIP_BUILD=1 skips the Release build of the solution.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+source "$HERE/../../../infra/scripts/common.sh"
+cd "$SPARKLE_ROOT"
+CALLS="${1:-1000}"
+CONCURRENCY="${2:-20}"
+PARTICIPANTS="${3:-100}"
+OUT="$SPARKLE_ROOT/tests/bench/out"
+mkdir -p "$OUT"
+
+# The platform on ports of its own (neither ./run.sh's nor ./test.sh's).
+STATE="$OUT/sip-state"
+PG_PORT=55433
+HTTP_PORT=18280
+SIP_PORT=15260
+SIP_TLS_PORT=15261
+SILO_PORT=21311
+SILO_GATEWAY_PORT=31200
+RTP_MIN=46000
+RTP_MAX=47999
+CLUSTER_ID=sparkle-bench
+UAS_PORT=17000      # the ceiling's UAS
+TRUNK_PORT=17010    # the trunk's UAS
+DOMAIN=demo.sparkle.test
+GRAPHQL="http://127.0.0.1:$HTTP_PORT/graphql"
+
+command -v sipp >/dev/null || ensure_packages sip-tester
+ensure_packages "${RUNTIME_PACKAGES[@]}" jq
+ensure_dotnet
+[ "${BENCH_SKIP_BUILD:-0}" = 1 ] || build_all
+
+SIPP_PIDS=()
+cleanup() {
+  local pid
+  for pid in "${SIPP_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  stop_platform
+  "$SPARKLE_ROOT/infra/scripts/postgres.sh" stop "$STATE/pg" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+"$SPARKLE_ROOT/infra/scripts/postgres.sh" stop "$STATE/pg" >/dev/null 2>&1 || true
+rm -rf "$STATE"; mkdir -p "$STATE/sipp"
+for port in "$HTTP_PORT" "$SILO_GATEWAY_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "127.0.0.1:$port is in use"; fi
+done
+"$SPARKLE_ROOT/infra/scripts/postgres.sh" start "$STATE/pg" "$PG_PORT" >/dev/null || die "PostgreSQL did not start"
+start_platform || die "the platform did not start; logs in $STATE/logs/"
+for _ in $(seq 1 150); do [ -s "$STATE/demo.json" ] && break; sleep 0.2; done
+DEMO="$STATE/demo.json"
+user_field() { jq -r --arg d "$DOMAIN" --arg n "$1" '.tenants[] | select(.sipDomain == $d) | .users[] | select(.number == $n) | .'"$2" "$DEMO"; }
+OWNER_TOKEN="$(user_field 1001 token)"
+CHAIR=1003
+CHAIR_PASSWORD="$(user_field "$CHAIR" password)"
+[ -n "$OWNER_TOKEN" ] && [ -n "$CHAIR_PASSWORD" ] || die "no demo users in $DEMO"
+
+BENCH=(dotnet run -c Release --file "$HERE/bench.cs" --)
+# The trunk first: the gateway caches a tenant's policies for 30 s, and phase (a) takes longer than that.
+"${BENCH[@]}" trunk "$GRAPHQL" "$OWNER_TOKEN" "127.0.0.1:$TRUNK_PORT" trunk.bench.test
+
+SUMMARY="$OUT/sip.csv"
+echo "label,calls,concurrency,calls_per_s,failed,setup_p50_ms,setup_p99_ms,setup_mean_ms,load_avg" >"$SUMMARY"
+
+# run_sipp LABEL TARGET [sipp options...]: CALLS calls, CONCURRENCY at once, as fast as the peer answers.
+run_sipp() {
+  local label=$1 target=$2; shift 2
+  local dir="$STATE/sipp/$label"; mkdir -p "$dir"
+  local rc=0
+  (cd "$dir" && sipp "$target" -t u1 -i 127.0.0.1 -mi 127.0.0.1 -key domain "$DOMAIN" \
+    -r 10000 -l "$CONCURRENCY" -m "$CALLS" -d 0 -nostdin -timeout 300 -timeout_error \
+    -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 -trace_err -error_file errors.log "$@" >sipp.out 2>&1) || rc=$?
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)
+  # The last statistics line: cumulative elapsed time, successful and failed calls (columns by header name).
+  local stats
+  stats=$(awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    { line = $0 } END { n = split(line, f, ";");
+      split(f[col["ElapsedTime(C)"]], t, ":"); elapsed = t[1] * 3600 + t[2] * 60 + t[3] + (t[4] / 1000000);
+      print f[col["SuccessfulCall(C)"]], f[col["FailedCall(C)"]], elapsed }' "$dir/stat.csv")
+  local ok failed elapsed; read -r ok failed elapsed <<<"$stats"
+  # Per-call setup times from the rtt trace; the elapsed time of sipp's statistics is whole seconds only, so the
+  # rate comes from the first and last response times of the trace (ms since sipp started).
+  local rtt; rtt=$(ls "$dir"/*_rtt.csv | head -1)
+  local figures
+  figures=$(awk -F';' 'NR > 1 { n++; v[n] = $2; sum += $2; at = $1 + 0; if (first == "" || at < first) first = at; if (at > last) last = at }
+    END { if (n == 0) { print "0 0 0 0"; exit } ; print n, first, last, sum / n }' "$rtt")
+  local n first last mean; read -r n first last mean <<<"$figures"
+  local p50 p99
+  p50=$(awk -F';' 'NR > 1 { print $2 }' "$rtt" | sort -n | awk '{ v[NR] = $1 } END { i = int(NR * 0.50 + 0.999999); if (i < 1) i = 1; print v[i] + 0 }')
+  p99=$(awk -F';' 'NR > 1 { print $2 }' "$rtt" | sort -n | awk '{ v[NR] = $1 } END { i = int(NR * 0.99 + 0.999999); if (i < 1) i = 1; print v[i] + 0 }')
+  local rate
+  rate=$(awk -v n="$n" -v a="$first" -v b="$last" -v e="$elapsed" 'BEGIN { span = (b - a) / 1000; if (span <= 0) span = e; printf "%.1f", (n > 1 ? (n - 1) / span : 0) }')
+  echo "$label,$ok,$CONCURRENCY,$rate,$failed,$p50,$p99,$(printf '%.1f' "$mean"),$load" >>"$SUMMARY"
+  printf '%-8s %5s calls (%s failed), %s at once: %7s calls/s, setup p50 %s ms, p99 %s ms (sipp exit %s, load %s)\n' \
+    "$label" "$ok" "$failed" "$CONCURRENCY" "$rate" "$p50" "$p99" "$rc" "$load"
+}
+
+echo "== (a) call setup: $CALLS calls, $CONCURRENCY at once =="
+# Ceiling: sipp's own UAS answers at once (180, 200 with SDP, ACK, BYE).
+sipp -sn uas -i 127.0.0.1 -p "$UAS_PORT" -mi 127.0.0.1 -mp 17100 -nostdin -timeout 600 >"$STATE/sipp/uas.out" 2>&1 &
+SIPP_PIDS+=($!)
+sleep 0.5
+run_sipp ceiling "127.0.0.1:$UAS_PORT" -sf "$HERE/call.xml" -s bench -mp 16100
+kill "${SIPP_PIDS[-1]}" 2>/dev/null || true
+
+run_sipp factory "127.0.0.1:$SIP_PORT" -sf "$HERE/factory.xml" -key user "$CHAIR" -au "$CHAIR" -ap "$CHAIR_PASSWORD" -mp 16200
+
+# Joins: the chair holds one factory call open; guests join that conference by its number.
+mkdir -p "$STATE/sipp/host"
+sipp "127.0.0.1:$SIP_PORT" -sf "$HERE/factory.xml" -t u1 -i 127.0.0.1 -mi 127.0.0.1 -mp 16300 \
+  -key domain "$DOMAIN" -key user "$CHAIR" -au "$CHAIR" -ap "$CHAIR_PASSWORD" -m 1 -d 600000 -nostdin -timeout 700 \
+  -trace_logs -log_file "$STATE/sipp/host/host.log" >"$STATE/sipp/host/sipp.out" 2>&1 &
+SIPP_PIDS+=($!)
+CONFERENCE=""
+for _ in $(seq 1 100); do
+  CONFERENCE="$(sed -n 's/.*CONFERENCE \([^ ]*\).*/\1/p' "$STATE/sipp/host/host.log" 2>/dev/null | head -1 || true)"
+  [ -n "$CONFERENCE" ] && break
+  sleep 0.2
+done
+[ -n "$CONFERENCE" ] || die "the chair's conference did not come up"
+run_sipp join "127.0.0.1:$SIP_PORT" -sf "$HERE/call.xml" -s "$CONFERENCE" -mp 16400
+# The chair's sipp goes; its conference stays up until the platform stops.
+kill "${SIPP_PIDS[-1]}" 2>/dev/null || true
+
+echo "== (b) one-click start of $PARTICIPANTS participants through the trunk =="
+sipp -sn uas -i 127.0.0.1 -p "$TRUNK_PORT" -mi 127.0.0.1 -mp 17110 -m "$PARTICIPANTS" -nostdin -timeout 300 >"$STATE/sipp/trunk.out" 2>&1 &
+SIPP_PIDS+=($!)
+sleep 0.5
+"${BENCH[@]}" oneclick "$GRAPHQL" "$OWNER_TOKEN" "$PARTICIPANTS" "$OUT/sip-oneclick.csv" || log "not every participant connected"
+
+"${BENCH[@]}" plot "$SUMMARY" "$OUT/sip-oneclick.csv" "$HERE/results.png"
