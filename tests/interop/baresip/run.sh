@@ -96,6 +96,43 @@ PY
   done
 }
 
+# sipp plays its G.711 A-law speech capture into a conference; a baresip client must hear it.
+run_pcap_conference() {
+  local run="$WORK/pcap" conf=""
+  # The listener's own tone sits at 3100 Hz, where the speech capture has little energy.
+  sox -n -r 48000 -c 2 -b 16 "$WORK/tone3100.wav" synth 40 sine 3100 vol 0.4
+  make_client "$run/c0" 1004 3100 udp "$SPARKLE_SIP_PORT"
+  baresip -f "$run/c0" -s -e "/dial sip:factory@$DOMAIN" -t 14 >"$run/c0.log" 2>&1 &
+  for _ in $(seq 1 50); do
+    conf=$(grep -aoE 'Contact: *<sips?:[^>]+>[^[:cntrl:]]*;isfocus' "$run/c0.log" | head -1 | sed -E 's/Contact: *<sips?://; s/@.*//')
+    [ -n "$conf" ] && break
+    sleep 0.2
+  done
+  check "pcap: factory conference for the sipp player ($conf)" test -n "$conf"
+  [ -n "$conf" ] || { wait; return; }
+  sipp "$SPARKLE_SIP_HOST:$SPARKLE_SIP_PORT" -sf "$(dirname "$0")/sipp_play_g711.xml" -t u1 -i 127.0.0.1 -mi 127.0.0.1 -mp 47000 \
+    -m 1 -nostdin -timeout 30 -timeout_error -key domain "$DOMAIN" -key user guest -au guest -ap unused \
+    -key conference "$conf" >"$run/sipp.out" 2>&1
+  check "pcap: sipp joined, played and left cleanly" test $? -eq 0
+  wait
+  local rec levels
+  rec=$(ls "$run/c0/rec/"*-dec.wav 2>/dev/null | head -1)
+  [ -n "$rec" ] || { fail "pcap: 1004 recorded nothing"; return; }
+  levels=$(python3 "$INTEROP_DIR/tools/tone_levels.py" "$rec" 3100)
+  echo "  1004 heard: $levels"
+  python3 - "$levels" <<'PY'
+import json, sys
+levels = json.loads(sys.argv[1])
+rms = levels["rms"]; own = max(levels["levels"]["3100"])
+loud = sum(1 for r in rms if r > -40)
+print(f"  seconds above -40 dBFS: {loud} of {len(rms)}; own tone peak {own} dBFS")
+# The 7 s capture is heard for most of its length, and the listener's own tone never comes back.
+sys.exit(0 if loud >= 4 and own < -55 else 1)
+PY
+  check "pcap: 1004 hears sipp's G.711 speech and not itself" test $? -eq 0
+}
+
 run_conference udp "$SPARKLE_SIP_PORT"
 run_conference tls "$SPARKLE_SIP_TLS_PORT"
+run_pcap_conference
 summary
