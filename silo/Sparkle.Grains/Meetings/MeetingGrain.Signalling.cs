@@ -323,6 +323,8 @@ public sealed partial class MeetingGrain
         if (isNew)
         {
             S.Participants.Add(record);
+            // Subscribers learn of a new participant before its dialling progress.
+            Emit(MeetingEventKind.ParticipantAdded, record);
         }
 
         Activate();
