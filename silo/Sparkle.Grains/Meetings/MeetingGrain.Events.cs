@@ -73,6 +73,14 @@ public sealed partial class MeetingGrain
                 }
 
                 break;
+            case MediaEventKind.LegSilent when Find(mediaEvent.ParticipantId) is { State: CallState.Connected } record:
+                // The worker heard nothing, not even RTCP, for its configured time: the call is dead.
+                logger.LogInformation("Meeting {MeetingId}: {ParticipantId} sent no media ({Detail}); hanging up", Id, record.Id, mediaEvent.Detail);
+                await HangUpAsync(record);
+                await ReleaseLegAsync(record);
+                MarkDisconnected(record, DisconnectionMethod.Failed, "no media");
+                await SaveAsync();
+                break;
             case MediaEventKind.LegSilent or MediaEventKind.LegResumed:
                 logger.LogInformation("Meeting {MeetingId}: {Kind} on {ParticipantId}", Id, mediaEvent.Kind, mediaEvent.ParticipantId);
                 break;

@@ -1,3 +1,4 @@
+using Sparkle.Grains.Media;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Meetings;
 using Sparkle.Grains.Plans;
@@ -47,6 +48,21 @@ public sealed class MeetingFlowTests(ClusterFixture fixture)
         Assert.Equal("1004", participant.UserNumber);
         Assert.Equal(MeetingStatus.Active, snapshot.Status);
         Assert.Equal(fixture.WorkerId, snapshot.MediaWorkerId);
+    }
+
+    [Fact]
+    public async Task ALegThatSendsNoMediaIsHungUp()
+    {
+        var (t, meeting) = await MeetingAsync(new MeetingSpec("Lost network", []));
+        var id = (await meeting.JoinAsync(t.System, DialIn("1004"))).ParticipantId!;
+
+        await meeting.OnMediaEventAsync(new MediaEvent(meeting.GetPrimaryKey(), id, MediaEventKind.LegSilent, "no media for 30 s"));
+
+        var gone = (await meeting.GetAsync(t.Member))!.Participants.Single(p => p.ParticipantId == id);
+        Assert.Equal(CallState.Disconnected, gone.State);
+        Assert.Equal(DisconnectionMethod.Failed, gone.DisconnectionMethod);
+        Assert.Contains(Gateway.HangUps, h => h.MeetingId == meeting.GetPrimaryKey() && h.ParticipantId == id);
+        Assert.Contains(Worker.Releases, r => r.MeetingId == meeting.GetPrimaryKey() && r.ParticipantId == id);
     }
 
     [Fact]
