@@ -94,7 +94,7 @@ public sealed class ConferenceNotifier(FocusContext context)
         var subscriptionDialog = context.Agent.AcceptDialogRequest(transaction, 200, contact,
             r => r.Headers.Add(HeaderNames.Expires, expires.ToString(CultureInfo.InvariantCulture)));
         var subscription = new ConferenceSubscription(context, subscriptionDialog, tenant, meetingId.Value,
-            $"sip:{snapshot.ConferenceNumber}@{tenant.Realm}", _logger)
+            EntityOf(request.RequestUri), _logger)
         {
             Expires = DateTimeOffset.UtcNow.AddSeconds(expires),
         };
@@ -137,6 +137,12 @@ public sealed class ConferenceNotifier(FocusContext context)
             await subscription.SendFullAsync(snapshot);
         }
     }
+
+    /// <summary>The conference URI the documents describe (RFC 4575 §5.1 entity): the one the subscriber
+    /// named in its Request-URI, without routing parameters. A subscriber that took the focus's Contact as the
+    /// conference URI (RFC 4579; liblinphone does) gets documents about that URI, and ignores any other.</summary>
+    internal static string EntityOf(SipUri requestUri) =>
+        new SipUri(requestUri.Scheme, requestUri.User, requestUri.Host, requestUri.Port).ToString();
 
     public void Remove(ConferenceSubscription subscription)
     {

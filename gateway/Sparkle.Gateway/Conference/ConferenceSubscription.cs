@@ -51,7 +51,9 @@ public sealed class ConferenceSubscription
             {
                 return;
             }
-            var version = _started ? ++_version : _version;
+            // Versions start at 1 and rise by one per document (RFC 4575 §5.1); liblinphone drops a
+            // document whose version is not above the last it saw, which starts at 0.
+            var version = ++_version;
             _started = true;
             _meetingVersion = Math.Max(_meetingVersion, snapshot.Version);
             await SendAsync(ConferenceInfoDocument.Full(snapshot, ConferenceUri, version), Active());

@@ -22,14 +22,23 @@ public sealed class TenantDirectory(IGrainFactory grains)
     private readonly ConcurrentDictionary<string, (TenantContext? Tenant, DateTimeOffset At)> _byDomain = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Guid, (TenantContext Tenant, DateTimeOffset At)> _byId = new();
 
-    /// <summary>The domain naming the tenant: the Request-URI host, or the To host when the Request-URI
-    /// carries an IP address (clients that address the gateway directly).</summary>
+    /// <summary>The domain naming the tenant: the Request-URI host; when that is an IP address (a client
+    /// addressing the gateway directly, or dialling or subscribing to the focus's Contact URI as RFC 4579
+    /// lets it, as liblinphone does), the To host; when that is an address too, the From host: the
+    /// requester's own domain, against whose realm any tenant user must then authenticate.</summary>
     public static string DomainOf(SipRequest request)
     {
         var host = request.RequestUri.HostName;
-        if (IPAddress.TryParse(host, out _) && request.To?.Uri is { IsSip: true } to && !IPAddress.TryParse(to.HostName, out _))
+        if (!IPAddress.TryParse(host, out _))
         {
-            return to.HostName;
+            return host;
+        }
+        foreach (var uri in new[] { request.To?.Uri, request.From?.Uri })
+        {
+            if (uri is { IsSip: true } && !IPAddress.TryParse(uri.HostName, out _))
+            {
+                return uri.HostName;
+            }
         }
         return host;
     }

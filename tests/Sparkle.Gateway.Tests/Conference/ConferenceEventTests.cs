@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using Sparkle.Gateway.Tests.Infrastructure;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Meetings;
+using Sparkle.Sip.Dialogs;
 using Sparkle.Sip.Messages;
 
 namespace Sparkle.Gateway.Tests.Conference;
@@ -47,6 +48,7 @@ public sealed class ConferenceEventTests(GatewayFixture fixture)
         Assert.NotNull(full.Element(s_ns + "conference-description"));
         Assert.NotNull(full.Element(s_ns + "users"));
         var firstVersion = (uint)full.Attribute("version")!;
+        Assert.Equal(1u, firstVersion); // RFC 4575 §5.1: versions start at 1
 
         var call = guest.Call(created.ConferenceNumber);
         Assert.Equal(200, (await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
@@ -67,6 +69,29 @@ public sealed class ConferenceEventTests(GatewayFixture fixture)
         var disconnected = documents.Last(d => d.ToString().Contains("departed"));
         Assert.Equal("partial", (string?)disconnected.Attribute("state"));
         Assert.Equal("disconnected", disconnected.Descendants(s_ns + "status").First().Value);
+    }
+
+    [Fact]
+    public async Task SubscriberUsingTheFocusContactAsConferenceUriIsServedAboutThatUri()
+    {
+        // liblinphone subscribes to the isfocus Contact (our address, no tenant domain) with it as both
+        // Request-URI and To, and ignores documents whose entity is not that URI.
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        var created = await fixture.Grains.GetGrain<IMeetingGrain>(Guid.NewGuid()).CreateAsync(Caller.User(tenantId, "1001"), new MeetingSpec("M", []));
+        var gateway = fixture.Gateway.Transport.UdpEndPoint!.Value;
+        await using var client = new SipTestClient("1004", domain, gateway);
+        var focus = new SipUri("sip", created.ConferenceNumber, "127.0.0.1");
+        var subscribe = SipUserAgent.CreateRequest(SipMethods.Subscribe, focus, client.Aor, new NameAddress(focus), client.ContactAddress);
+        subscribe.Headers.Add(HeaderNames.Event, "conference");
+        subscribe.Headers.Add(HeaderNames.Expires, "600");
+
+        var ok = await client.SendAuthenticatedAsync(subscribe);
+
+        Assert.Equal(200, ok.StatusCode);
+        await Eventually.TrueAsync(() => client.Notifies.Count >= 1, "the full NOTIFY right after the 200");
+        var full = Document(client.Notifies.First());
+        Assert.Equal($"sip:{created.ConferenceNumber}@127.0.0.1", (string?)full.Attribute("entity"));
+        Assert.Equal("1", (string?)full.Attribute("version"));
     }
 
     [Fact]
