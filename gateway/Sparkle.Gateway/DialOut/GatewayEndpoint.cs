@@ -23,21 +23,38 @@ public sealed class GatewayEndpoint(FocusContext context) : ISipGateway
         return Task.CompletedTask;
     }
 
-    public async Task HangUpAsync(Guid meetingId, string participantId)
+    public Task HangUpAsync(Guid meetingId, string participantId)
     {
         var call = context.Calls.Find(meetingId, participantId);
         if (call is null || Interlocked.Exchange(ref call.Left, 1) != 0)
         {
-            return;
+            return Task.CompletedTask;
         }
         context.Calls.Remove(call);
         if (call.Dialog is { } dialog)
         {
-            await context.Agent.HangUpAsync(dialog);
+            // Return once the BYE is on its way, not when it is answered: Orleans runs the calls to this
+            // observer one at a time, so waiting for the peer's 200 (up to 32 s from a dead phone) would hold up
+            // every other meeting's dial-outs and hang-ups on this gateway, and a meeting's end would send its
+            // BYEs one round trip at a time.
+            _ = ByeAsync(dialog, meetingId, participantId);
         }
         else if (call.Outgoing is { } outgoing)
         {
             context.Agent.Cancel(outgoing);
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task ByeAsync(SipDialog dialog, Guid meetingId, string participantId)
+    {
+        try
+        {
+            await context.Agent.HangUpAsync(dialog);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogInformation("BYE to {ParticipantId} of {MeetingId} failed: {Message}", participantId, meetingId, ex.Message);
         }
     }
 

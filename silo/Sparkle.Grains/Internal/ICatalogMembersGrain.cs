@@ -5,4 +5,8 @@ namespace Sparkle.Grains.Internal;
 public interface ICatalogMembersGrain : IGrainWithGuidKey
 {
     Task SetMeetingMembersAsync(Guid meetingId, string ownerNumber, IReadOnlyList<string> numbers);
+
+    /// <summary>AddMeetingAsync and SetMeetingMembersAsync in one turn and one write of the catalog (a new
+    /// meeting, ad hoc ones from the SIP factory included, costs one write of the whole catalog, not two).</summary>
+    Task<string> AddMeetingWithMembersAsync(Guid meetingId, bool adHoc, string ownerNumber, IReadOnlyList<string> numbers);
 }

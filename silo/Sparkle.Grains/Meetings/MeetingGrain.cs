@@ -48,10 +48,8 @@ public sealed partial class MeetingGrain(
             : clean.Participants.FirstOrDefault(p => p.MeetingRole >= Role.Chair)?.Number ?? "";
 
         var tenantId = caller.TenantId;
-        var catalog = GrainFactory.GetGrain<ITenantCatalogGrain>(tenantId);
-        var number = await catalog.AddMeetingAsync(Id, clean.AdHoc);
-        await GrainFactory.GetGrain<ICatalogMembersGrain>(tenantId)
-            .SetMeetingMembersAsync(Id, owner, clean.Participants.Select(p => p.Number).ToList());
+        var number = await GrainFactory.GetGrain<ICatalogMembersGrain>(tenantId)
+            .AddMeetingWithMembersAsync(Id, clean.AdHoc, owner, clean.Participants.Select(p => p.Number).ToList());
 
         var tenant = await GrainFactory.GetGrain<ITenantUsersGrain>(tenantId).FindTenantAsync()
             ?? throw new NotFoundException("No such tenant.");

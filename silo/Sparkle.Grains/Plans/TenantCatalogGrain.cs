@@ -48,11 +48,31 @@ public sealed class TenantCatalogGrain(
             return existing.ConferenceNumber;
         }
 
-        var number = adHoc ? NewAdHocId() : NewConferenceNumber();
-        state.State.Meetings[meetingId] = new CatalogMeeting { ConferenceNumber = number, AdHoc = adHoc };
-        state.State.Numbers[number] = meetingId;
+        var number = AddMeeting(meetingId, adHoc).ConferenceNumber;
         await state.WriteStateAsync();
         return number;
+    }
+
+    public async Task<string> AddMeetingWithMembersAsync(Guid meetingId, bool adHoc, string ownerNumber, IReadOnlyList<string> numbers)
+    {
+        if (!state.State.Meetings.TryGetValue(meetingId, out var meeting))
+        {
+            meeting = AddMeeting(meetingId, adHoc);
+        }
+
+        meeting.OwnerNumber = ownerNumber;
+        meeting.Members = numbers.Distinct().ToList();
+        await state.WriteStateAsync();
+        return meeting.ConferenceNumber;
+    }
+
+    private CatalogMeeting AddMeeting(Guid meetingId, bool adHoc)
+    {
+        var number = adHoc ? NewAdHocId() : NewConferenceNumber();
+        var meeting = new CatalogMeeting { ConferenceNumber = number, AdHoc = adHoc };
+        state.State.Meetings[meetingId] = meeting;
+        state.State.Numbers[number] = meetingId;
+        return meeting;
     }
 
     public async Task SetMeetingMembersAsync(Guid meetingId, string ownerNumber, IReadOnlyList<string> numbers)

@@ -96,7 +96,10 @@ static async Task<int> OneClickAsync(Uri endpoint, string token, int count, stri
             $"one-click start of {count}: {times.Length} connected; first {times[0]:F0} ms, median {times[times.Length / 2]:F0} ms, " +
             $"last {times[^1]:F0} ms after startMeeting was sent (all {count} seen connected by polling at {allConnectedSeen:F0} ms, {polls} polls)"));
     }
+    // The end: the meeting hangs up all N (a BYE each through the gateway) before endMeeting returns.
+    var ending = Stopwatch.StartNew();
     (await client.ExecuteAsync("mutation($id: ID!) { endMeeting(id: $id) { status } }", new { id = meetingId })).EnsureSuccess();
+    Console.WriteLine(string.Create(inv, $"endMeeting (hangs up {times.Length}) returned in {ending.Elapsed.TotalMilliseconds:F0} ms"));
     return times.Length == count ? 0 : 1;
 }
 
@@ -110,14 +113,14 @@ static void Plot(string summaryPath, string oneClickPath, string pngPath)
     var times = File.Exists(oneClickPath)
         ? File.ReadAllLines(oneClickPath).Skip(1).Select(l => D(l.Split(',')[1])).ToArray()
         : [];
-    var chart = new Chart(1100, 250 + rows.Count * 110 + 330);
+    var chart = new Chart(1100, 120 + rows.Count * 56 + 50 + 270);
     var black = ((byte)20, (byte)20, (byte)20);
     var grey = ((byte)140, (byte)140, (byte)150);
     var orange = ((byte)230, (byte)120, (byte)30);
     var blue = ((byte)40, (byte)110, (byte)200);
     chart.Text("SPARKLE SIP FOCUS ON LOOPBACK: CALL SETUP (INVITE 200 ACK BYE) WITH SIPP", 10, 10, 2, black);
     var ceiling = rows.FirstOrDefault(r => r[0] == "ceiling");
-    var maxRate = rows.Max(r => D(r[3]));
+    var maxRate = rows.Count == 0 ? 1 : rows.Max(r => D(r[3]));
     var y = 50;
     chart.Text("CALLS/S (BAR) AND SETUP TIME P50 / P99", 10, y, 2, black);
     y += 30;
@@ -132,12 +135,13 @@ static void Plot(string summaryPath, string oneClickPath, string pngPath)
         chart.Rect(Left, y, length, 24, colour);
         var ratio = ceiling is null || label == "ceiling" ? "" : string.Create(inv, $" = {rate / D(ceiling[3]):F3} OF SIPP");
         chart.Text(string.Create(inv, $"{rate:F0}/S{ratio}"), Left + length + 8, y + 6, 2, black);
-        chart.Text(string.Create(inv, $"SETUP P50 {p50:F0} MS  P99 {p99:F0} MS  FAILED {r[4]}"), Left, y + 32, 1, black);
+        var cpu = r.Length > 9 ? string.Create(inv, $"  CPU {D(r[9]):F1} MS/CALL ({(label == "ceiling" ? "SIPP UAS" : "PLATFORM + POSTGRESQL")})") : "";
+        chart.Text(string.Create(inv, $"SETUP P50 {p50:F0} MS  P99 {p99:F0} MS  FAILED {r[4]}  LOAD AVERAGE {r[8]}{cpu}"), Left, y + 32, 1, black);
         y += 56;
     }
     y += 20;
     chart.Text(times.Length > 0
-        ? string.Create(inv, $"ONE-CLICK START OF {times.Length}: CONNECTED OVER TIME, LAST {times[^1]:F0} MS")
+        ? string.Create(inv, $"ONE-CLICK START OF {times.Length} (TRUNK = SIPP UAS): CONNECTED SINCE STARTMEETING, LAST {times[^1]:F0} MS")
         : "ONE-CLICK START: NO DATA", 10, y, 2, black);
     y += 30;
     if (times.Length > 0)
@@ -146,13 +150,18 @@ static void Plot(string summaryPath, string oneClickPath, string pngPath)
         var maxT = Math.Max(1, times[^1]) * 1.05;
         chart.Rect(Left, y + Height, Width, 2, black);
         chart.Rect(Left, y, 2, Height, black);
+        // A step curve: i + 1 participants connected from times[i] on.
         for (var i = 0; i < times.Length; i++)
         {
             var x = Left + (int)(times[i] / maxT * Width);
+            var next = i + 1 < times.Length ? Left + (int)(times[i + 1] / maxT * Width) : Left + Width;
             var h = (int)((i + 1) / (double)times.Length * Height);
-            chart.Rect(x, y + Height - h, 3, h, blue);
+            var below = (int)(i / (double)times.Length * Height);
+            chart.Rect(x, y + Height - h, Math.Max(2, next - x), 3, blue);
+            chart.Rect(x, y + Height - h, 2, h - below + 1, blue);
         }
         chart.Text(times.Length.ToString(inv), 10, y, 2, black);
+        chart.Text("CONNECTED", 10, y + 20, 1, black);
         chart.Text("0", 50, y + Height - 10, 2, black);
         for (var tick = 0; tick <= 4; tick++)
         {

@@ -62,6 +62,7 @@ try
 
     // 2. All N meetings at once: one chair client per meeting muting and unmuting back to back (N in flight).
     var latencies = new double[meetings * mutesPerMeeting];
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var wall = Stopwatch.StartNew();
     await Task.WhenAll(targets.Select((target, index) => Task.Run(async () =>
     {
@@ -74,14 +75,17 @@ try
         }
     })));
     wall.Stop();
+    // CPU of this process (client, API host and silo together; PostgreSQL not included) per mutation.
+    var cpuPerMutation = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / latencies.Length;
     Array.Sort(latencies);
     var rate = latencies.Length / wall.Elapsed.TotalSeconds;
     Console.WriteLine($"mute/unmute round trip, {meetings} concurrent meetings x {mutesPerMeeting} ({meetings} in flight): " +
         $"p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms, " +
-        $"{rate:F0} mutations/s");
+        $"{rate:F0} mutations/s, {cpuPerMutation:F2} ms CPU per mutation (client + API + silo)");
     Record("mute_concurrent_p50", Percentile(latencies, 0.50), "ms");
     Record("mute_concurrent_p99", Percentile(latencies, 0.99), "ms");
     Record("mute_concurrent_rate", rate, "mutations/s");
+    Record("mute_cpu_per_mutation", cpuPerMutation, "ms");
 
     var sync = new SparkleClient(cluster.GraphQLEndpoint, demo.Demo2.SyncToken, http);
     foreach (var (label, prefix) in new[] { ("create", "a"), ("unchanged", "a"), ("replace", "b") })
