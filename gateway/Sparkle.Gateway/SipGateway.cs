@@ -58,7 +58,10 @@ public sealed class SipGateway : IAsyncDisposable
         var algorithms = _options.DigestAlgorithms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var md5Only = _options.Md5OnlyUserAgents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Context = new FocusContext(_grains, Agent, Transport, new DigestServer(nonceKey, algorithms: algorithms), _options.GatewayId,
-            _loggers, md5Only);
+            _loggers, md5Only)
+        {
+            NotifyInterval = TimeSpan.FromSeconds(Math.Max(0, _options.NotifyIntervalSeconds)),
+        };
         var notifier = new ConferenceNotifier(Context);
         var focus = new ConferenceFocus(Context, new SipRegistrar(Context), notifier, new ReferHandler(Context));
         Agent.SetApplication(focus);

@@ -27,8 +27,12 @@ public static class ConferenceInfoDocument
 
     /// <summary>A partial document carrying one participant's new state (RFC 4575 §4.2.2).</summary>
     public static string Partial(ParticipantSnapshot participant, string conferenceUri, uint version) =>
+        Partial([participant], conferenceUri, version);
+
+    /// <summary>A partial document carrying several participants' new states (coalesced changes).</summary>
+    public static string Partial(IEnumerable<ParticipantSnapshot> participants, string conferenceUri, uint version) =>
         Serialize(Root(conferenceUri, "partial", version,
-            new XElement(s_ns + "users", new XAttribute("state", "partial"), User(participant, "full"))));
+            new XElement(s_ns + "users", new XAttribute("state", "partial"), participants.Select(p => User(p, "full")))));
 
     public static string Status(CallState state) => state switch
     {

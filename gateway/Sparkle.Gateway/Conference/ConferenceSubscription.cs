@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Sparkle.Gateway.Focus;
@@ -8,7 +9,11 @@ using Sparkle.Sip.Messages;
 namespace Sparkle.Gateway.Conference;
 
 /// <summary>One subscriber to one conference (RFC 6665 notifier side): its dialog, its document version
-/// counter, its expiry. NOTIFYs go out one at a time so versions arrive in order.</summary>
+/// counter, its expiry. NOTIFYs go out one at a time so versions arrive in order, and at most one per
+/// <see cref="FocusContext.NotifyInterval"/>: participant changes in between are coalesced into one
+/// partial document holding each changed participant's latest state (RFC 4575 §5.2), so a 100-party
+/// start does not flood a phone with hundreds of NOTIFYs. Full state (first NOTIFY, refreshes) and the
+/// final NOTIFY are never held back.</summary>
 public sealed class ConferenceSubscription
 {
     private readonly SemaphoreSlim _sending = new(1, 1);
@@ -19,6 +24,10 @@ public sealed class ConferenceSubscription
     private long _meetingVersion;
     /// <summary>Events that arrived before the first full NOTIFY went out; replayed after it.</summary>
     private readonly List<MeetingEvent> _early = [];
+    /// <summary>Changes waiting for the interval to pass: latest snapshot per participant, in first-change order.</summary>
+    private readonly List<ParticipantSnapshot> _held = [];
+    private long _lastSentTimestamp;
+    private ITimer? _flushTimer;
 
     internal ConferenceSubscription(FocusContext context, SipDialog dialog, TenantContext tenant, Guid meetingId,
         string conferenceUri, ILogger logger)
@@ -56,13 +65,15 @@ public sealed class ConferenceSubscription
             var version = ++_version;
             _started = true;
             _meetingVersion = Math.Max(_meetingVersion, snapshot.Version);
+            _held.Clear();
             await SendAsync(ConferenceInfoDocument.Full(snapshot, ConferenceUri, version), Active());
             foreach (var early in _early.Where(e => e.Version > _meetingVersion && e.Participant is not null).OrderBy(e => e.Version))
             {
                 _meetingVersion = early.Version;
-                await SendAsync(ConferenceInfoDocument.Partial(early.Participant!, ConferenceUri, ++_version), Active());
+                Hold(early.Participant!);
             }
             _early.Clear();
+            ScheduleFlush();
         }
         finally
         {
@@ -86,12 +97,74 @@ public sealed class ConferenceSubscription
                 return;
             }
             _meetingVersion = meetingEvent.Version;
-            await SendAsync(ConferenceInfoDocument.Partial(meetingEvent.Participant, ConferenceUri, ++_version), Active());
+            Hold(meetingEvent.Participant);
+            if (_held.Count == 1 && Stopwatch.GetElapsedTime(_lastSentTimestamp) >= _context.NotifyInterval)
+            {
+                await SendHeldAsync();
+            }
+            else
+            {
+                ScheduleFlush();
+            }
         }
         finally
         {
             _sending.Release();
         }
+    }
+
+    private void Hold(ParticipantSnapshot participant)
+    {
+        var index = _held.FindIndex(p => p.ParticipantId == participant.ParticipantId);
+        if (index >= 0)
+        {
+            _held[index] = participant;
+        }
+        else
+        {
+            _held.Add(participant);
+        }
+    }
+
+    /// <summary>Arms one timer for the moment the interval since the last NOTIFY has passed.</summary>
+    private void ScheduleFlush()
+    {
+        if (_held.Count == 0 || _flushTimer is not null || Terminated)
+        {
+            return;
+        }
+        var wait = _context.NotifyInterval - Stopwatch.GetElapsedTime(_lastSentTimestamp);
+        _flushTimer = TimeProvider.System.CreateTimer(_ => _ = FlushAsync(), null,
+            wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task FlushAsync()
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            _flushTimer?.Dispose();
+            _flushTimer = null;
+            if (!Terminated && _held.Count > 0)
+            {
+                await SendHeldAsync();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning(ex, "Coalesced NOTIFY to {Peer} failed", Dialog.Peer);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    private async Task SendHeldAsync()
+    {
+        var participants = _held.ToList();
+        _held.Clear();
+        await SendAsync(ConferenceInfoDocument.Partial(participants, ConferenceUri, ++_version), Active());
     }
 
     /// <summary>The final NOTIFY (terminated;reason=noresource when the conference ended, timeout on expiry).</summary>
@@ -104,6 +177,8 @@ public sealed class ConferenceSubscription
             {
                 return;
             }
+            // Held changes are moot: the subscription ends with this NOTIFY.
+            _held.Clear();
             await SendAsync(null, $"terminated;reason={reason}");
             End();
         }
@@ -121,6 +196,7 @@ public sealed class ConferenceSubscription
 
     private async Task SendAsync(string? body, string state)
     {
+        _lastSentTimestamp = Stopwatch.GetTimestamp();
         var notify = Dialog.CreateRequest(SipMethods.Notify);
         notify.Headers.Add(HeaderNames.Event, "conference");
         notify.Headers.Add(HeaderNames.SubscriptionState, state);
@@ -154,6 +230,8 @@ public sealed class ConferenceSubscription
         Terminated = true;
         ExpiryTimer?.Dispose();
         ExpiryTimer = null;
+        _flushTimer?.Dispose();
+        _flushTimer = null;
         _context.Agent.ForgetDialog(Dialog);
         Ended?.Invoke(this);
     }

@@ -145,16 +145,25 @@ public sealed partial class ConferenceFocus
             Caller = caller,
             ConferenceUri = $"sip:{conferenceNumber}@{tenant.Realm}",
         };
+        // In the table before the 200 goes out: the meeting may hang up (a chair's remove) the moment
+        // the caller sees it, and that hang-up must find the call.
+        context.Calls.Add(call);
         var dialog = invite.Accept(context.Contact(conferenceNumber, transport, isFocus: true, invite.Request.RequestUri.IsSecure), result.LocalSdp,
             customize: r => r.Headers.Add(HeaderNames.AllowEvents, AllowEvents), applicationState: call);
         if (dialog is null)
         {
             // Cancelled while the meeting was placing the leg.
+            context.Calls.Remove(call);
             await LeaveAsync(call, DisconnectionMethod.Departed);
             return null;
         }
         call.Dialog = dialog;
-        context.Calls.Add(call);
+        if (Volatile.Read(ref call.Left) != 0)
+        {
+            // The meeting hung up while the 200 was going out: finish its BYE now that the dialog exists.
+            await context.Agent.HangUpAsync(dialog);
+            return null;
+        }
         return call;
     }
 

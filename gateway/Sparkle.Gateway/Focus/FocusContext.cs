@@ -24,6 +24,8 @@ public sealed class FocusContext
     }
 
     public IGrainFactory Grains { get; }
+    /// <summary>The least time between two conference-event NOTIFYs to one subscriber.</summary>
+    public TimeSpan NotifyInterval { get; init; } = TimeSpan.FromSeconds(5);
     public SipUserAgent Agent { get; }
     public SipTransport Transport { get; }
     public DigestServer Digest { get; }

@@ -24,6 +24,9 @@ public sealed class SipGatewayOptions
     public string DigestAlgorithms { get; set; } = "SHA-256,MD5";
     /// <summary>User-Agent prefixes offered only MD5: clients that fail outright on a SHA-256 challenge.</summary>
     public string Md5OnlyUserAgents { get; set; } = "baresip,SIPp";
+    /// <summary>At most one conference-event NOTIFY per subscriber per this many seconds; changes in
+    /// between are coalesced into one partial document (RFC 4575 §5.2 recommends 5).</summary>
+    public double NotifyIntervalSeconds { get; set; } = 5;
     /// <summary>Seconds between gateway-registry heartbeats.</summary>
     public double HeartbeatSeconds { get; set; } = 1;
 }

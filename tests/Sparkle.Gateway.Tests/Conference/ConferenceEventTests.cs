@@ -95,6 +95,35 @@ public sealed class ConferenceEventTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task ABurstOfChangesIsCoalescedIntoOnePartialDocument()
+    {
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        var meeting = fixture.Grains.GetGrain<IMeetingGrain>(Guid.NewGuid());
+        var created = await meeting.CreateAsync(Caller.User(tenantId, "1001"), new MeetingSpec("Burst", []));
+        await using var watcher = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        Assert.Equal(200, (await watcher.SendAuthenticatedAsync(Subscribe(watcher, created.ConferenceNumber))).StatusCode);
+        await Eventually.TrueAsync(() => watcher.Notifies.Count >= 1, "the full NOTIFY right after the 200");
+
+        // Five callers arrive together, right after the full NOTIFY: one partial must carry them all.
+        var joins = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => meeting.JoinAsync(Caller.System(tenantId),
+            new JoinRequest($"burst-{i}-{Guid.NewGuid():N}", $"sip:guest{i}@{domain}", $"Guest {i}", null, "v=0\r\n",
+                new LegSecurity(false, false), "gateway-test"))));
+        Assert.All(joins, j => Assert.True(j.Accepted, j.Reason));
+        // Every guest is shown connected, in fewer NOTIFYs than there were joins (each join is at least two
+        // meeting events; the meeting going active resends the full state once).
+        bool Shown(int i) => watcher.Notifies.Skip(1).Select(Document).Any(d => d.Descendants(s_ns + "user")
+            .Any(u => ((string?)u.Attribute("entity"))!.StartsWith($"sip:guest{i}@") && u.Descendants(s_ns + "status").First().Value == "connected"));
+        await Eventually.TrueAsync(() => Enumerable.Range(0, 5).All(Shown), "every guest shown connected");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // anything still held has gone out by now
+        var updates = watcher.Notifies.Count - 1;
+        Assert.True(updates < joins.Length, $"{updates} NOTIFYs for {joins.Length} joins");
+        Assert.Contains(watcher.Notifies.Skip(1).Select(Document), d => (string?)d.Attribute("state") == "partial"
+            && d.Descendants(s_ns + "user").Count() > 1);
+        var versions = watcher.Notifies.Select(Document).Select(d => (uint)d.Attribute("version")!).ToList();
+        Assert.Equal(Enumerable.Range(1, versions.Count).Select(i => (uint)i), versions);
+    }
+
+    [Fact]
     public async Task OtherEventPackagesGet489()
     {
         var (tenantId, domain) = await fixture.CreateTenantAsync();

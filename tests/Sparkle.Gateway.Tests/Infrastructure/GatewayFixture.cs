@@ -41,6 +41,8 @@ public sealed class GatewayFixture : IAsyncLifetime
             TcpPort = 0,
             TlsPort = 0,
             GatewayId = "gateway-test",
+            // Short enough to keep the suite quick, long enough that bursts of changes coalesce.
+            NotifyIntervalSeconds = 0.5,
         }, Grains, NullLoggerFactory.Instance);
         await Gateway.StartAsync();
         // The gateway registers itself within its first heartbeat.
