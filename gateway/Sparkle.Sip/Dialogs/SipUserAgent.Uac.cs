@@ -151,6 +151,12 @@ public sealed partial class SipUserAgent
     private void OnInviteSuccess(OutgoingInvite outgoing, SipResponse response, SipEndPoint peer)
     {
         var request = outgoing.Request;
+        if (peer.Transport == SipTransportKind.Tcp && string.Equals(request.TopVia?.Transport, "UDP", StringComparison.OrdinalIgnoreCase))
+        {
+            // The INVITE was meant for TCP by its size but the peer took no TCP connection, so it went over
+            // UDP (RFC 3261 §18.1.1): the dialog's ACK and later requests go there too.
+            peer = peer with { Transport = SipTransportKind.Udp };
+        }
         var cseq = request.CSeq!.Value.Number;
         var dialog = outgoing.Dialog;
         if (dialog is null)

@@ -20,6 +20,10 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
     /// <summary>Requests moved from UDP to TCP for their size; they fall back to UDP when the peer takes
     /// no TCP connection (many phones listen on UDP only).</summary>
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SipRequest, object> _movedToTcp = new();
+    /// <summary>Addresses that refused a TCP connection for a large request, with when we may try again:
+    /// meanwhile their large requests go straight over UDP (so their transactions retransmit as UDP ones).</summary>
+    private readonly ConcurrentDictionary<IPEndPoint, long> _noTcpUntil = new();
+    private static readonly TimeSpan s_noTcpMemory = TimeSpan.FromMinutes(5);
     private readonly CancellationTokenSource _cts = new();
     private readonly List<Task> _loops = [];
     private Socket? _udp;
@@ -85,7 +89,7 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
     {
         var actual = destination;
         if (destination.Transport == SipTransportKind.Udp && TcpEndPoint is not null
-            && request.ToBytes().Length > _options.UdpMtuLimit)
+            && request.ToBytes().Length > _options.UdpMtuLimit && !KnownWithoutTcp(destination.Address))
         {
             actual = destination with { Transport = SipTransportKind.Tcp };
             _movedToTcp.AddOrUpdate(request, actual);
@@ -111,6 +115,20 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
             request.Headers.AddFirst(HeaderNames.Via, via.ToString());
         }
         return actual;
+    }
+
+    private bool KnownWithoutTcp(IPEndPoint address)
+    {
+        if (!_noTcpUntil.TryGetValue(address, out var until))
+        {
+            return false;
+        }
+        if (Environment.TickCount64 < until)
+        {
+            return true;
+        }
+        _noTcpUntil.TryRemove(address, out _);
+        return false;
     }
 
     /// <summary>Sends bytes; on TCP/TLS reuses an open connection to the address or opens one.</summary>
@@ -140,6 +158,7 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
             via.Port = UdpEndPoint!.Value.Address.Port;
             request.SetTopVia(via);
             _logger.LogDebug("No TCP at {Destination}: sending the large request over UDP", destination);
+            _noTcpUntil[destination.Address] = Environment.TickCount64 + (long)s_noTcpMemory.TotalMilliseconds;
             await _udp.SendToAsync(request.ToBytes(), SocketFlags.None, destination.Address).ConfigureAwait(false);
             return;
         }

@@ -74,6 +74,36 @@ public sealed class LoopbackTests
     }
 
     [Fact]
+    public async Task LargeInviteToAUdpOnlyPhoneKeepsItsDialogOnUdp()
+    {
+        // A focus's audio+video offer exceeds 1300 bytes, so it tries TCP first (RFC 3261 §18.1.1); a phone
+        // that listens on UDP only refuses, the INVITE goes over UDP, and so must the ACK and the BYE.
+        var phoneApp = new EchoApplication();
+        var udpOnly = new SipTransport(new SipTransportOptions { BindAddress = System.Net.IPAddress.Loopback, UdpPort = 0, TcpPort = null, TlsPort = null });
+        var layer = new Sparkle.Sip.Transactions.SipTransactionLayer(udpOnly);
+        var phoneAgent = new SipUserAgent(layer);
+        phoneAgent.SetApplication(phoneApp);
+        udpOnly.SetSink(layer);
+        udpOnly.Start();
+        await using var _ = udpOnly;
+        await using var client = TestStack.Start(new HoldingApplication());
+        var target = udpOnly.UdpEndPoint!.Value;
+        var invite = SipUserAgent.CreateRequest(SipMethods.Invite, SipUri.Parse($"sip:phone@127.0.0.1:{target.Address.Port}"),
+            NameAddress.Parse("<sip:focus@127.0.0.1>"), NameAddress.Parse("<sip:phone@127.0.0.1>"),
+            NameAddress.Parse($"<sip:focus@127.0.0.1:{client.Transport.UdpEndPoint!.Value.Address.Port}>"));
+        invite.BodyText = "v=0\r\n" + string.Concat(Enumerable.Repeat("a=x-padding:0123456789abcdef0123456789abcdef\r\n", 40));
+        invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
+
+        var outgoing = client.Agent.Invite(invite, target);
+        Assert.Equal(200, (await outgoing.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        Assert.Equal(SipTransportKind.Udp, outgoing.Dialog!.Peer.Transport);
+        Eventually.True(() => { lock (phoneApp.Events) { return phoneApp.Events.Contains("ack"); } }, "the phone sees the ACK");
+
+        await client.Agent.HangUpAsync(outgoing.Dialog!).WaitAsync(TimeSpan.FromSeconds(10));
+        Eventually.True(() => { lock (phoneApp.Events) { return phoneApp.Events.Contains("ended:RemoteBye"); } }, "the phone sees the BYE");
+    }
+
+    [Fact]
     public async Task InviteAcceptedOverUdpIsAckedAndHungUp()
     {
         var serverApp = new EchoApplication();
