@@ -151,12 +151,7 @@ public sealed partial class SipUserAgent
     private void OnInviteSuccess(OutgoingInvite outgoing, SipResponse response, SipEndPoint peer)
     {
         var request = outgoing.Request;
-        if (peer.Transport == SipTransportKind.Tcp && string.Equals(request.TopVia?.Transport, "UDP", StringComparison.OrdinalIgnoreCase))
-        {
-            // The INVITE was meant for TCP by its size but the peer took no TCP connection, so it went over
-            // UDP (RFC 3261 §18.1.1): the dialog's ACK and later requests go there too.
-            peer = peer with { Transport = SipTransportKind.Udp };
-        }
+        peer = WhereItWent(request, peer);
         var cseq = request.CSeq!.Value.Number;
         var dialog = outgoing.Dialog;
         if (dialog is null)
@@ -275,7 +270,7 @@ public sealed partial class SipUserAgent
         cancel.Headers.Add(HeaderNames.To, invite.Headers.Get(HeaderNames.To)!);
         cancel.Headers.Add(HeaderNames.CallId, invite.CallId!);
         cancel.Headers.Add(HeaderNames.CSeq, new CSeqHeader(invite.CSeq!.Value.Number, SipMethods.Cancel).ToString());
-        _layer.SendRequest(cancel, outgoing.Transaction!.Peer);
+        _layer.SendRequest(cancel, WhereItWent(outgoing.Request, outgoing.Transaction!.Peer));
     }
 
     private static SipRequest CloneForRetry(SipRequest request)
@@ -296,4 +291,11 @@ public sealed partial class SipUserAgent
         }
         return retry;
     }
+
+    /// <summary>Where a sent INVITE really went: one meant for TCP by its size goes over UDP when the peer
+    /// takes no TCP connection (RFC 3261 §18.1.1), and its CANCEL, ACK and dialog must follow it there.</summary>
+    private static SipEndPoint WhereItWent(SipRequest request, SipEndPoint peer) =>
+        peer.Transport == SipTransportKind.Tcp && string.Equals(request.TopVia?.Transport, "UDP", StringComparison.OrdinalIgnoreCase)
+            ? peer with { Transport = SipTransportKind.Udp }
+            : peer;
 }

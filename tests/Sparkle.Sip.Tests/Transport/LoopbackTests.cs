@@ -104,6 +104,38 @@ public sealed class LoopbackTests
     }
 
     [Fact]
+    public async Task LargeInviteToAUdpOnlyPhoneCanBeCancelledWhileItRings()
+    {
+        var phoneApp = new HoldingApplication();
+        var udpOnly = new SipTransport(new SipTransportOptions { BindAddress = System.Net.IPAddress.Loopback, UdpPort = 0, TcpPort = null, TlsPort = null });
+        var layer = new Sparkle.Sip.Transactions.SipTransactionLayer(udpOnly);
+        new SipUserAgent(layer).SetApplication(phoneApp);
+        udpOnly.SetSink(layer);
+        udpOnly.Start();
+        await using var _ = udpOnly;
+        await using var client = TestStack.Start(new HoldingApplication());
+        var target = udpOnly.UdpEndPoint!.Value;
+        var invite = SipUserAgent.CreateRequest(SipMethods.Invite, SipUri.Parse($"sip:phone@127.0.0.1:{target.Address.Port}"),
+            NameAddress.Parse("<sip:focus@127.0.0.1>"), NameAddress.Parse("<sip:phone@127.0.0.1>"),
+            NameAddress.Parse($"<sip:focus@127.0.0.1:{client.Transport.UdpEndPoint!.Value.Address.Port}>"));
+        invite.BodyText = "v=0\r\n" + string.Concat(Enumerable.Repeat("a=x-padding:0123456789abcdef0123456789abcdef\r\n", 40));
+        invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
+
+        var outgoing = client.Agent.Invite(invite, target);
+        Eventually.True(() => !phoneApp.Invites.IsEmpty, "the phone gets the INVITE over UDP");
+        phoneApp.Invites.TryPeek(out var ringing);
+        ringing!.SendProvisional(180);
+        var rang = new TaskCompletionSource();
+        outgoing.Provisional += _ => rang.TrySetResult();
+        await rang.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        client.Agent.Cancel(outgoing);
+
+        Assert.Equal(487, (await outgoing.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        Eventually.True(() => phoneApp.Events.Contains("cancelled"), "the phone sees the CANCEL");
+    }
+
+    [Fact]
     public async Task InviteAcceptedOverUdpIsAckedAndHungUp()
     {
         var serverApp = new EchoApplication();
