@@ -23,8 +23,10 @@ ensure_packages() {
     || die "apt-get install failed for: ${missing[*]}"
 }
 
-# What the platform itself needs at run time.
-RUNTIME_PACKAGES=(postgresql-15 openssl libopus0 libvpx7 libavcodec59 libavformat59 libswscale6 iproute2 curl)
+# What the platform itself needs at run time. The media worker loads its codecs itself: Opus (libopus0),
+# G.722 and G.711 concealment (libspandsp2), H.264 through libavcodec with libx264 (libavcodec59,
+# libavutil57, libx264-164), VP8 (libvpx7), scaling (libswscale6).
+RUNTIME_PACKAGES=(postgresql-15 openssl libopus0 libspandsp2 libvpx7 libavcodec59 libavutil57 libavformat59 libswscale6 libx264-164 iproute2 curl)
 
 ensure_dotnet() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"

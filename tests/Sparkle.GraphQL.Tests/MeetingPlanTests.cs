@@ -29,12 +29,12 @@ public sealed class MeetingPlanTests(ApiFixture api)
         // Changing the original leaves the copies alone, and the other way round.
         (await chair.ExecuteAsync("mutation($id: ID!) { updateMeetingPlan(input: { id: $id, title: \"Renamed\", participants: [{ number: \"1007\" }] }) { id } }",
             new { id = original.Id })).EnsureSuccess();
-        (await member.ExecuteAsync("mutation($id: ID!) { updateMeetingPlan(input: { id: $id, layout: \"2x2\" }) { id } }", new { id = memberCopy.Id })).EnsureSuccess();
+        (await member.ExecuteAsync("mutation($id: ID!) { updateMeetingPlan(input: { id: $id, layout: \"grid-2x2\" }) { id } }", new { id = memberCopy.Id })).EnsureSuccess();
 
         var copyAfter = (await member.ExecuteAsync("query($id: ID!) { meetingPlan(id: $id) { title layout participants { number } } }", new { id = memberCopy.Id }))
             .Field("meetingPlan");
         Assert.Equal("Weekly sync", copyAfter.GetProperty("title").GetString());
-        Assert.Equal("2x2", copyAfter.GetProperty("layout").GetString());
+        Assert.Equal("grid-2x2", copyAfter.GetProperty("layout").GetString());
         Assert.Equal(2, copyAfter.GetProperty("participants").GetArrayLength());
         var originalAfter = (await chair.ExecuteAsync("query($id: ID!) { meetingPlan(id: $id) { title layout } }", new { id = original.Id })).Field("meetingPlan");
         Assert.Equal("Renamed", originalAfter.GetProperty("title").GetString());

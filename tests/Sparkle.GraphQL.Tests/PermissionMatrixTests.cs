@@ -152,7 +152,7 @@ public sealed class PermissionMatrixTests(ApiFixture api)
                 break;
             case Operation.SetLayout:
                 var laying = await StartedMeetingAsync(owner, unique);
-                (field, response) = ("setLayout", await caller.ExecuteAsync("mutation($id: ID!) { setLayout(meetingId: $id, layoutId: \"2x2\") { layout } }", new { id = laying }));
+                (field, response) = ("setLayout", await caller.ExecuteAsync("mutation($id: ID!) { setLayout(meetingId: $id, layoutId: \"grid-2x2\") { layout } }", new { id = laying }));
                 break;
             case Operation.ManageTenants:
                 (field, response) = ("createTenant", await caller.ExecuteAsync(

@@ -90,6 +90,12 @@ public sealed class TransportTests(ApiFixture api)
         var layouts = (await api.Client(api.Demo.Demo.Member).ExecuteAsync("{ layouts { id name slots } }")).Field("layouts");
 
         Assert.Contains(layouts.EnumerateArray(), l => l.GetProperty("id").GetString() == "auto");
+        // Exactly what the compositor draws: its 26 layouts with their slot counts, plus the automatic groups.
+        foreach (var layout in Sparkle.Video.Layouts.LayoutCatalogue.All)
+        {
+            Assert.Contains(layouts.EnumerateArray(), l => l.GetProperty("id").GetString() == layout.Id && l.GetProperty("slots").GetInt32() == layout.Capacity);
+        }
+        Assert.Equal(Sparkle.Video.Layouts.LayoutCatalogue.All.Count + Sparkle.Video.Layouts.LayoutGroups.All.Count + 1, layouts.GetArrayLength());
     }
 
     private async Task<string> SendAsync(HttpMethod method, string query)

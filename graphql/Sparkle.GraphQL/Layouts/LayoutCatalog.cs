@@ -1,19 +1,20 @@
+using Sparkle.Video.Layouts;
+
 namespace Sparkle.GraphQL.Layouts;
 
-/// <summary>The layouts the API offers. A placeholder until the video compositor publishes its catalogue
-/// (26 layouts); the ids here are the ones the compositor is expected to accept.</summary>
+/// <summary>The layouts the API offers: "auto" (the default group), the automatic groups that pick a layout
+/// by participant count, and the compositor's 26 layouts (Sparkle.Video's <see cref="LayoutCatalogue"/>).
+/// Every id here is one the media worker's video mixer accepts.</summary>
 public static class LayoutCatalog
 {
     public static IReadOnlyList<LayoutInfo> All { get; } =
     [
-        new("auto", "Automatic (by number of participants)", 0),
-        new("1x1", "Single speaker", 1),
-        new("2x2", "Grid of 4", 4),
-        new("3x3", "Grid of 9", 9),
-        new("4x4", "Grid of 16", 16),
-        new("1+5", "One large, five small", 6),
-        new("1+7", "One large, seven small", 8),
+        new("auto", $"Automatic ({LayoutGroups.Default.Name.ToLowerInvariant()})", 0),
+        .. LayoutGroups.All.Select(g => new LayoutInfo(g.Id, g.Name, 0)),
+        .. LayoutCatalogue.All.Select(l => new LayoutInfo(l.Id, l.Name, l.Capacity)),
     ];
 
-    public static bool Contains(string id) => All.Any(l => l.Id == id);
+    private static readonly HashSet<string> s_ids = [.. All.Select(l => l.Id)];
+
+    public static bool Contains(string id) => s_ids.Contains(id);
 }

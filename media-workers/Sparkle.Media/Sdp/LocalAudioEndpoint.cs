@@ -14,6 +14,9 @@ public sealed record LocalAudioEndpoint(
     /// <summary>Our preference when we offer (the offerer's order wins when we answer).</summary>
     public IReadOnlyList<AudioCodec> Codecs { get; init; } = [AudioCodec.Opus, AudioCodec.G722, AudioCodec.Pcmu, AudioCodec.Pcma];
 
+    /// <summary>Our video port and preferences; null: video m= lines are rejected (port 0).</summary>
+    public LocalVideoEndpoint? Video { get; init; }
+
     public const int Ptime = 20;
 
     internal string OriginLine => string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -5,8 +5,9 @@ using Sparkle.Media.Srtp;
 namespace Sparkle.Media.Sdp;
 
 /// <summary>Answers a remote offer (RFC 3264 §6): one m= line per offered one in the same order, the
-/// first acceptable audio stream accepted and every other stream rejected with port 0; the offer's
-/// payload type numbers kept; directions mirrored; SDES crypto per RFC 4568 with a fresh key of ours.</summary>
+/// first acceptable audio stream and (when the worker has a video port) the first acceptable video stream
+/// accepted, every other stream rejected with port 0; the offer's payload type numbers kept; directions
+/// mirrored; SDES crypto per RFC 4568 with a fresh key of ours for each stream.</summary>
 public static class SdpAnswerer
 {
     public static SdpNegotiationResult Answer(string offerText, LocalAudioEndpoint local) =>
@@ -22,27 +23,49 @@ public static class SdpAnswerer
             SessionName = "Sparkle",
             Connection = local.ConnectionLine,
         };
+        var accepted = new MediaDescription?[offer.Media.Count];
         NegotiatedAudio? audio = null;
         string? reason = offer.Media.Count == 0 ? "the offer has no media" : null;
-        foreach (var offered in offer.Media)
+        for (var i = 0; i < offer.Media.Count && audio is null; i++)
         {
-            if (audio is null && offered.Media == "audio" && !offered.IsRejected)
+            var offered = offer.Media[i];
+            if (offered.Media == "audio" && !offered.IsRejected)
             {
-                if (TryAcceptAudio(offer, offered, local, out var accepted, out audio, out var why))
+                if (TryAcceptAudio(offer, offered, local, out var section, out audio, out var why))
                 {
-                    answer.Media.Add(accepted);
-                    continue;
+                    accepted[i] = section;
                 }
-                reason = why;
+                else
+                {
+                    reason = why;
+                }
             }
-            // Rejected: port 0, same media and transport, the offered formats (RFC 3264 §6).
-            answer.Media.Add(new MediaDescription(offered.Media, 0, offered.Protocol, offered.Formats));
         }
         if (audio is null)
         {
             return SdpNegotiationResult.Fail(reason ?? "no audio stream offered");
         }
-        return new SdpNegotiationResult(true, null, answer, audio);
+
+        // Video is answered only when the worker has a video port for the leg; a video stream we cannot
+        // take is rejected on its own and the call goes on with audio.
+        NegotiatedVideo? video = null;
+        for (var i = 0; i < offer.Media.Count && video is null && local.Video is not null; i++)
+        {
+            var offered = offer.Media[i];
+            if (offered.Media == "video" && !offered.IsRejected
+                && SdpVideoRules.TryAccept(offer, offered, local, audio.Srtp is not null, out var section, out video))
+            {
+                accepted[i] = section;
+            }
+        }
+
+        for (var i = 0; i < offer.Media.Count; i++)
+        {
+            // Rejected: port 0, same media and transport, the offered formats (RFC 3264 §6).
+            var offered = offer.Media[i];
+            answer.Media.Add(accepted[i] ?? new MediaDescription(offered.Media, 0, offered.Protocol, offered.Formats));
+        }
+        return new SdpNegotiationResult(true, null, answer, audio, video);
     }
 
     private static bool TryAcceptAudio(
@@ -62,16 +85,7 @@ public static class SdpAnswerer
             return false;
         }
         var secureProfile = SdpMediaRules.IsSecureProfile(offered.Protocol);
-        SdesCrypto? crypto = null;
-        SrtpSuite suite = default;
-        foreach (var line in offered.Find("crypto"))
-        {
-            if (SdesCrypto.TryParse(line.Value, out var candidate) && candidate.IsSupported(out suite))
-            {
-                crypto = candidate;
-                break;
-            }
-        }
+        var crypto = SdpMediaRules.FirstSupportedCrypto(offered, out var suite);
         if (crypto is null && secureProfile)
         {
             reason = "RTP/SAVP without an acceptable crypto line";

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Net;
 using Sparkle.Media.Codecs;
+using Sparkle.Media.Srtp;
 
 namespace Sparkle.Media.Sdp;
 
-/// <summary>Shared reading of a remote audio section: transport profile, codecs, telephone-event, the
-/// remote RTP and RTCP addresses.</summary>
+/// <summary>Shared reading of a remote media section: transport profile, codecs, telephone-event, SDES
+/// crypto, bandwidth, the remote RTP and RTCP addresses.</summary>
 internal static class SdpMediaRules
 {
     public const string TelephoneEvent = "telephone-event";
@@ -25,6 +26,34 @@ internal static class SdpMediaRules
                 yield return (pt, map);
             }
         }
+    }
+
+    /// <summary>The first a=crypto line we can use (RFC 4568 §7.1.1: the offerer's order is its preference).</summary>
+    public static SdesCrypto? FirstSupportedCrypto(MediaDescription media, out SrtpSuite suite)
+    {
+        foreach (var line in media.Find("crypto"))
+        {
+            if (SdesCrypto.TryParse(line.Value, out var candidate) && candidate.IsSupported(out suite))
+            {
+                return candidate;
+            }
+        }
+        suite = default;
+        return null;
+    }
+
+    /// <summary>b=AS (RFC 8866 §5.8) of the section, else of the session, in kbit/s; 0 when absent.</summary>
+    public static int ApplicationBandwidthKbps(SessionDescription description, MediaDescription media)
+    {
+        foreach (var line in media.OtherLines.Concat(description.OtherLines))
+        {
+            if (line.StartsWith("b=AS:", StringComparison.Ordinal)
+                && int.TryParse(line.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var kbps) && kbps > 0)
+            {
+                return kbps;
+            }
+        }
+        return 0;
     }
 
     public static int? FindTelephoneEvent(MediaDescription media, int clockRate)

@@ -1,5 +1,6 @@
 using Sparkle.Media.Codecs;
 using Sparkle.Media.Srtp;
+using Sparkle.Video.Codecs;
 
 namespace Sparkle.Media.Sdp;
 
@@ -7,5 +8,11 @@ namespace Sparkle.Media.Sdp;
 public sealed record SdpOffer(SessionDescription Description, IReadOnlyDictionary<int, AudioCodec> PayloadTypes,
     IReadOnlyDictionary<int, (SrtpSuite Suite, byte[] Key)> Crypto, bool Secure)
 {
+    /// <summary>Our video payload types (empty when we offered no video).</summary>
+    public IReadOnlyDictionary<int, VideoCodec> VideoPayloadTypes { get; init; } = new Dictionary<int, VideoCodec>();
+
+    /// <summary>The keys of our video section's crypto lines, by tag.</summary>
+    public IReadOnlyDictionary<int, (SrtpSuite Suite, byte[] Key)> VideoCrypto { get; init; } = new Dictionary<int, (SrtpSuite, byte[])>();
+
     public override string ToString() => Description.ToString();
 }

@@ -4,7 +4,8 @@ using Sparkle.Media.Srtp;
 
 namespace Sparkle.Media.Sdp;
 
-/// <summary>Makes an audio offer and completes it with the peer's answer (RFC 3264 §5 and §7).</summary>
+/// <summary>Makes an offer (audio, and video when the worker has a video port for the leg) and completes
+/// it with the peer's answer (RFC 3264 §5 and §7).</summary>
 public static class SdpOfferer
 {
     private const int OpusPayloadType = 111;
@@ -66,7 +67,12 @@ public static class SdpOfferer
             Connection = local.ConnectionLine,
         };
         description.Media.Add(media);
-        return new SdpOffer(description, payloadTypes, crypto, secure);
+        if (local.Video is not { } video)
+        {
+            return new SdpOffer(description, payloadTypes, crypto, secure);
+        }
+        description.Media.Add(SdpVideoRules.CreateOffer(video, secure, out var videoPayloadTypes, out var videoCrypto));
+        return new SdpOffer(description, payloadTypes, crypto, secure) { VideoPayloadTypes = videoPayloadTypes, VideoCrypto = videoCrypto };
     }
 
     public static SdpNegotiationResult Complete(SdpOffer offer, string answerText) =>
@@ -76,7 +82,9 @@ public static class SdpOfferer
 
     public static SdpNegotiationResult Complete(SdpOffer offer, SessionDescription answer)
     {
-        if (answer.Media.Count != offer.Description.Media.Count)
+        // RFC 3264 §6 wants one m= line per offered one; a peer that leaves our video line out (some
+        // canned answers do) has rejected it, which is how we read it.
+        if (answer.Media.Count == 0 || answer.Media.Count > offer.Description.Media.Count)
         {
             return SdpNegotiationResult.Fail("the answer does not have one m= line per offered one");
         }
@@ -133,6 +141,9 @@ public static class SdpOfferer
             SdpMediaRules.RemoteRtcp(answered, remoteRtp, mux),
             mux,
             keys);
-        return new SdpNegotiationResult(true, null, offer.Description, audio);
+        var video = answer.Media.Count > 1 && offer.VideoPayloadTypes.Count > 0
+            ? SdpVideoRules.Complete(offer, answer, answer.Media[1])
+            : null;
+        return new SdpNegotiationResult(true, null, offer.Description, audio, video);
     }
 }

@@ -87,23 +87,36 @@ public sealed class SrtpContext : IDisposable
         {
             return SrtpStatus.BufferTooSmall;
         }
+        uint roc;
         if (!_txStarted || header.Ssrc != _txSsrc)
         {
             _txStarted = true;
             _txSsrc = header.Ssrc;
             _txRoc = 0;
+            _txLastSeq = header.SequenceNumber;
+            roc = 0;
         }
-        else if (header.SequenceNumber < _txLastSeq && _txLastSeq - header.SequenceNumber > 0x8000)
+        else if ((short)(header.SequenceNumber - _txLastSeq) > 0)
         {
-            _txRoc++;
+            if (header.SequenceNumber < _txLastSeq)
+            {
+                _txRoc++; // the 16-bit sequence number wrapped
+            }
+            _txLastSeq = header.SequenceNumber;
+            roc = _txRoc;
         }
-        _txLastSeq = header.SequenceNumber;
-        var index = ((ulong)_txRoc << 16) | header.SequenceNumber;
+        else
+        {
+            // At or behind the highest sent: a retransmission (NACK) keeps its original index, which may
+            // be from before the last wrap (RFC 3711 §3.3.1).
+            roc = header.SequenceNumber > _txLastSeq ? _txRoc - 1 : _txRoc;
+        }
+        var index = ((ulong)roc << 16) | header.SequenceNumber;
 
         Span<byte> iv = stackalloc byte[16];
         BuildIv(_rtpSalt, header.Ssrc, index, iv);
         _rtpCipher.Apply(iv, buffer[header.HeaderLength..length]);
-        WriteRtpTag(buffer[..length], _txRoc, buffer.Slice(length, tagLength));
+        WriteRtpTag(buffer[..length], roc, buffer.Slice(length, tagLength));
         protectedLength = length + tagLength;
         return SrtpStatus.Ok;
     }

@@ -9,9 +9,6 @@ namespace Sparkle.Media.Transport;
 
 public sealed partial class AudioLegTransport
 {
-    /// <summary>A latched remote address may move to a new source only after this much silence.</summary>
-    private static readonly TimeSpan s_relatchAfter = TimeSpan.FromSeconds(2);
-
     private async Task ReceiveLoopAsync(Socket socket, bool rtcpSocket)
     {
         var buffer = new byte[2048];
@@ -92,14 +89,9 @@ public sealed partial class AudioLegTransport
         }
         var audio = settings.Audio;
         var now = Stopwatch.GetTimestamp();
-        // Symmetric RTP, guarded: once latched, media is taken only from the latched address, or from
-        // elsewhere with the SSRC we follow (NAT rebinding), or from anywhere after 2 s of silence (the
-        // phone moved). A stranger's packets neither reach the mix nor redirect our stream.
-        var current = Volatile.Read(ref _remoteRtp);
-        var fromCurrent = current is not null && current.Equals(from);
-        var knownSource = _latched && header.Ssrc == _latchedSsrc;
-        if (_latched && !fromCurrent && !knownSource
-            && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastPacketTimestamp), now) <= s_relatchAfter)
+        // Symmetric RTP, guarded (see RemoteLatch): a stranger's packets neither reach the mix nor
+        // redirect our stream.
+        if (!_remote.Admits(from, header.Ssrc, now, out var fromCurrent))
         {
             Counters.Foreign++;
             return;
@@ -129,17 +121,7 @@ public sealed partial class AudioLegTransport
             return;
         }
         Counters.RtpReceived++;
-        if (!fromCurrent)
-        {
-            Volatile.Write(ref _remoteRtp, Copy(from));
-            if (settings.Audio.RtcpMux)
-            {
-                Volatile.Write(ref _remoteRtcp, Copy(from));
-            }
-        }
-        _latchedSsrc = header.Ssrc;
-        _latched = true;
-        Interlocked.Exchange(ref _lastPacketTimestamp, now);
+        _remote.Learn(from, header.Ssrc, fromCurrent, settings.Audio.RtcpMux, now);
     }
 
     private void HandleRtcp(LegSettings settings, Span<byte> packet, SocketAddress from, bool rtcpSocket)
@@ -186,26 +168,9 @@ public sealed partial class AudioLegTransport
         Counters.RtcpReceived++;
         if (!settings.Audio.RtcpMux && rtcpSocket)
         {
-            LatchRtcp(from);
+            _remote.LearnRtcp(from);
         }
-        Interlocked.Exchange(ref _lastPacketTimestamp, Stopwatch.GetTimestamp());
-    }
-
-    /// <summary>RTCP follows the first valid RTCP source, or the latched media source when muxed.</summary>
-    private void LatchRtcp(SocketAddress from)
-    {
-        var current = Volatile.Read(ref _remoteRtcp);
-        if (current is null || !current.Equals(from))
-        {
-            Volatile.Write(ref _remoteRtcp, Copy(from));
-        }
-    }
-
-    private static SocketAddress Copy(SocketAddress from)
-    {
-        var copy = new SocketAddress(from.Family, from.Size);
-        from.Buffer.Span.CopyTo(copy.Buffer.Span);
-        return copy;
+        _remote.Touch(Stopwatch.GetTimestamp());
     }
 
     private void Count(SrtpStatus status)

@@ -35,7 +35,7 @@ public sealed partial class AudioLegTransport
     private void SendGoodbye()
     {
         var settings = _settings;
-        var remote = Volatile.Read(ref _remoteRtcp);
+        var remote = _remote.Rtcp;
         if (settings is null || remote is null)
         {
             return;
@@ -63,7 +63,7 @@ public sealed partial class AudioLegTransport
     internal void SendReport()
     {
         var settings = _settings;
-        var remote = Volatile.Read(ref _remoteRtcp);
+        var remote = _remote.Rtcp;
         if (settings is null || remote is null)
         {
             return;

@@ -26,12 +26,8 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
     private readonly List<LegSettings> _retired = [];
     private volatile LegSettings? _settings;
     private volatile MixerLeg? _leg;
-    private SocketAddress? _remoteRtp;  // read and swapped with Volatile: the mixer thread sends to it
-    private SocketAddress? _remoteRtcp;
+    private readonly RemoteLatch _remote = new();
     private RtpReceiverStats _stats = new(8000);
-    private long _lastPacketTimestamp;
-    private volatile bool _latched;
-    private volatile uint _latchedSsrc;
     private bool _sentMarker;
     private int _disposed;
     private Task _rtpLoop = Task.CompletedTask;
@@ -43,7 +39,6 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
         _sockets = sockets;
         _observer = observer;
         _sequencer = new RtpSequencer(ssrc, 8000);
-        _lastPacketTimestamp = Stopwatch.GetTimestamp();
     }
 
     public string ParticipantId { get; }
@@ -60,7 +55,7 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
     public Exception? LastError { get; private set; }
 
     /// <summary>Time since the last valid RTP or RTCP packet.</summary>
-    public TimeSpan SinceLastPacket => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastPacketTimestamp));
+    public TimeSpan SinceLastPacket => _remote.SinceLastPacket;
 
     /// <summary>Takes a (re)negotiated description: codec, payload types, keys, remote addresses.</summary>
     public void Apply(NegotiatedAudio audio)
@@ -71,9 +66,7 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
         {
             _stats = new RtpReceiverStats(audio.Codec.RtpClockRate());
         }
-        Volatile.Write(ref _remoteRtp, settings.SignalledRtp);
-        Volatile.Write(ref _remoteRtcp, settings.SignalledRtcp);
-        _latched = false; // a new description: follow the SDP until media says otherwise
+        _remote.Reset(settings.SignalledRtp, settings.SignalledRtcp);
         _settings = settings;
         if (previous is not null)
         {
@@ -98,7 +91,7 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
     public void SendFrame(ReadOnlySpan<byte> payload, uint rtpTicks)
     {
         var settings = _settings;
-        var remote = Volatile.Read(ref _remoteRtp);
+        var remote = _remote.Rtp;
         lock (_sendLock)
         {
             if (settings is null || remote is null || payload.IsEmpty || !settings.Audio.Direction.Sends()

@@ -5,12 +5,15 @@ using Sparkle.Media.Transport;
 
 namespace Sparkle.MediaWorker.Engine;
 
-/// <summary>One participant's leg on this worker: its transport, its place in the mix, what was
+/// <summary>One participant's leg on this worker: its transports, its place in the mix, what was
 /// negotiated and the controls last applied.</summary>
-internal sealed class LegState(string participantId, AudioLegTransport transport, LocalAudioEndpoint local)
+internal sealed class LegState(string participantId, string displayName, AudioLegTransport transport, LocalAudioEndpoint local)
 {
     public string ParticipantId { get; } = participantId;
+    public string DisplayName { get; } = displayName;
     public AudioLegTransport Transport { get; } = transport;
+    /// <summary>The video port pair's transport while the leg has (or is offering) video.</summary>
+    public VideoLegTransport? Video { get; set; }
     public LocalAudioEndpoint Local { get; set; } = local;
     public MixerLeg? MixerLeg { get; set; }
     /// <summary>Our offer while we wait for the answer (dial-out, offerless INVITE).</summary>
@@ -19,4 +22,7 @@ internal sealed class LegState(string participantId, AudioLegTransport transport
     public LegControl Control { get; set; } = new(Muted: false, SpeakingAllowed: true, VideoOn: true, VideoAllowed: true);
     public bool ReportedSilent { get; set; }
     public bool Started { get; set; }
+    public bool VideoStarted { get; set; }
+    /// <summary>Video negotiated and in the meeting's video conference.</summary>
+    public bool VideoActive { get; set; }
 }

@@ -16,7 +16,17 @@ public sealed partial class MediaEngine
         // A participant joining again (a new call from the same person) replaces the old leg.
         await ReleaseLegAsync(request.MeetingId, request.ParticipantId);
 
+        SessionDescription? offer = null;
+        if (request.RemoteSdp is not null && !SessionDescription.TryParse(request.RemoteSdp, out offer, out var parseError))
+        {
+            _logger.LogInformation("Meeting {MeetingId}: offer from {ParticipantId} refused: unparseable SDP: {Error}", request.MeetingId, request.ParticipantId, parseError);
+            return Failed($"unparseable SDP: {parseError}");
+        }
+        // A video port pair only when there is video to answer (or to offer).
+        var wantsVideo = _videoOptions is not null && (offer is null ? _options.Video.Offer : OffersVideo(offer));
+
         RtpSocketPair sockets;
+        RtpSocketPair? videoSockets = null;
         lock (_lock)
         {
             if (_activeLegs >= _options.CapacityLegs)
@@ -31,23 +41,33 @@ public sealed partial class MediaEngine
             {
                 return Failed(e.Message);
             }
+            videoSockets = wantsVideo ? TryAllocateVideoPorts() : null;
         }
-        var local = new LocalAudioEndpoint(_options.MediaAddress, sockets.Port, request.SrtpRequired, NewSessionId(), 1);
-        var transport = new AudioLegTransport(request.ParticipantId, sockets, NewSsrc(), new LegObserver(request.MeetingId, _events));
-        var leg = new LegState(request.ParticipantId, transport, local);
+        var local = new LocalAudioEndpoint(_options.MediaAddress, sockets.Port, request.SrtpRequired, NewSessionId(), 1)
+        {
+            Video = videoSockets is null ? null : LocalVideo(videoSockets.Port),
+        };
+        var observer = new LegObserver(request.MeetingId, _events);
+        var transport = new AudioLegTransport(request.ParticipantId, sockets, NewSsrc(), observer);
+        var leg = new LegState(request.ParticipantId, request.DisplayName ?? "", transport, local)
+        {
+            Video = videoSockets is null ? null : new VideoLegTransport(request.ParticipantId, videoSockets, NewSsrc(), observer),
+        };
 
         NegotiatedAudio? audio = null;
-        if (request.RemoteSdp is not null)
+        NegotiatedVideo? video = null;
+        if (offer is not null)
         {
-            var result = SdpAnswerer.Answer(request.RemoteSdp, local);
+            var result = SdpAnswerer.Answer(offer, local);
             if (!result.Ok)
             {
-                await transport.DisposeAsync();
+                await DisposeTransportsAsync(leg);
                 _logger.LogInformation("Meeting {MeetingId}: offer from {ParticipantId} refused: {Error}", request.MeetingId, request.ParticipantId, result.Error);
                 return Failed(result.Error);
             }
             leg.LocalSdp = result.LocalDescription!.ToString();
             audio = result.Audio;
+            video = result.Video;
         }
         else
         {
@@ -55,6 +75,7 @@ public sealed partial class MediaEngine
             leg.LocalSdp = leg.PendingOffer.ToString();
         }
 
+        VideoLegTransport? unused = null;
         lock (_lock)
         {
             var meeting = GetOrCreateMeeting(request.MeetingId);
@@ -62,63 +83,103 @@ public sealed partial class MediaEngine
             _activeLegs++;
             if (audio is not null)
             {
-                Activate(meeting, leg, audio);
+                unused = Activate(meeting, leg, audio, video);
             }
         }
-        _logger.LogInformation("Meeting {MeetingId}: leg {ParticipantId} on port {Port} ({Mode})", request.MeetingId,
-            request.ParticipantId, sockets.Port, audio is null ? "offer" : $"{audio.Codec}{(audio.Srtp is null ? "" : ", SRTP")}");
-        return new LegAllocation(true, leg.LocalSdp, null, transport.Ssrc);
+        if (unused is not null)
+        {
+            await unused.DisposeAsync();
+        }
+        _logger.LogInformation("Meeting {MeetingId}: leg {ParticipantId} on port {Port} ({Mode}{Video})", request.MeetingId,
+            request.ParticipantId, sockets.Port, audio is null ? "offer" : $"{audio.Codec}{(audio.Srtp is null ? "" : ", SRTP")}",
+            video is null ? "" : $"; video {video.Codec} on port {leg.Video?.LocalPort}{(video.Srtp is null ? "" : ", SRTP")}");
+        return Allocated(leg);
     }
 
-    public Task<LegAllocation> CompleteLegAsync(Guid meetingId, string participantId, string remoteSdp)
+    public async Task<LegAllocation> CompleteLegAsync(Guid meetingId, string participantId, string remoteSdp)
     {
+        VideoLegTransport? unused;
+        LegState? leg;
         lock (_lock)
         {
-            if (!_meetings.TryGetValue(meetingId, out var meeting) || !meeting.Legs.TryGetValue(participantId ?? "", out var leg))
+            if (!_meetings.TryGetValue(meetingId, out var meeting) || !meeting.Legs.TryGetValue(participantId ?? "", out leg))
             {
-                return Task.FromResult(Failed("no such leg"));
+                return Failed("no such leg");
             }
             if (leg.PendingOffer is null)
             {
                 // Already complete: an answer again is treated as a new offer would be wrong; ignore it.
-                return Task.FromResult(new LegAllocation(true, leg.LocalSdp, null, leg.Transport.Ssrc));
+                return Allocated(leg);
             }
             var result = SdpOfferer.Complete(leg.PendingOffer, remoteSdp ?? "");
             if (!result.Ok)
             {
-                return Task.FromResult(Failed(result.Error));
+                return Failed(result.Error);
             }
             leg.PendingOffer = null;
-            Activate(meeting, leg, result.Audio!);
-            return Task.FromResult(new LegAllocation(true, leg.LocalSdp, null, leg.Transport.Ssrc));
+            unused = Activate(meeting, leg, result.Audio!, result.Video);
+            _logger.LogInformation("Meeting {MeetingId}: leg {ParticipantId} answered ({Codec}{Video})", meetingId, participantId,
+                result.Audio!.Codec, result.Video is { } video ? $"; video {video.Codec}" : "");
         }
+        if (unused is not null)
+        {
+            await unused.DisposeAsync();
+        }
+        return Allocated(leg);
     }
 
-    public Task<LegAllocation> RenegotiateLegAsync(Guid meetingId, string participantId, string remoteSdp)
+    public async Task<LegAllocation> RenegotiateLegAsync(Guid meetingId, string participantId, string remoteSdp)
     {
+        if (!SessionDescription.TryParse(remoteSdp, out var offer, out var parseError))
+        {
+            return Failed($"unparseable SDP: {parseError}");
+        }
+        VideoLegTransport? unused = null;
+        LegState? leg;
+        SdpNegotiationResult result;
         lock (_lock)
         {
-            if (!_meetings.TryGetValue(meetingId, out var meeting) || !meeting.Legs.TryGetValue(participantId ?? "", out var leg))
+            if (!_meetings.TryGetValue(meetingId, out var meeting) || !meeting.Legs.TryGetValue(participantId ?? "", out leg))
             {
-                return Task.FromResult(Failed("no such leg"));
+                return Failed("no such leg");
+            }
+            // Video added by a re-INVITE gets its port pair now.
+            VideoLegTransport? added = null;
+            if (leg.Video is null && _videoOptions is not null && OffersVideo(offer) && TryAllocateVideoPorts() is { } pair)
+            {
+                added = leg.Video = new VideoLegTransport(leg.ParticipantId, pair, NewSsrc(), new LegObserver(meetingId, _events));
             }
             // The same session, one version further (RFC 3264 §8); a refused offer leaves the old one in force.
-            var local = leg.Local with { SessionVersion = leg.Local.SessionVersion + 1 };
-            var result = SdpAnswerer.Answer(remoteSdp ?? "", local);
-            if (!result.Ok)
+            var local = leg.Local with
             {
-                return Task.FromResult(Failed(result.Error));
+                SessionVersion = leg.Local.SessionVersion + 1,
+                Video = leg.Video is null ? null : leg.Local.Video ?? LocalVideo(leg.Video.LocalPort),
+            };
+            result = SdpAnswerer.Answer(offer, local);
+            if (result.Ok)
+            {
+                leg.Local = local;
+                leg.PendingOffer = null;
+                leg.LocalSdp = result.LocalDescription!.ToString();
+                unused = Activate(meeting, leg, result.Audio!, result.Video);
             }
-            leg.Local = local;
-            leg.PendingOffer = null;
-            leg.LocalSdp = result.LocalDescription!.ToString();
-            Activate(meeting, leg, result.Audio!);
-            return Task.FromResult(new LegAllocation(true, leg.LocalSdp, null, leg.Transport.Ssrc));
+            else if (added is not null)
+            {
+                leg.Video = null;
+                unused = added;
+            }
         }
+        if (unused is not null)
+        {
+            await unused.DisposeAsync();
+        }
+        return result.Ok ? Allocated(leg) : Failed(result.Error);
     }
 
-    /// <summary>Puts a negotiated leg into the mix (or updates it after a renegotiation).</summary>
-    private static void Activate(MeetingMedia meeting, LegState leg, NegotiatedAudio audio)
+    /// <summary>Puts a negotiated leg into the mix and, with video, into the meeting's video conference
+    /// (or updates both after a renegotiation). Returns a video transport that is no longer used, for the
+    /// caller to dispose outside the lock.</summary>
+    private VideoLegTransport? Activate(MeetingMedia meeting, LegState leg, NegotiatedAudio audio, NegotiatedVideo? video)
     {
         leg.Transport.Apply(audio);
         if (leg.MixerLeg is { } existing && existing.Codec != audio.Codec)
@@ -130,14 +191,71 @@ public sealed partial class MediaEngine
         leg.MixerLeg ??= meeting.Mixer.AddLeg(leg.ParticipantId, audio.Codec, leg.Transport);
         leg.MixerLeg.Receiving = audio.Direction.Receives();
         leg.MixerLeg.Sending = audio.Direction.Sends();
-        ApplyControl(leg);
         leg.Transport.Attach(leg.MixerLeg);
         if (!leg.Started)
         {
             leg.Transport.Start();
             leg.Started = true;
         }
+
+        VideoLegTransport? unused = null;
+        if (video is not null && leg.Video is { } transport)
+        {
+            transport.Apply(video);
+            var conference = EnsureVideo(meeting);
+            conference.AddParticipant(leg.ParticipantId, leg.DisplayName);
+            conference.AttachVideo(leg.ParticipantId, transport);
+            leg.VideoActive = true;
+            if (!leg.VideoStarted)
+            {
+                transport.Start();
+                leg.VideoStarted = true;
+            }
+        }
+        else
+        {
+            // No video on this leg (now): a name tile for whoever watches.
+            meeting.Video?.AddParticipant(leg.ParticipantId, leg.DisplayName);
+            meeting.Video?.DetachVideo(leg.ParticipantId);
+            unused = leg.Video;
+            leg.Video = null;
+            leg.VideoActive = false;
+            leg.VideoStarted = false;
+            leg.Local = leg.Local with { Video = null };
+        }
+        ApplyControl(meeting, leg);
+        return unused;
     }
+
+    private static bool OffersVideo(SessionDescription offer) => offer.Media.Any(m => m.Media == "video" && !m.IsRejected);
+
+    private RtpSocketPair? TryAllocateVideoPorts()
+    {
+        try
+        {
+            return _ports.Allocate();
+        }
+        catch (InvalidOperationException e)
+        {
+            // Audio still works: the video stream is rejected.
+            _logger.LogWarning("No RTP ports for video: {Message}", e.Message);
+            return null;
+        }
+    }
+
+    private LocalVideoEndpoint LocalVideo(int port) => new(port) { ReceiveBitrateKbps = _options.Video.ReceiveBitrateKbps };
+
+    private static async Task DisposeTransportsAsync(LegState leg)
+    {
+        await leg.Transport.DisposeAsync();
+        if (leg.Video is { } video)
+        {
+            await video.DisposeAsync();
+        }
+    }
+
+    private static LegAllocation Allocated(LegState leg) =>
+        new(true, leg.LocalSdp, null, leg.Transport.Ssrc, leg.VideoActive ? leg.Video?.Ssrc : null);
 
     private static LegAllocation Failed(string? error) => new(false, null, error ?? "media not acceptable");
 }

@@ -5,14 +5,15 @@ using Microsoft.Extensions.Options;
 using Sparkle.Grains.Media;
 using Sparkle.Grains.Meetings;
 using Sparkle.Media.Mixing;
-using Sparkle.Media.Sdp;
 using Sparkle.Media.Transport;
+using Sparkle.Media.Video;
 
 namespace Sparkle.MediaWorker.Engine;
 
-/// <summary>The worker's implementation of <see cref="IMediaWorker"/>: legs (sockets, SDP, SRTP) and
-/// one conference mixer per meeting, all driven by one mixer clock. Meeting grains call it through an
-/// Orleans object reference; it reports back through <see cref="IMediaEventSink"/>.</summary>
+/// <summary>The worker's implementation of <see cref="IMediaWorker"/>: legs (sockets, SDP, SRTP), one
+/// audio conference mixer per meeting, all driven by one mixer clock, and one video conference per meeting
+/// with video (its own thread). Meeting grains call it through an Orleans object reference; it reports
+/// back through <see cref="IMediaEventSink"/>.</summary>
 public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
 {
     private readonly MediaWorkerOptions _options;
@@ -22,6 +23,8 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     private readonly MixerClock _clock = new();
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, MeetingMedia> _meetings = [];
+    /// <summary>Null when video is off (configuration, or codec libraries missing): video is then rejected.</summary>
+    private readonly VideoConferenceOptions? _videoOptions;
     private static readonly TimeSpan s_summaryEvery = TimeSpan.FromMinutes(1);
     private int _activeLegs;
     private DateTime _lastSummary = DateTime.UtcNow;
@@ -39,6 +42,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         _ports = new RtpPortAllocator(IPAddress.Parse(_options.Address), _options.RtpPortMin, _options.RtpPortMax);
         _clock.TickFailed += (_, e) => _logger.LogError(e, "A mixer tick failed");
         _clock.Start();
+        _videoOptions = CreateVideoOptions();
     }
 
     public int ActiveLegs => Volatile.Read(ref _activeLegs);
@@ -54,28 +58,15 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
 
     public Task<MediaWorkerInfo> PingAsync() => Task.FromResult(Describe());
 
-    public Task SetLayoutAsync(Guid meetingId, VideoLayoutControl layout)
-    {
-        // Audio ignores layouts; kept so the video compositor finds it when it joins this worker.
-        lock (_lock)
-        {
-            if (_meetings.TryGetValue(meetingId, out var meeting))
-            {
-                meeting.Layout = layout;
-            }
-        }
-        return Task.CompletedTask;
-    }
-
     public Task ControlLegAsync(Guid meetingId, string participantId, LegControl control)
     {
         ArgumentNullException.ThrowIfNull(control);
         lock (_lock)
         {
-            if (FindLeg(meetingId, participantId) is { } leg)
+            if (_meetings.TryGetValue(meetingId, out var meeting) && meeting.Legs.TryGetValue(participantId ?? "", out var leg))
             {
                 leg.Control = control;
-                ApplyControl(leg);
+                ApplyControl(meeting, leg);
             }
         }
         return Task.CompletedTask;
@@ -99,7 +90,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
             }
             Detach(meeting, leg);
         }
-        await leg.Transport.DisposeAsync();
+        await DisposeTransportsAsync(leg);
         if (emptied is not null)
         {
             DisposeMeeting(emptied);
@@ -113,6 +104,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         List<LegState> legs;
         lock (_lock)
         {
+            _layouts.Remove(meetingId);
             if (!_meetings.Remove(meetingId, out meeting))
             {
                 return;
@@ -127,7 +119,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         }
         foreach (var leg in legs)
         {
-            await leg.Transport.DisposeAsync();
+            await DisposeTransportsAsync(leg);
         }
         DisposeMeeting(meeting);
         _logger.LogInformation("Meeting {MeetingId}: released with {Count} legs", meetingId, legs.Count);
@@ -150,6 +142,10 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         foreach (var (meetingId, leg) in legs)
         {
             leg.Transport.Housekeeping();
+            if (leg.VideoStarted)
+            {
+                leg.Video?.Housekeeping();
+            }
             var quiet = leg.Transport.SinceLastPacket;
             if (!leg.ReportedSilent && quiet > silentAfter)
             {
@@ -203,13 +199,17 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     /// <summary>One line per meeting for operators: legs, what arrives, and how the network treats it.</summary>
     private void LogSummary()
     {
-        List<(Guid Id, IReadOnlyList<string> Speakers, List<AudioLegTransport> Legs)> meetings;
+        List<(Guid Id, IReadOnlyList<string> Speakers, List<AudioLegTransport> Legs, VideoConference? Video)> meetings;
         lock (_lock)
         {
-            meetings = [.. _meetings.Values.Select(m => (m.MeetingId, m.Mixer.ActiveSpeakers, m.Legs.Values.Select(l => l.Transport).ToList()))];
+            meetings = [.. _meetings.Values.Select(m => (m.MeetingId, m.Mixer.ActiveSpeakers, m.Legs.Values.Select(l => l.Transport).ToList(), m.Video))];
         }
-        foreach (var (id, speakers, legs) in meetings)
+        foreach (var (id, speakers, legs, video) in meetings)
         {
+            if (video is not null)
+            {
+                LogVideoSummary(id, video);
+            }
             var worstLoss = legs.Count == 0 ? 0 : legs.Max(l => l.RemoteReport?.FractionLost ?? 0) / 2.56;
             var worstJitter = legs.Count == 0 ? 0 : legs.Max(l => l.ReceiveStats.JitterMilliseconds);
             if (legs.FirstOrDefault(l => l.LastError is not null) is { } failing)
@@ -224,9 +224,6 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         }
     }
 
-    private LegState? FindLeg(Guid meetingId, string? participantId) =>
-        _meetings.TryGetValue(meetingId, out var meeting) && meeting.Legs.TryGetValue(participantId ?? "", out var leg) ? leg : null;
-
     private MeetingMedia GetOrCreateMeeting(Guid meetingId)
     {
         if (_meetings.TryGetValue(meetingId, out var meeting))
@@ -234,9 +231,13 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
             return meeting;
         }
         var mixer = new ConferenceMixer(new MixerOptions { MaxSpeakers = Math.Max(1, _options.MaxSpeakers) });
+        var created = meeting = new MeetingMedia(meetingId, mixer);
         mixer.ActiveSpeakersChanged += speakers =>
+        {
             _events.Publish(new MediaEvent(meetingId, null, MediaEventKind.ActiveSpeakers, string.Join(",", speakers)));
-        meeting = new MeetingMedia(meetingId, mixer);
+            // Automatic layouts: the loudest speaker takes the floor slot (after the floor hold time).
+            created.Video?.ReportActiveSpeaker(speakers.Count > 0 ? speakers[0] : null);
+        };
         _meetings[meetingId] = meeting;
         _clock.Add(mixer);
         return meeting;
@@ -246,6 +247,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     {
         _clock.Remove(meeting.Mixer);
         meeting.Mixer.Dispose();
+        meeting.Video?.Dispose();
     }
 
     private static void Detach(MeetingMedia meeting, LegState leg)
@@ -257,9 +259,11 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
             meeting.Mixer.RemoveLeg(mixerLeg);
             leg.MixerLeg = null;
         }
+        meeting.Video?.RemoveParticipant(leg.ParticipantId);
+        leg.VideoActive = false;
     }
 
-    private static void ApplyControl(LegState leg)
+    private static void ApplyControl(MeetingMedia meeting, LegState leg)
     {
         if (leg.MixerLeg is { } mixerLeg)
         {
@@ -268,6 +272,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
             mixerLeg.Gain = float.IsFinite(leg.Control.Gain) ? leg.Control.Gain : 1f;
             mixerLeg.Listening = leg.Control.Listening;
         }
+        meeting.Video?.SetVideoState(leg.ParticipantId, leg.Control.VideoOn, leg.Control.VideoAllowed);
     }
 
     private static ulong NewSessionId() => (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);

@@ -1,13 +1,14 @@
-using Sparkle.Grains.Media;
 using Sparkle.Media.Mixing;
+using Sparkle.Media.Video;
 
 namespace Sparkle.MediaWorker.Engine;
 
-/// <summary>The media of one meeting on this worker: its mixer and its legs.</summary>
+/// <summary>The media of one meeting on this worker: its audio mixer, its video conference (from the
+/// first video leg on) and its legs.</summary>
 internal sealed class MeetingMedia(Guid meetingId, ConferenceMixer mixer)
 {
     public Guid MeetingId { get; } = meetingId;
     public ConferenceMixer Mixer { get; } = mixer;
+    public VideoConference? Video { get; set; }
     public Dictionary<string, LegState> Legs { get; } = new(StringComparer.Ordinal);
-    public VideoLayoutControl? Layout { get; set; }
 }

@@ -182,6 +182,29 @@ public sealed partial class VideoMixer : IDisposable
         }
     }
 
+    /// <summary>Stops composing an output nobody receives any more, and frees its canvas.</summary>
+    public bool RemoveOutput(CompositeOutput output)
+    {
+        lock (_gate)
+        {
+            if (!_outputs.Remove(output))
+            {
+                return false;
+            }
+
+            foreach (var other in _outputs)
+            {
+                if (ReferenceEquals(other.DerivedFrom, output))
+                {
+                    other.DerivedFrom = null;
+                }
+            }
+
+            output.Dispose();
+            return true;
+        }
+    }
+
     public IReadOnlyList<CompositeOutput> Outputs
     {
         get

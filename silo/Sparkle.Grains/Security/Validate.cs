@@ -63,7 +63,7 @@ public static partial class Validate
     public static string LayoutId(string? value)
     {
         var text = Text(value, "Layout", 64);
-        return LayoutPattern().IsMatch(text) ? text : throw new ValidationException("Layout ids are letters, digits, '-', '_' and 'x'.");
+        return LayoutPattern().IsMatch(text) ? text : throw new ValidationException("Layout ids are letters, digits, '-', '_' and '+'.");
     }
 
     public static void Role(Role role)
@@ -86,6 +86,7 @@ public static partial class Validate
     [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")]
     private static partial Regex DomainPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    // '+' as in the compositor's "insets-1+4".
+    [GeneratedRegex("^[A-Za-z0-9_+-]{1,64}$")]
     private static partial Regex LayoutPattern();
 }

@@ -158,4 +158,28 @@ public class SrtpSessionTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated < 1000, $"{allocated} bytes allocated for 1000 packets");
     }
+
+    [Fact]
+    public void ARetransmissionFromBeforeTheWrapKeepsItsRolloverCounter()
+    {
+        var (sender, receiver) = Pair(SrtpSuite.AesCm128HmacSha1_80);
+        var protectedPackets = new Dictionary<ushort, byte[]>();
+        foreach (ushort seq in new ushort[] { 65534, 65535, 0, 1 })
+        {
+            var packet = Packet(seq, fill: (byte)seq);
+            Assert.Equal(SrtpStatus.Ok, sender.ProtectRtp(packet, 172, out var length));
+            protectedPackets[seq] = packet[..length];
+        }
+        // 65535 is lost on the way; the receiver NACKs it and it is sent again after 0 and 1.
+        var again = Packet(65535, fill: 0xFF);
+        Assert.Equal(SrtpStatus.Ok, sender.ProtectRtp(again, 172, out var againLength));
+        Assert.Equal(protectedPackets[65535], again[..againLength]);
+        var next = Packet(2, fill: 2);
+        Assert.Equal(SrtpStatus.Ok, sender.ProtectRtp(next, 172, out var nextLength));
+
+        foreach (var packet in new[] { protectedPackets[65534], protectedPackets[0], protectedPackets[1], again[..againLength], next[..nextLength] })
+        {
+            Assert.Equal(SrtpStatus.Ok, receiver.UnprotectRtp(packet, out _));
+        }
+    }
 }

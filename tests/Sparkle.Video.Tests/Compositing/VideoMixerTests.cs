@@ -314,4 +314,23 @@ public class VideoMixerTests
         using var frame = Solid(Red);
         Assert.False(mixer.PushFrame("ghost", frame.AsView()));
     }
+
+    [Fact]
+    public void ARemovedOutputIsNoLongerComposedAndASmallerOneIsComposedFromTilesAgain()
+    {
+        using var mixer = MeetingOf(2);
+        var large = mixer.GetOrAddOutput(1280, 720);
+        var small = mixer.GetOrAddOutput(640, 360);
+        mixer.Render(S(0));
+        Assert.Same(large, small.DerivedFrom);
+
+        Assert.True(mixer.RemoveOutput(large));
+        Assert.False(mixer.RemoveOutput(large));
+        mixer.Render(S(1));
+
+        Assert.Equal([small], mixer.Outputs);
+        Assert.Null(small.DerivedFrom);
+        AssertColour(Red, Centre(small, 0));
+        Assert.NotSame(large, mixer.GetOrAddOutput(1280, 720));
+    }
 }
