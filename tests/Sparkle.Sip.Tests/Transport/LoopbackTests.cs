@@ -54,12 +54,7 @@ public sealed class LoopbackTests
     [Fact]
     public async Task LargeRequestFallsBackToUdpWhenThePeerHasNoTcp()
     {
-        var udpOnly = new SipTransport(new SipTransportOptions { BindAddress = System.Net.IPAddress.Loopback, UdpPort = 0, TcpPort = null, TlsPort = null });
-        var layer = new Sparkle.Sip.Transactions.SipTransactionLayer(udpOnly);
-        new SipUserAgent(layer).SetApplication(new EchoApplication());
-        udpOnly.SetSink(layer);
-        udpOnly.Start();
-        await using var _ = udpOnly;
+        await using var udpOnly = StartUdpOnlyPhone(new EchoApplication());
         await using var client = TestStack.Start();
         var target = udpOnly.UdpEndPoint!.Value;
         var request = SipUserAgent.CreateRequest(SipMethods.Options, SipUri.Parse($"sip:phone@127.0.0.1:{target.Address.Port}"),
@@ -79,20 +74,10 @@ public sealed class LoopbackTests
         // A focus's audio+video offer exceeds 1300 bytes, so it tries TCP first (RFC 3261 §18.1.1); a phone
         // that listens on UDP only refuses, the INVITE goes over UDP, and so must the ACK and the BYE.
         var phoneApp = new EchoApplication();
-        var udpOnly = new SipTransport(new SipTransportOptions { BindAddress = System.Net.IPAddress.Loopback, UdpPort = 0, TcpPort = null, TlsPort = null });
-        var layer = new Sparkle.Sip.Transactions.SipTransactionLayer(udpOnly);
-        var phoneAgent = new SipUserAgent(layer);
-        phoneAgent.SetApplication(phoneApp);
-        udpOnly.SetSink(layer);
-        udpOnly.Start();
-        await using var _ = udpOnly;
+        await using var udpOnly = StartUdpOnlyPhone(phoneApp);
         await using var client = TestStack.Start(new HoldingApplication());
         var target = udpOnly.UdpEndPoint!.Value;
-        var invite = SipUserAgent.CreateRequest(SipMethods.Invite, SipUri.Parse($"sip:phone@127.0.0.1:{target.Address.Port}"),
-            NameAddress.Parse("<sip:focus@127.0.0.1>"), NameAddress.Parse("<sip:phone@127.0.0.1>"),
-            NameAddress.Parse($"<sip:focus@127.0.0.1:{client.Transport.UdpEndPoint!.Value.Address.Port}>"));
-        invite.BodyText = "v=0\r\n" + string.Concat(Enumerable.Repeat("a=x-padding:0123456789abcdef0123456789abcdef\r\n", 40));
-        invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        var invite = LargeInvite(target, client.Transport.UdpEndPoint!.Value);
 
         var outgoing = client.Agent.Invite(invite, target);
         Assert.Equal(200, (await outgoing.FinalResponse.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
@@ -107,19 +92,10 @@ public sealed class LoopbackTests
     public async Task LargeInviteToAUdpOnlyPhoneCanBeCancelledWhileItRings()
     {
         var phoneApp = new HoldingApplication();
-        var udpOnly = new SipTransport(new SipTransportOptions { BindAddress = System.Net.IPAddress.Loopback, UdpPort = 0, TcpPort = null, TlsPort = null });
-        var layer = new Sparkle.Sip.Transactions.SipTransactionLayer(udpOnly);
-        new SipUserAgent(layer).SetApplication(phoneApp);
-        udpOnly.SetSink(layer);
-        udpOnly.Start();
-        await using var _ = udpOnly;
+        await using var udpOnly = StartUdpOnlyPhone(phoneApp);
         await using var client = TestStack.Start(new HoldingApplication());
         var target = udpOnly.UdpEndPoint!.Value;
-        var invite = SipUserAgent.CreateRequest(SipMethods.Invite, SipUri.Parse($"sip:phone@127.0.0.1:{target.Address.Port}"),
-            NameAddress.Parse("<sip:focus@127.0.0.1>"), NameAddress.Parse("<sip:phone@127.0.0.1>"),
-            NameAddress.Parse($"<sip:focus@127.0.0.1:{client.Transport.UdpEndPoint!.Value.Address.Port}>"));
-        invite.BodyText = "v=0\r\n" + string.Concat(Enumerable.Repeat("a=x-padding:0123456789abcdef0123456789abcdef\r\n", 40));
-        invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        var invite = LargeInvite(target, client.Transport.UdpEndPoint!.Value);
 
         var outgoing = client.Agent.Invite(invite, target);
         Eventually.True(() => !phoneApp.Invites.IsEmpty, "the phone gets the INVITE over UDP");
@@ -157,5 +133,27 @@ public sealed class LoopbackTests
         Eventually.True(() => { lock (serverApp.Events) { return serverApp.Events.Contains("ended:RemoteBye"); } }, "server sees the BYE");
         Assert.Equal(0, server.Agent.DialogCount);
         Assert.Equal(0, client.Agent.DialogCount);
+    }
+
+    /// <summary>A phone that listens on UDP only (many do): TCP connections to it are refused.</summary>
+    private static SipTransport StartUdpOnlyPhone(ISipApplication application)
+    {
+        var transport = new SipTransport(new SipTransportOptions { BindAddress = System.Net.IPAddress.Loopback, UdpPort = 0, TcpPort = null, TlsPort = null });
+        var layer = new Sparkle.Sip.Transactions.SipTransactionLayer(transport);
+        new SipUserAgent(layer).SetApplication(application);
+        transport.SetSink(layer);
+        transport.Start();
+        return transport;
+    }
+
+    /// <summary>An INVITE over the 1300-byte limit, as a focus's audio+video SRTP offer is.</summary>
+    private static SipRequest LargeInvite(SipEndPoint phone, SipEndPoint focus)
+    {
+        var invite = SipUserAgent.CreateRequest(SipMethods.Invite, SipUri.Parse($"sip:phone@127.0.0.1:{phone.Address.Port}"),
+            NameAddress.Parse("<sip:focus@127.0.0.1>"), NameAddress.Parse("<sip:phone@127.0.0.1>"),
+            NameAddress.Parse($"<sip:focus@127.0.0.1:{focus.Address.Port}>"));
+        invite.BodyText = "v=0\r\n" + string.Concat(Enumerable.Repeat("a=x-padding:0123456789abcdef0123456789abcdef\r\n", 40));
+        invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        return invite;
     }
 }
