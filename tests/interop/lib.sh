@@ -28,3 +28,41 @@ else:
     print(next(u for u in tenant["users"] if u["number"] == sys.argv[3])[sys.argv[4]])
 PY
 }
+
+# baresip_config DIR USER TRANSPORT(udp|tls) PORT AUDIO_SOURCE [CONFIG LINE...]
+# A headless baresip 1.0 in DIR that calls as USER of the first demo tenant through the gateway at
+# $SPARKLE_SIP_HOST:PORT (its outbound proxy), with SRTP (SDES) mandatory over TLS. AUDIO_SOURCE is
+# baresip's audio_source value; the extra lines (modules, settings) are appended to the config.
+# Found by trying: account.so must load after srtp.so (else "mediaenc not found"), net_interface
+# takes an address (not "lo"), and the accounts file is read only with account.so.
+baresip_config() {
+  local dir="$1" user="$2" transport="$3" port="$4" source="$5" pass extra=""
+  shift 5
+  pass=$(demo_field 0 "$user" password)
+  mkdir -p "$dir"
+  [ "$transport" = tls ] && extra=";mediaenc=srtp-mand"
+  {
+    cat <<CFG
+poll_method epoll
+sip_listen 127.0.0.1:0
+net_interface 127.0.0.1
+audio_source $source
+audio_player alsa,null
+audio_alert alsa,null
+ausrc_srate 48000
+ausrc_channels 2
+auplay_srate 48000
+auplay_channels 2
+rtp_stats no
+module_path /usr/lib/baresip/modules
+module stdio.so
+module menu.so
+module g711.so
+module alsa.so
+module srtp.so
+module account.so
+CFG
+    printf '%s\n' "$@"
+  } >"$dir/config"
+  echo "<sip:$user@$(demo_field 0 - sipDomain)>;auth_pass=$pass;outbound=\"sip:$SPARKLE_SIP_HOST:$port;transport=$transport\";regint=0$extra" >"$dir/accounts"
+}

@@ -17,36 +17,10 @@ for i in 0 1 2; do
   sox -n -r 48000 -c 2 -b 16 "$WORK/tone${TONES[$i]}.wav" synth 40 sine "${TONES[$i]}" vol 0.4
 done
 
-# make_client DIR USER TONE TRANSPORT(udp|tls) PORT
+# make_client DIR USER TONE TRANSPORT(udp|tls) PORT: plays its tone, records what it hears in DIR/rec.
 make_client() {
-  local dir="$1" user="$2" tone="$3" transport="$4" port="$5" pass extra=""
-  pass=$(demo_field 0 "$user" password)
-  mkdir -p "$dir/rec"
-  [ "$transport" = tls ] && extra=";mediaenc=srtp-mand"
-  cat >"$dir/config" <<CFG
-poll_method epoll
-sip_listen 127.0.0.1:0
-net_interface 127.0.0.1
-audio_source aufile,$WORK/tone$tone.wav
-audio_player alsa,null
-audio_alert alsa,null
-ausrc_srate 48000
-ausrc_channels 2
-auplay_srate 48000
-auplay_channels 2
-rtp_stats no
-module_path /usr/lib/baresip/modules
-module stdio.so
-module menu.so
-module g711.so
-module aufile.so
-module alsa.so
-module sndfile.so
-module srtp.so
-module account.so
-snd_path $dir/rec
-CFG
-  echo "<sip:$user@$DOMAIN>;auth_pass=$pass;outbound=\"sip:$SPARKLE_SIP_HOST:$port;transport=$transport\";regint=0$extra" >"$dir/accounts"
+  mkdir -p "$1/rec"
+  baresip_config "$1" "$2" "$4" "$5" "aufile,$WORK/tone$3.wav" "module aufile.so" "module sndfile.so" "snd_path $1/rec"
 }
 
 # run_conference TRANSPORT PORT

@@ -35,48 +35,14 @@ print(urllib.request.urlopen(request, timeout=15).read().decode())
 PY
 }
 
-# make_client DIR USER VIDEO(yes|no) TRANSPORT(udp|tls) PORT CTRL_PORT
+# make_client DIR USER VIDEO(yes|no) TRANSPORT(udp|tls) PORT CTRL_PORT: a sine as its voice, a ctrl_tcp
+# port for commands, and with VIDEO=yes a VP8 test picture sent and snapshots of what it receives.
 make_client() {
-  local dir="$1" user="$2" video="$3" transport="$4" port="$5" ctrl="$6" pass extra=""
-  pass=$(demo_field 0 "$user" password)
-  mkdir -p "$dir"
-  [ "$transport" = tls ] && extra=";mediaenc=srtp-mand"
-  cat >"$dir/config" <<CFG
-poll_method epoll
-sip_listen 127.0.0.1:0
-net_interface 127.0.0.1
-audio_source ausine,$((300 + ${user: -1} * 100))
-audio_player alsa,null
-audio_alert alsa,null
-ausrc_srate 48000
-ausrc_channels 2
-auplay_srate 48000
-auplay_channels 2
-rtp_stats no
-module_path /usr/lib/baresip/modules
-module stdio.so
-module menu.so
-module g711.so
-module ausine.so
-module alsa.so
-module srtp.so
-module account.so
-module ctrl_tcp.so
-ctrl_tcp_listen 127.0.0.1:$ctrl
-CFG
-  if [ "$video" = yes ]; then
-    cat >>"$dir/config" <<CFG
-module vp8.so
-module fakevideo.so
-module snapshot.so
-video_source fakevideo,nil
-video_display fakevideo,nil
-video_size 320x240
-video_bitrate 500000
-video_fps 15
-CFG
-  fi
-  echo "<sip:$user@$DOMAIN>;auth_pass=$pass;outbound=\"sip:$SPARKLE_SIP_HOST:$port;transport=$transport\";regint=0$extra" >"$dir/accounts"
+  local video_lines=()
+  [ "$3" = yes ] && video_lines=("module vp8.so" "module fakevideo.so" "module snapshot.so" "video_source fakevideo,nil"
+    "video_display fakevideo,nil" "video_size 320x240" "video_bitrate 500000" "video_fps 15")
+  baresip_config "$1" "$2" "$4" "$5" "ausine,$((300 + ${2: -1} * 100))" "module ausine.so" "module ctrl_tcp.so" \
+    "ctrl_tcp_listen 127.0.0.1:$6" "${video_lines[@]}"
 }
 
 # snapshot DIR CTRL_PORT -> path of a new PNG of what the client receives (empty when none came)
