@@ -45,6 +45,10 @@ public static class SiloHostingExtensions
                 o.Invariant = SparkleClusterOptions.Invariant;
                 o.ConnectionString = cluster.ConnectionString;
             });
+            orleans.Services.AddOptions<AdoNetGrainStorageOptions>(SparkleStorage.Name)
+                .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = new StateSerializer(
+                    services.GetRequiredService<Orleans.Serialization.Serializer>(),
+                    services.GetRequiredService<Orleans.Serialization.OrleansJsonSerializer>()));
             orleans.UseAdoNetReminderService(o =>
             {
                 o.Invariant = SparkleClusterOptions.Invariant;
