@@ -555,8 +555,23 @@ public sealed partial class MeetingGrain
         }
     }
 
-    /// <summary>The meeting's worker, placing the meeting first if it is not on a live one.</summary>
-    private async Task<IMediaWorker?> EnsureWorkerAsync()
+    /// <summary>The meeting's worker, placing the meeting first if it is not on a live one. Concurrent callers
+    /// (a start's parallel dial-outs) share one placement.</summary>
+    private Task<IMediaWorker?> EnsureWorkerAsync()
+    {
+        if (_placing is { IsCompleted: false } placing)
+        {
+            return placing;
+        }
+
+        var task = EnsureWorkerCoreAsync();
+        _placing = task.IsCompleted ? null : task;
+        return task;
+    }
+
+    private Task<IMediaWorker?>? _placing;
+
+    private async Task<IMediaWorker?> EnsureWorkerCoreAsync()
     {
         if (await CurrentWorkerAsync() is { } current)
         {
@@ -577,11 +592,33 @@ public sealed partial class MeetingGrain
             await PushLayoutAsync(worker);
         }
 
+        _worker = (workerId, worker, DateTimeOffset.UtcNow);
         return worker;
     }
 
-    private async Task<IMediaWorker?> CurrentWorkerAsync() =>
-        S.MediaWorkerId is { } id ? await GrainFactory.GetGrain<IMediaWorkerRegistryGrain>(0).GetWorkerAsync(id) : null;
+    /// <summary>How long the registry's answer for the meeting's worker is reused: a worker is dropped after 5 s
+    /// without a heartbeat (every second), so within this the answer would be the same.</summary>
+    private static readonly TimeSpan WorkerLookupReuse = TimeSpan.FromSeconds(1);
+
+    private (string Id, IMediaWorker Worker, DateTimeOffset At)? _worker;
+
+    private async Task<IMediaWorker?> CurrentWorkerAsync()
+    {
+        if (S.MediaWorkerId is not { } id)
+        {
+            return null;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        if (_worker is { } cached && cached.Id == id && now - cached.At < WorkerLookupReuse)
+        {
+            return cached.Worker;
+        }
+
+        var worker = await GrainFactory.GetGrain<IMediaWorkerRegistryGrain>(0).GetWorkerAsync(id);
+        _worker = worker is null ? null : (id, worker, now);
+        return worker;
+    }
 
     private async Task<TenantInfo> TenantInfoAsync() =>
         await GrainFactory.GetGrain<ITenantUsersGrain>(S.TenantId).FindTenantAsync()

@@ -167,7 +167,7 @@ public sealed partial class MeetingGrain(
         S.StartedAt = DateTimeOffset.UtcNow;
         S.Recording = S.Spec?.Recording?.RecordMeeting ?? false;
         Emit(MeetingEventKind.MeetingStarted);
-        _ = UnregisterStartReminderAsync();
+        _ = UnregisterStartReminderIfScheduledAsync();
     }
 
     /// <summary>Hangs up everybody (but <paramref name="except"/>, who left already), frees the media
@@ -198,9 +198,14 @@ public sealed partial class MeetingGrain(
         _activeSpeaker = null;
         _dialGateways.Clear();
         Emit(MeetingEventKind.MeetingEnded);
-        await UnregisterStartReminderAsync();
+        await UnregisterStartReminderIfScheduledAsync();
         await SaveAsync();
     }
+
+    /// <summary>Only a meeting created with a future start registered the reminder: the others skip the
+    /// reminder table look-up (a PostgreSQL query) when they start and end.</summary>
+    private Task UnregisterStartReminderIfScheduledAsync() =>
+        S.Spec?.ScheduledStart is null ? Task.CompletedTask : UnregisterStartReminderAsync();
 
     private async Task UnregisterStartReminderAsync()
     {
