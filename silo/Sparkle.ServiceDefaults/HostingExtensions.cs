@@ -34,6 +34,9 @@ public static class HostingExtensions
                 o.Invariant = SparkleClusterOptions.Invariant;
                 o.ConnectionString = cluster.ConnectionString;
             });
+            // Learn of silos that joined since we started within seconds (the default is a minute), so a
+            // silo's restart finds the others already known.
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });
         return builder;
     }

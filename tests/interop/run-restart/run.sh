@@ -11,6 +11,7 @@ fail() { FAIL=$((FAIL + 1)); echo "FAIL - $*"; }
 check() { local what="$1"; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
 
 STATE=$(mktemp -d /tmp/sparkle-restart.XXXXXX)
+chmod 755 "$STATE" # PostgreSQL runs as postgres and keeps its data in here
 export SPARKLE_STATE="$STATE" SPARKLE_PG_PORT=5464 SPARKLE_HTTP_PORT=18480 SPARKLE_SIP_PORT=15460 SPARKLE_SIP_TLS_PORT=15461 \
   SPARKLE_SILO_PORT=21411 SPARKLE_SILO_GATEWAY_PORT=31400 SPARKLE_RTP_MIN=46000 SPARKLE_RTP_MAX=46999 SPARKLE_SKIP_BUILD=1
 RUN_PID=""
