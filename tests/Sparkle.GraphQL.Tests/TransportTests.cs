@@ -96,6 +96,15 @@ public sealed class TransportTests(ApiFixture api)
             Assert.Contains(layouts.EnumerateArray(), l => l.GetProperty("id").GetString() == layout.Id && l.GetProperty("slots").GetInt32() == layout.Capacity);
         }
         Assert.Equal(Sparkle.Video.Layouts.LayoutCatalogue.All.Count + Sparkle.Video.Layouts.LayoutGroups.All.Count + 1, layouts.GetArrayLength());
+
+        // The issue's own query: each layout's tiles, as the compositor places them.
+        var tiled = (await api.Client(api.Demo.Demo.Member).ExecuteAsync("{ layouts { id name tiles { slot x y width height z floor } } }")).Field("layouts");
+        var grid = tiled.EnumerateArray().Single(l => l.GetProperty("id").GetString() == "grid-2x2");
+        var tiles = grid.GetProperty("tiles").EnumerateArray().ToList();
+        Assert.Equal(4, tiles.Count);
+        Assert.All(tiles, t => Assert.Equal(0.5, t.GetProperty("width").GetDouble(), 3));
+        Assert.Equal([0, 1, 2, 3], tiles.Select(t => t.GetProperty("slot").GetInt32()));
+        Assert.Empty(tiled.EnumerateArray().Single(l => l.GetProperty("id").GetString() == "auto").GetProperty("tiles").EnumerateArray());
     }
 
     private async Task<string> SendAsync(HttpMethod method, string query)

@@ -9,9 +9,9 @@ public static class LayoutCatalog
 {
     public static IReadOnlyList<LayoutInfo> All { get; } =
     [
-        new("auto", $"Automatic ({LayoutGroups.Default.Name.ToLowerInvariant()})", 0),
-        .. LayoutGroups.All.Select(g => new LayoutInfo(g.Id, g.Name, 0)),
-        .. LayoutCatalogue.All.Select(l => new LayoutInfo(l.Id, l.Name, l.Capacity)),
+        new("auto", $"Automatic ({LayoutGroups.Default.Name.ToLowerInvariant()})", 0, []),
+        .. LayoutGroups.All.Select(g => new LayoutInfo(g.Id, g.Name, 0, [])),
+        .. LayoutCatalogue.All.Select(l => new LayoutInfo(l.Id, l.Name, l.Capacity, l.Tiles)),
     ];
 
     private static readonly HashSet<string> s_ids = [.. All.Select(l => l.Id)];
