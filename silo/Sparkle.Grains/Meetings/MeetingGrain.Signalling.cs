@@ -94,6 +94,12 @@ public sealed partial class MeetingGrain
         record ??= NewParticipant(null, request.DisplayName, userNumber, Role.Participant, tenant.SipDomains[0]);
         record.Uri = request.Uri.Trim();
         record.DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? record.DisplayName : request.DisplayName.Trim();
+        if (string.IsNullOrWhiteSpace(record.DisplayName) && userNumber is not null)
+        {
+            // Many phones send no display name: show the directory's on video tiles and in the event package.
+            record.DisplayName = (await GrainFactory.GetGrain<IUserGrain>(UserKey.For(S.TenantId, userNumber))
+                .GetAsync(Caller.System(S.TenantId)))?.DisplayName;
+        }
         record.UserNumber = userNumber ?? record.UserNumber;
         record.MeetingRole = (userNumber is null ? null : MeetingRoleOf(userNumber)) ?? Role.Participant;
         record.CallId = request.CallId;

@@ -51,6 +51,20 @@ public sealed class MeetingFlowTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AUserCallingWithoutADisplayNameIsShownByTheDirectoryName()
+    {
+        var (t, meeting) = await MeetingAsync(new MeetingSpec("Names", []));
+        var directoryName = (await fixture.Grains.GetGrain<IUserGrain>(UserKey.For(t.Id, "1004")).GetAsync(t.System))!.DisplayName;
+
+        var join = await meeting.JoinAsync(t.System, DialIn("1004") with { DisplayName = null });
+        var guest = await meeting.JoinAsync(t.System, DialIn("guest") with { DisplayName = null, UserNumber = null });
+
+        var participants = (await meeting.GetAsync(t.Member))!.Participants;
+        Assert.Equal(directoryName, participants.Single(p => p.ParticipantId == join.ParticipantId).DisplayName);
+        Assert.Null(participants.Single(p => p.ParticipantId == guest.ParticipantId).DisplayName);
+    }
+
+    [Fact]
     public async Task ALegThatSendsNoMediaIsHungUp()
     {
         var (t, meeting) = await MeetingAsync(new MeetingSpec("Lost network", []));
