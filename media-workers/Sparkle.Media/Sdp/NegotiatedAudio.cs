@@ -18,4 +18,6 @@ public sealed record NegotiatedAudio(
     IPEndPoint? RemoteRtcp,
     bool RtcpMux,
     /// <summary>Null for plain RTP.</summary>
-    SrtpKeys? Srtp);
+    SrtpKeys? Srtp,
+    /// <summary>The RFC 6464 audio-level header extension id both sides use, if the peer offered it.</summary>
+    byte? AudioLevelId = null);

@@ -139,6 +139,13 @@ public static class SdpAnswerer
         {
             accepted.Attributes.Add(new SdpAttribute("rtcp-mux", null));
         }
+        // RFC 6464 levels let the mixer skip decoding quiet participants; we only receive them (RFC 8285 §5).
+        var audioLevelId = Rtp.AudioLevelExtension.FindOffered(offered.Find("extmap").Select(a => a.Value));
+        if (audioLevelId is { } levelId)
+        {
+            accepted.Attributes.Add(new SdpAttribute("extmap",
+                $"{levelId.ToString(CultureInfo.InvariantCulture)}/recvonly {Rtp.AudioLevelExtension.Uri}"));
+        }
         SrtpKeys? keys = null;
         if (crypto is not null)
         {
@@ -155,7 +162,8 @@ public static class SdpAnswerer
             remoteRtp,
             SdpMediaRules.RemoteRtcp(offered, remoteRtp, mux),
             mux,
-            keys);
+            keys,
+            audioLevelId);
         return true;
     }
 }
