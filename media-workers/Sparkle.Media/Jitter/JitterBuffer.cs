@@ -71,8 +71,9 @@ public sealed class JitterBuffer
 
     public JitterStatistics Statistics => new(_pushed, _played, _lost, _late, _duplicates, _overflows, TargetDelayMs, _jitter * 1000 / _clockRate);
 
-    /// <summary>Adds a packet; returns false when it was dropped (late, duplicate, too large).</summary>
-    public bool Push(ushort seq, uint timestamp, ReadOnlySpan<byte> payload, long arrivalTicks)
+    /// <summary>Adds a packet; returns false when it was dropped (late, duplicate, too large).
+    /// <paramref name="quiet"/>: the sender said the packet holds no speech (RFC 6464 level).</summary>
+    public bool Push(ushort seq, uint timestamp, ReadOnlySpan<byte> payload, long arrivalTicks, bool quiet = false)
     {
         if (payload.Length > MaxPayload)
         {
@@ -117,6 +118,7 @@ public sealed class JitterBuffer
             slot.Seq = seq;
             slot.Timestamp = timestamp;
             slot.Length = payload.Length;
+            slot.Quiet = quiet;
             payload.CopyTo(slot.Data);
             _count++;
             return true;
@@ -125,10 +127,15 @@ public sealed class JitterBuffer
 
     /// <summary>Takes the next packet at playout time. On Packet, the payload is copied to
     /// <paramref name="payload"/>.</summary>
-    public JitterResult Pop(Span<byte> payload, out int length, out uint timestamp)
+    public JitterResult Pop(Span<byte> payload, out int length, out uint timestamp) => Pop(payload, out length, out timestamp, out _);
+
+    /// <summary>As <see cref="Pop(Span{byte}, out int, out uint)"/>, also telling whether the sender marked
+    /// the packet quiet.</summary>
+    public JitterResult Pop(Span<byte> payload, out int length, out uint timestamp, out bool quiet)
     {
         length = 0;
         timestamp = 0;
+        quiet = false;
         lock (_lock)
         {
             if (!_playing)
@@ -153,6 +160,7 @@ public sealed class JitterBuffer
                 slot.Data.AsSpan(0, slot.Length).CopyTo(payload);
                 length = slot.Length;
                 timestamp = slot.Timestamp;
+                quiet = slot.Quiet;
                 LearnPacketTicks(slot);
                 _nextSeq++;
                 _misses = 0;
@@ -281,5 +289,6 @@ public sealed class JitterBuffer
         public ushort Seq;
         public uint Timestamp;
         public int Length;
+        public bool Quiet;
     }
 }

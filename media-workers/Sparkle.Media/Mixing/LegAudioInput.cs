@@ -35,7 +35,7 @@ internal sealed class LegAudioInput : IDisposable
     public int FrameSamples { get; }
     public JitterBuffer Jitter { get; }
 
-    /// <summary>Opus packets not decoded because the sender marked them silent.</summary>
+    /// <summary>Packets not decoded because the sender marked them silent (Opus VAD bit, RFC 6464 level).</summary>
     public long DecodesSkipped { get; private set; }
 
     /// <summary>Fills one frame; returns false when it is plain silence (nothing received to play).
@@ -46,10 +46,9 @@ internal sealed class LegAudioInput : IDisposable
         var audible = _queued > 0;
         while (_queued < FrameSamples)
         {
-            var result = Jitter.Pop(_packet, out var length, out _);
+            var result = Jitter.Pop(_packet, out var length, out _, out var quiet);
             int samples;
-            if (result == JitterResult.Packet && !mustDecode && Codec == AudioCodec.Opus
-                && OpusPacket.IsMarkedSilent(_packet.AsSpan(0, length)))
+            if (result == JitterResult.Packet && !mustDecode && IsSkippable(_packet.AsSpan(0, length), quiet))
             {
                 // Keep the packet: decoding it just before the next speech primes the decoder's state.
                 _packet.AsSpan(0, length).CopyTo(_skipped);
@@ -99,6 +98,15 @@ internal sealed class LegAudioInput : IDisposable
         _queued -= take;
         return audible;
     }
+
+    /// <summary>A packet the sender marked as non-speech: Opus' own VAD bit, or an RFC 6464 level for the
+    /// codecs whose decoders keep no state between packets (G.722's ADPCM does; it is always decoded).</summary>
+    private bool IsSkippable(ReadOnlySpan<byte> packet, bool quiet) => Codec switch
+    {
+        AudioCodec.Opus => quiet || OpusPacket.IsMarkedSilent(packet),
+        AudioCodec.Pcmu or AudioCodec.Pcma => quiet,
+        _ => false,
+    };
 
     /// <summary>Discards what arrived without decoding (a muted leg), keeping the buffer from filling.</summary>
     public void Drain()

@@ -69,8 +69,10 @@ public sealed class MixerLeg : IDisposable
     internal bool Eligible => !_muted && _speakingAllowed && _receiving;
 
     /// <summary>Queues a received audio payload (already SRTP-unprotected and checked).</summary>
-    public bool Receive(ushort sequenceNumber, uint timestamp, ReadOnlySpan<byte> payload, long arrivalTicks) =>
-        _input.Jitter.Push(sequenceNumber, timestamp, payload, arrivalTicks);
+    /// <paramref name="quiet"/>: the sender's RFC 6464 level says no speech, so it need not be decoded
+    /// unless this leg is being heard.
+    public bool Receive(ushort sequenceNumber, uint timestamp, ReadOnlySpan<byte> payload, long arrivalTicks, bool quiet = false) =>
+        _input.Jitter.Push(sequenceNumber, timestamp, payload, arrivalTicks, quiet);
 
     public void AddTap(IAudioTap tap)
     {

@@ -255,4 +255,34 @@ public class OpusSilenceSkippingTests
         Assert.Equal(0, talker.Leg.DecodesSkipped);
         Assert.True(Signal.ToneAmplitude(quiet.LastHeard(25), 440, 48000) > 6000);
     }
+
+    [Fact]
+    public void G711LegsMarkedQuietByTheirAudioLevelAreNotDecoded()
+    {
+        using var harness = new MixerHarness();
+        var talker = harness.Add("talker", AudioCodec.Pcmu, MixerHarness.Tone(440, 8000));
+        var marked = harness.Add("marked", AudioCodec.Pcmu, MixerHarness.Silence());
+        var unmarked = harness.Add("unmarked", AudioCodec.Pcmu, MixerHarness.Silence());
+        marked.MarkedQuiet = true;
+        harness.Run(60);
+
+        Assert.True(marked.Leg.DecodesSkipped > 40, $"skipped {marked.Leg.DecodesSkipped}");
+        Assert.Equal(0, unmarked.Leg.DecodesSkipped);
+        Assert.Equal(0, talker.Leg.DecodesSkipped);
+        // Both still hear the talker.
+        Assert.True(Signal.ToneAmplitude(marked.LastHeard(25), 440, 8000) > 6000);
+        Assert.True(Signal.ToneAmplitude(unmarked.LastHeard(25), 440, 8000) > 6000);
+    }
+
+    [Fact]
+    public void G722IsDecodedEvenWhenMarkedQuiet()
+    {
+        // Its ADPCM decoder keeps state between packets: skipping some would garble the next speech.
+        using var harness = new MixerHarness();
+        harness.Add("talker", AudioCodec.G722, MixerHarness.Tone(440, 8000));
+        var marked = harness.Add("marked", AudioCodec.G722, MixerHarness.Silence());
+        marked.MarkedQuiet = true;
+        harness.Run(30);
+        Assert.Equal(0, marked.Leg.DecodesSkipped);
+    }
 }

@@ -72,13 +72,16 @@ internal sealed class MixerHarness : IDisposable
         public byte[] LastPayload { get; private set; } = [];
         public int FramesReceived { get; private set; }
 
+        /// <summary>Sends every packet marked as non-speech, as an RFC 6464 level would.</summary>
+        public bool MarkedQuiet { get; set; }
+
         public void SendFrame(long now)
         {
             var rate = Codec.SampleRate();
             var samples = rate / 50;
             var pcm = _source(_frame++, rate);
             var length = _encoder.Encode(pcm.AsSpan(0, samples), _payload);
-            Leg.Receive(_seq++, _timestamp, _payload.AsSpan(0, length), now);
+            Leg.Receive(_seq++, _timestamp, _payload.AsSpan(0, length), now, quiet: MarkedQuiet);
             _timestamp += (uint)(Codec.RtpClockRate() / 50);
         }
 
