@@ -54,7 +54,9 @@ public sealed partial class MixerClock : IDisposable
             var wait = next - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
-                Thread.Sleep(wait);
+                // Round up: Thread.Sleep(TimeSpan) truncates to whole ms, and a sub-ms remainder became
+                // Sleep(0), i.e. sched_yield spinning for the last ms of every tick (~1.5% of a core).
+                Thread.Sleep((int)Math.Ceiling(wait.TotalMilliseconds));
                 continue;
             }
             var started = ThreadCpuNanoseconds();
