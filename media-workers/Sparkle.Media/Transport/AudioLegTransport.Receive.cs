@@ -46,6 +46,20 @@ public sealed partial class AudioLegTransport
         }
     }
 
+    void UdpReceiveLoop.IHandler.OnDatagram(Span<byte> packet, SocketAddress from, bool rtcpSocket)
+    {
+        try
+        {
+            HandlePacket(packet, from, rtcpSocket);
+        }
+        catch (Exception e)
+        {
+            // As in the async loop: malformed input is counted, never ends the shared receive thread.
+            Counters.Errors++;
+            LastError = e;
+        }
+    }
+
     private void HandlePacket(Span<byte> packet, SocketAddress from, bool rtcpSocket)
     {
         var settings = _settings;

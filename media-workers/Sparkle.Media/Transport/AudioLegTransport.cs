@@ -12,7 +12,7 @@ namespace Sparkle.Media.Transport;
 /// statistics and RTCP reports. Received audio goes to the attached <see cref="MixerLeg"/>; the mixer's
 /// frames come back through <see cref="SendFrame"/>. Anything that is not valid media for this leg is
 /// counted and dropped; nothing received can throw out of the receive loops.</summary>
-public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
+public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable, UdpReceiveLoop.IHandler
 {
     private const int ComfortNoisePayloadType = 13;
 
@@ -32,6 +32,10 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
     private int _disposed;
     private Task _rtpLoop = Task.CompletedTask;
     private Task _rtcpLoop = Task.CompletedTask;
+    private UdpReceiveLoop? _receiveLoop;
+    private ulong _rtpToken;
+    private ulong _rtcpToken;
+    private bool _started;
 
     public AudioLegTransport(string participantId, RtpSocketPair sockets, uint ssrc, IAudioLegObserver observer)
     {
@@ -83,6 +87,15 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
 
     public void Start()
     {
+        _started = true;
+        // One receive thread for all legs where we can (see UdpReceiveLoop), else an async loop per socket.
+        if (UdpReceiveLoop.Shared is { } loop)
+        {
+            _receiveLoop = loop;
+            _rtpToken = loop.Add(_sockets.Rtp, this, rtcpSocket: false);
+            _rtcpToken = loop.Add(_sockets.Rtcp, this, rtcpSocket: true);
+            return;
+        }
         _rtpLoop = Task.Run(() => ReceiveLoopAsync(_sockets.Rtp, rtcpSocket: false));
         _rtcpLoop = Task.Run(() => ReceiveLoopAsync(_sockets.Rtcp, rtcpSocket: true));
     }
@@ -131,9 +144,15 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable
         {
             return;
         }
-        if (_rtpLoop != Task.CompletedTask)
+        if (_started)
         {
             SendGoodbye();
+        }
+        if (_receiveLoop is { } loop)
+        {
+            // Returns once no receive for this leg runs: its SRTP contexts can then be disposed.
+            loop.Remove(_sockets.Rtp, _rtpToken);
+            loop.Remove(_sockets.Rtcp, _rtcpToken);
         }
         await _stop.CancelAsync();
         _sockets.Dispose();
