@@ -11,8 +11,10 @@ namespace Sparkle.Media.Video;
 /// <summary>One composite output encoded once in one codec (and H.264 packetization mode) for every
 /// receiver of it: each frame is packetized once, kept in a short history for retransmissions, and
 /// fanned out to the receivers' transports, which add their own SSRC, sequence numbers and SRTP.
-/// Receivers' PLI/FIR become key frames of this one encode, at most one per interval (a new receiver gets
-/// one at once). Used on the meeting's video thread; key frame requests come from any thread.</summary>
+/// Receivers' PLI/FIR and new receivers become key frames of this one encode, at most one per interval:
+/// a new receiver waits at most that long for its first picture, and a burst of joins (a 100-party
+/// start) does not send everyone already watching a large key frame per joiner. Used on the meeting's
+/// video thread; key frame requests come from any thread.</summary>
 internal sealed class SharedVideoStream : IRtpPayloadSink, IVideoSendSource, IDisposable
 {
     private readonly OutputEncoder _encoder;
@@ -53,7 +55,15 @@ internal sealed class SharedVideoStream : IRtpPayloadSink, IVideoSendSource, IDi
     {
         receiver.AttachSource(this, _nextIndex);
         _receivers = [.. _receivers, receiver];
-        _keyFrameNow = true; // whoever joins needs a picture to start from
+        // Whoever joins needs a picture to start from: at once for the first receiver, else within the interval.
+        if (_receivers.Length == 1)
+        {
+            _keyFrameNow = true;
+        }
+        else
+        {
+            _keyFrameAsked = true;
+        }
     }
 
     public void Remove(VideoLegTransport receiver)
