@@ -116,7 +116,11 @@ public sealed partial class AudioLegTransport
             var newSource = stats.PacketsReceived == 0 || stats.Ssrc != header.Ssrc;
             var arrival = (long)(now * (double)audio.Codec.RtpClockRate() / Stopwatch.Frequency);
             stats.Update(header.Ssrc, header.SequenceNumber, header.Timestamp, arrival);
-            _leg?.Receive(header.SequenceNumber, header.Timestamp, header.Payload(plain), now * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+            // RFC 6464: a packet its sender calls quiet need not be decoded while nobody hears this leg.
+            var quiet = audio.AudioLevelId is { } levelId
+                && AudioLevelExtension.TryRead(plain, header, levelId, out var level, out var voice)
+                && !AudioLevelExtension.IsSpeech(level, voice);
+            _leg?.Receive(header.SequenceNumber, header.Timestamp, header.Payload(plain), now * TimeSpan.TicksPerSecond / Stopwatch.Frequency, quiet);
             if (newSource)
             {
                 _observer.OnSsrcLearned(ParticipantId, header.Ssrc);
