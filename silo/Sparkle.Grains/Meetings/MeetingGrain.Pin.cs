@@ -24,8 +24,10 @@ public sealed partial class MeetingGrain
         public DateTimeOffset Deadline { get; } = deadline;
     }
 
-    private bool NeedsPin(ParticipantRecord record, bool planned) =>
-        !string.IsNullOrEmpty(S.Spec?.Pin) && !planned && record.UserNumber != S.OwnerNumber;
+    /// <summary>Everyone keys the PIN but the owner and the invited (planned or invited people have a
+    /// number the meeting dials; someone who once dialled in, or was turned away, has none).</summary>
+    private bool NeedsPin(ParticipantRecord record) =>
+        !string.IsNullOrEmpty(S.Spec?.Pin) && record.DialNumber is null && record.UserNumber != S.OwnerNumber;
 
     private void OpenPinEntry(ParticipantRecord record)
     {

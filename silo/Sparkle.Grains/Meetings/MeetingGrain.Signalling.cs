@@ -151,7 +151,7 @@ public sealed partial class MeetingGrain
         record.JoinedAt = DateTimeOffset.UtcNow;
         // With an offer the answer is final; an offerless INVITE completes in the ACK.
         record.State = request.RemoteSdp is null ? CallState.DialingIn : CallState.Connected;
-        record.InLobby = NeedsPin(record, planned: !isNew);
+        record.InLobby = NeedsPin(record);
         if (record.InLobby)
         {
             OpenPinEntry(record);

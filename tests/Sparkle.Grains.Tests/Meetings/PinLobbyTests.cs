@@ -84,6 +84,21 @@ public sealed class PinLobbyTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AUserTurnedAwayMustKeyThePinAgainWhenCallingBack()
+    {
+        var (t, meeting) = await PinMeetingAsync();
+        var first = (await meeting.JoinAsync(t.System, DialIn("1005"))).ParticipantId!;
+        await KeyAsync(meeting, first, "0000#0000#0000#");
+        Assert.Equal(CallState.Disconnected, (await ParticipantAsync(meeting, t, first)).State);
+
+        var again = await meeting.JoinAsync(t.System, DialIn("1005"));
+
+        Assert.True(again.Accepted, again.Reason);
+        Assert.True((await ParticipantAsync(meeting, t, again.ParticipantId!)).InLobby);
+        Assert.False(LastControl(meeting, again.ParticipantId!).Listening);
+    }
+
+    [Fact]
     public async Task TheOwnerAndInvitedPeopleSkipThePin()
     {
         var (t, meeting) = await PinMeetingAsync(new PlannedParticipant("1004"));
