@@ -91,7 +91,7 @@ public sealed partial class AudioLegTransport
             var status = srtp.UnprotectRtp(packet, out length);
             if (status != SrtpStatus.Ok)
             {
-                Count(status);
+                Counters.CountSrtpFailure(status);
                 return;
             }
         }
@@ -153,7 +153,7 @@ public sealed partial class AudioLegTransport
             var status = context.UnprotectRtcp(packet, out length);
             if (status != SrtpStatus.Ok)
             {
-                Count(status);
+                Counters.CountSrtpFailure(status);
                 return;
             }
         }
@@ -189,21 +189,5 @@ public sealed partial class AudioLegTransport
             _remote.LearnRtcp(from);
         }
         _remote.Touch(Stopwatch.GetTimestamp());
-    }
-
-    private void Count(SrtpStatus status)
-    {
-        switch (status)
-        {
-            case SrtpStatus.AuthenticationFailed:
-                Counters.AuthenticationFailures++;
-                break;
-            case SrtpStatus.Replay:
-                Counters.Replays++;
-                break;
-            default:
-                Counters.Garbage++;
-                break;
-        }
     }
 }

@@ -9,24 +9,17 @@ namespace Sparkle.Media.Transport;
 public sealed partial class AudioLegTransport
 {
     private readonly byte[] _rtcpBuffer = new byte[512];
-    private long _nextRtcpTimestamp;
+    private readonly RtcpSchedule _rtcpSchedule = new();
     private uint _packetsAtLastReport;
 
     /// <summary>Sends an RTCP compound (SR or RR, plus SDES CNAME) when one is due: about every 5 s,
     /// randomized by ±50% as RFC 3550 §6.2 asks. Call it often (every second or so).</summary>
     public void Housekeeping()
     {
-        var now = Stopwatch.GetTimestamp();
-        if (_nextRtcpTimestamp == 0)
-        {
-            _nextRtcpTimestamp = now + NextInterval();
-            return;
-        }
-        if (now < _nextRtcpTimestamp)
+        if (!_rtcpSchedule.IsDue(Stopwatch.GetTimestamp()))
         {
             return;
         }
-        _nextRtcpTimestamp = now + NextInterval();
         SendReport();
     }
 
@@ -57,8 +50,6 @@ public sealed partial class AudioLegTransport
             }
         }
     }
-
-    private static long NextInterval() => (long)(Stopwatch.Frequency * (2.5 + Random.Shared.NextDouble() * 5.0));
 
     internal void SendReport()
     {

@@ -1,3 +1,5 @@
+using Sparkle.Media.Srtp;
+
 namespace Sparkle.Media.Transport;
 
 /// <summary>Packet counters every RTP leg keeps (updated by one thread each; read approximately).</summary>
@@ -18,4 +20,21 @@ public abstract class LegCounters
     public long SendErrors;
     /// <summary>Unexpected exceptions while handling a received packet.</summary>
     public long Errors;
+
+    /// <summary>Counts a packet SRTP refused: forged or corrupted, replayed, or otherwise unusable.</summary>
+    public void CountSrtpFailure(SrtpStatus status)
+    {
+        switch (status)
+        {
+            case SrtpStatus.AuthenticationFailed:
+                AuthenticationFailures++;
+                break;
+            case SrtpStatus.Replay:
+                Replays++;
+                break;
+            default:
+                Garbage++;
+                break;
+        }
+    }
 }

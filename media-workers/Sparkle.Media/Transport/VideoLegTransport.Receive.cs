@@ -83,7 +83,7 @@ public sealed partial class VideoLegTransport
             var status = srtp.UnprotectRtp(packet, out length);
             if (status != SrtpStatus.Ok)
             {
-                Count(status);
+                Counters.CountSrtpFailure(status);
                 return;
             }
         }
@@ -139,7 +139,7 @@ public sealed partial class VideoLegTransport
             var status = context.UnprotectRtcp(packet, out length);
             if (status != SrtpStatus.Ok)
             {
-                Count(status);
+                Counters.CountSrtpFailure(status);
                 return;
             }
         }
@@ -262,21 +262,5 @@ public sealed partial class VideoLegTransport
             source = _source;
         }
         source?.RequestKeyFrame();
-    }
-
-    private void Count(SrtpStatus status)
-    {
-        switch (status)
-        {
-            case SrtpStatus.AuthenticationFailed:
-                Counters.AuthenticationFailures++;
-                break;
-            case SrtpStatus.Replay:
-                Counters.Replays++;
-                break;
-            default:
-                Counters.Garbage++;
-                break;
-        }
     }
 }

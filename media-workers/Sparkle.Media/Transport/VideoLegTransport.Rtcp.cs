@@ -10,7 +10,7 @@ namespace Sparkle.Media.Transport;
 public sealed partial class VideoLegTransport
 {
     private readonly byte[] _rtcpBuffer = new byte[1024];
-    private long _nextRtcpTimestamp;
+    private readonly RtcpSchedule _rtcpSchedule = new();
     private uint _packetsAtLastReport;
     private byte _firSequence;
     private byte[]? _cname;
@@ -51,17 +51,10 @@ public sealed partial class VideoLegTransport
     /// randomized by ±50% as RFC 3550 §6.2 asks. Call it often (every second or so).</summary>
     public void Housekeeping()
     {
-        var now = Stopwatch.GetTimestamp();
-        if (_nextRtcpTimestamp == 0)
-        {
-            _nextRtcpTimestamp = now + NextInterval();
-            return;
-        }
-        if (now < _nextRtcpTimestamp)
+        if (!_rtcpSchedule.IsDue(Stopwatch.GetTimestamp()))
         {
             return;
         }
-        _nextRtcpTimestamp = now + NextInterval();
         var settings = _settings;
         var remote = _remote.Rtcp;
         if (settings is null || remote is null)
@@ -126,8 +119,6 @@ public sealed partial class VideoLegTransport
             Transmit(settings, remote, length);
         }
     }
-
-    private static long NextInterval() => (long)(Stopwatch.Frequency * (2.5 + Random.Shared.NextDouble() * 5.0));
 
     // Under the send lock.
     private int WriteReport(Span<byte> buffer)
