@@ -50,6 +50,20 @@ public static class RtcpWriter
         return length;
     }
 
+    /// <summary>SDES carrying our CNAME, "sparkle-" and the SSRC in hex, formatted in place so an RTCP
+    /// report allocates nothing (it can go out from the video tick, which must not allocate).</summary>
+    public static int WriteOwnSourceDescription(Span<byte> destination, uint ssrc)
+    {
+        // By hand: interpolated formatting (even Utf8.TryWrite) boxes the number.
+        Span<byte> cname = stackalloc byte[16];
+        "sparkle-"u8.CopyTo(cname);
+        for (var i = 0; i < 8; i++)
+        {
+            cname[8 + i] = (byte)"0123456789abcdef"[(int)(ssrc >> (28 - (4 * i))) & 0xF];
+        }
+        return WriteSourceDescription(destination, ssrc, cname);
+    }
+
     public static int WriteGoodbye(Span<byte> destination, uint ssrc)
     {
         WriteHeader(destination, 1, RtcpPacketType.Goodbye, 8, ssrc);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Sparkle.Media.Rtp;
 
 namespace Sparkle.Media.Transport;
@@ -80,9 +79,7 @@ public sealed partial class AudioLegTransport
                 length = RtcpWriter.WriteReceiverReport(buffer, _sequencer.Ssrc, blocks[..blockCount]);
             }
             _packetsAtLastReport = _sequencer.PacketCount;
-            Span<byte> cname = stackalloc byte[32];
-            var cnameLength = Encoding.ASCII.GetBytes($"sparkle-{_sequencer.Ssrc:x8}", cname);
-            length += RtcpWriter.WriteSourceDescription(buffer[length..], _sequencer.Ssrc, cname[..cnameLength]);
+            length += RtcpWriter.WriteOwnSourceDescription(buffer[length..], _sequencer.Ssrc);
             if (settings.Send is { } srtp && srtp.ProtectRtcp(_rtcpBuffer, length, out length) != Srtp.SrtpStatus.Ok)
             {
                 return;

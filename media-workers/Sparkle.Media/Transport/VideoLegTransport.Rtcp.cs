@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 using Sparkle.Media.Rtp;
 using Sparkle.Media.Sdp;
 using Sparkle.Video.Rtp;
@@ -13,7 +12,6 @@ public sealed partial class VideoLegTransport
     private readonly RtcpSchedule _rtcpSchedule = new();
     private uint _packetsAtLastReport;
     private byte _firSequence;
-    private byte[]? _cname;
 
     /// <summary>Asks the peer for a key frame: PLI and/or FIR as negotiated (PLI when nothing was, which
     /// costs nothing where it is not understood). Call it rate-limited; the video thread does.</summary>
@@ -141,8 +139,7 @@ public sealed partial class VideoLegTransport
             length = RtcpWriter.WriteReceiverReport(buffer, Ssrc, blocks[..blockCount]);
         }
         _packetsAtLastReport = _packetCount;
-        _cname ??= Encoding.ASCII.GetBytes($"sparkle-{Ssrc:x8}");
-        return length + RtcpWriter.WriteSourceDescription(buffer[length..], Ssrc, _cname);
+        return length + RtcpWriter.WriteOwnSourceDescription(buffer[length..], Ssrc);
     }
 
     // Under the send lock.

@@ -33,6 +33,18 @@ public class RtcpTests
     }
 
     [Fact]
+    public void OurSourceDescriptionNamesTheSsrcInHex()
+    {
+        var buffer = new byte[64];
+        var length = RtcpWriter.WriteOwnSourceDescription(buffer, 0x0A1B2C3D);
+
+        var reader = new RtcpReader(buffer.AsSpan(0, length));
+        Assert.True(reader.TryReadNext(out var type, out _, out var ssrc, out var body));
+        Assert.Equal(((byte)RtcpPacketType.SourceDescription, 0x0A1B2C3Du), (type, ssrc));
+        Assert.Equal("sparkle-0a1b2c3d", System.Text.Encoding.ASCII.GetString(body.Slice(2, body[1])));
+    }
+
+    [Fact]
     public void TruncatedCompoundIsMarkedMalformed()
     {
         var buffer = new byte[64];
