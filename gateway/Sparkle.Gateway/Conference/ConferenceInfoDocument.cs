@@ -29,10 +29,13 @@ public static class ConferenceInfoDocument
     public static string Partial(ParticipantSnapshot participant, string conferenceUri, uint version) =>
         Partial([participant], conferenceUri, version);
 
-    /// <summary>A partial document carrying several participants' new states (coalesced changes).</summary>
+    /// <summary>A partial document carrying several participants' new states (coalesced changes). Someone
+    /// who left is a user in state "deleted" (RFC 4575 §4.6: subscribers drop the element; liblinphone
+    /// removes the participant only then), whose endpoint still tells how they left.</summary>
     public static string Partial(IEnumerable<ParticipantSnapshot> participants, string conferenceUri, uint version) =>
         Serialize(Root(conferenceUri, "partial", version,
-            new XElement(s_ns + "users", new XAttribute("state", "partial"), participants.Select(p => User(p, "full")))));
+            new XElement(s_ns + "users", new XAttribute("state", "partial"),
+                participants.Select(p => User(p, p.State == CallState.Disconnected ? "deleted" : "full")))));
 
     public static string Status(CallState state) => state switch
     {
@@ -57,7 +60,7 @@ public static class ConferenceInfoDocument
     {
         var endpoint = new XElement(s_ns + "endpoint",
             new XAttribute("entity", p.Uri),
-            new XAttribute("state", state),
+            new XAttribute("state", "full"),
             // A caller still keying the PIN is, for the others, still dialling in.
             new XElement(s_ns + "status", p.InLobby && p.State == CallState.Connected ? "dialing-in" : Status(p.State)),
             new XElement(s_ns + "joining-method", p.JoiningMethod switch

@@ -45,9 +45,21 @@ public sealed class ConferenceInfoDocumentTests
         var root = XDocument.Parse(ConferenceInfoDocument.Partial(
             Participant("1002", CallState.Disconnected, how: DisconnectionMethod.Booted), "sip:4711@t.example", 9)).Root!;
         Assert.Equal("partial", (string?)root.Attribute("state"));
+        Assert.Equal("deleted", (string?)root.Descendants(s_ns + "user").Single().Attribute("state"));
         var endpoint = root.Descendants(s_ns + "endpoint").Single();
         Assert.Equal("disconnected", endpoint.Element(s_ns + "status")!.Value);
         Assert.Equal("booted", endpoint.Element(s_ns + "disconnection-method")!.Value);
         Assert.Empty(endpoint.Elements(s_ns + "media"));
+    }
+
+    [Fact]
+    public void PartialDocumentStatesAPresentParticipantInFull()
+    {
+        var root = XDocument.Parse(ConferenceInfoDocument.Partial(
+            [Participant("1001", CallState.Connected), Participant("1002", CallState.Disconnected)], "sip:4711@t.example", 3)).Root!;
+        var states = root.Descendants(s_ns + "user").ToDictionary(u => (string)u.Attribute("entity")!, u => (string?)u.Attribute("state"));
+        Assert.Equal("full", states["sip:1001@t.example"]);
+        Assert.Equal("deleted", states["sip:1002@t.example"]);
+        Assert.Equal("connected", root.Descendants(s_ns + "status").First().Value);
     }
 }

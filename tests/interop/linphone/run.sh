@@ -8,7 +8,8 @@
 # liblinphone is also a real subscriber to the conference event package: seeing ;isfocus in the 200 OK,
 # it SUBSCRIBEs (Event: conference) to that Contact URI by itself. Its SIP log (-d 6) shows every NOTIFY
 # it got, so the suite checks RFC 4575 as a real client saw it: a full document first, then partial ones
-# with the second baresip connected and then disconnected, and that liblinphone accepted the documents.
+# with the second baresip connected and then disconnected, and that liblinphone took them: the participant
+# added, then removed (a departed user is sent in state="deleted").
 set -uo pipefail
 source "$(dirname "$0")/../lib.sh"
 command -v linphonec >/dev/null || { echo "FAIL: linphonec is not installed (Debian package linphone-cli)"; exit 1; }
@@ -261,6 +262,8 @@ run_conference() {
     grep -aqE "Switching conference \[[^]]+\] from state CreationPending to Created" "$log"
   check "$transport: liblinphone took the partial state (${USERS[2]} added to its participants)" \
     grep -aqE "Addition of participant with address IdentityAddress\(sip:${USERS[2]}@$DOMAIN\) to conference .* has been successful" "$log"
+  check "$transport: liblinphone removed ${USERS[2]} when it left (user state=\"deleted\")" \
+    grep -aqE "Removal of participant with address IdentityAddress\(sip:${USERS[2]}@$DOMAIN\) from conference .* has been successful" "$log"
 }
 
 run_conference udp "$SPARKLE_SIP_PORT"
