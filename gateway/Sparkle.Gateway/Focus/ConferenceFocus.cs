@@ -45,6 +45,9 @@ public sealed partial class ConferenceFocus(FocusContext context, SipRegistrar r
                 case SipMethods.Update when dialog?.ApplicationState is FocusCall call:
                     await HandleUpdateOfferAsync(transaction, dialog, call);
                     return;
+                case SipMethods.Info when dialog?.ApplicationState is FocusCall call:
+                    await HandleInfoAsync(transaction, call);
+                    return;
                 case SipMethods.Notify or SipMethods.Info:
                     // The focus subscribes to nothing: a NOTIFY outside our dialogs matches nothing.
                     Respond(transaction, dialog is null ? 481 : 200);
@@ -79,13 +82,38 @@ public sealed partial class ConferenceFocus(FocusContext context, SipRegistrar r
         {
             r.Headers.Add(HeaderNames.Allow, string.Join(", ", context.Agent.Options.Allow));
             r.Headers.Add(HeaderNames.AllowEvents, AllowEvents);
-            r.Headers.Add(HeaderNames.Accept, "application/sdp, application/conference-info+xml, message/sipfrag");
+            r.Headers.Add(HeaderNames.Accept, "application/sdp, application/conference-info+xml, message/sipfrag, " + InfoBody.Accepted);
             r.Headers.Add(HeaderNames.Supported, string.Join(", ", context.Agent.Options.Supported));
             if (isFocus)
             {
                 r.Headers.Add(HeaderNames.Contact, context.Contact(user!, transaction.Local.Transport, isFocus: true).ToString());
             }
         });
+    }
+
+    /// <summary>Legacy INFO in a participant's call: digits go to the meeting as DTMF would (PIN entry
+    /// included), picture_fast_update asks the worker for a key frame. The grain is asked before the 200,
+    /// so digits sent one INFO after another keep their order.</summary>
+    private async Task HandleInfoAsync(ServerTransaction transaction, FocusCall call)
+    {
+        var body = InfoBody.Parse(transaction.Request);
+        var system = Caller.System(call.Tenant.Id);
+        switch (body.Kind)
+        {
+            case InfoBodyKind.Digits:
+                await Meeting(call).SignalledDigitsAsync(system, call.ParticipantId, body.Digits!);
+                break;
+            case InfoBodyKind.PictureFastUpdate:
+                await Meeting(call).RequestKeyFrameAsync(system, call.ParticipantId);
+                break;
+            case InfoBodyKind.Malformed:
+                Respond(transaction, 400, r => r.Headers.Add(HeaderNames.Warning, "399 sparkle \"unreadable INFO body\""));
+                return;
+            case InfoBodyKind.Unsupported:
+                Respond(transaction, 415, r => r.Headers.Add(HeaderNames.Accept, InfoBody.Accepted));
+                return;
+        }
+        Respond(transaction, 200);
     }
 
     public Task OnAckAsync(SipDialog dialog, SipRequest ack)

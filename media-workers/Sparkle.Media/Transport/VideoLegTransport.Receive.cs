@@ -253,6 +253,10 @@ public sealed partial class VideoLegTransport
         }
     }
 
+    /// <summary>The phone asked for a key frame over signalling (SIP INFO, RFC 5168) rather than RTCP:
+    /// handled as a PLI, rate-limited by the stream.</summary>
+    public void OnKeyFrameRequestedBySignalling() => KeyFrameRequested();
+
     private void KeyFrameRequested()
     {
         Counters.KeyFrameRequestsReceived++;

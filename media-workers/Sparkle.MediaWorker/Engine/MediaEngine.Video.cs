@@ -38,6 +38,20 @@ public sealed partial class MediaEngine
         return Task.CompletedTask;
     }
 
+    public Task<bool> RequestKeyFrameAsync(Guid meetingId, string participantId)
+    {
+        lock (_lock)
+        {
+            if (_meetings.TryGetValue(meetingId, out var meeting) && meeting.Legs.TryGetValue(participantId ?? "", out var leg)
+                && leg is { VideoActive: true, Video: { } video })
+            {
+                video.OnKeyFrameRequestedBySignalling();
+                return Task.FromResult(true);
+            }
+        }
+        return Task.FromResult(false);
+    }
+
     private VideoConferenceOptions? CreateVideoOptions()
     {
         var video = _options.Video;

@@ -10,6 +10,9 @@ public interface IMediaWorker : IGrainObserver
     /// <summary>A new remote offer on an existing leg (re-INVITE): returns the answer.</summary>
     Task<LegAllocation> RenegotiateLegAsync(Guid meetingId, string participantId, string remoteSdp);
     Task ControlLegAsync(Guid meetingId, string participantId, LegControl control);
+    /// <summary>A key frame for the video stream this leg receives (the phone asked over signalling);
+    /// false when the leg has no video.</summary>
+    Task<bool> RequestKeyFrameAsync(Guid meetingId, string participantId);
     Task ReleaseLegAsync(Guid meetingId, string participantId);
     Task SetLayoutAsync(Guid meetingId, VideoLayoutControl layout);
     Task ReleaseMeetingAsync(Guid meetingId);

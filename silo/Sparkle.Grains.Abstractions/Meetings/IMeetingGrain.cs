@@ -31,6 +31,12 @@ public interface IMeetingGrain : IGrainWithGuidKey
     Task LeaveAsync(Caller caller, string participantId, DisconnectionMethod method);
     /// <summary>Progress of a dial-out the meeting asked a gateway for: 1xx, 2xx (with the answer), or failure.</summary>
     Task DialOutProgressAsync(Caller caller, string participantId, int statusCode, string? remoteSdp);
+    /// <summary>Keypad digits the phone sent in SIP INFO (application/dtmf-relay or application/dtmf) rather
+    /// than in the media (RFC 4733): handled exactly as the worker's DTMF (PIN entry, keypad events).</summary>
+    Task SignalledDigitsAsync(Caller caller, string participantId, string digits);
+    /// <summary>The phone asked for a fresh picture in SIP INFO (RFC 5168 picture_fast_update), as older video
+    /// phones do instead of RTCP PLI: the worker sends its video stream a key frame. False when it has no video leg.</summary>
+    Task<bool> RequestKeyFrameAsync(Caller caller, string participantId);
 
     // Live control
     Task<string> InviteAsync(Caller caller, PlannedParticipant who);

@@ -58,12 +58,8 @@ public sealed partial class MeetingGrain
             case MediaEventKind.ActiveSpeakers:
                 ApplyActiveSpeakers(mediaEvent.Detail);
                 break;
-            case MediaEventKind.Dtmf when Find(mediaEvent.ParticipantId) is { InLobby: true } record && !string.IsNullOrEmpty(mediaEvent.Detail):
-                // PIN digits stay inside the grain: never published as events.
-                await OnPinDigitAsync(record, mediaEvent.Detail);
-                break;
-            case MediaEventKind.Dtmf when Find(mediaEvent.ParticipantId) is { } record && !string.IsNullOrEmpty(mediaEvent.Detail):
-                Emit(MeetingEventKind.DtmfReceived, record, mediaEvent.Detail.Length <= 16 ? mediaEvent.Detail : mediaEvent.Detail[..16]);
+            case MediaEventKind.Dtmf when Find(mediaEvent.ParticipantId) is { } record:
+                await OnDigitsAsync(record, mediaEvent.Detail);
                 break;
             case MediaEventKind.SsrcLearned when Find(mediaEvent.ParticipantId) is { } record:
                 if (ApplySsrc(record, mediaEvent.Detail))
@@ -85,6 +81,24 @@ public sealed partial class MeetingGrain
                 logger.LogInformation("Meeting {MeetingId}: {Kind} on {ParticipantId}", Id, mediaEvent.Kind, mediaEvent.ParticipantId);
                 break;
         }
+    }
+
+    /// <summary>Keypad digits, from the media (RFC 4733) or from SIP INFO: PIN entry while in the lobby,
+    /// where they stay inside the grain (never published); otherwise an event for keypad controls.</summary>
+    private async Task OnDigitsAsync(ParticipantRecord record, string? digits)
+    {
+        if (string.IsNullOrEmpty(digits))
+        {
+            return;
+        }
+
+        if (record.InLobby)
+        {
+            await OnPinDigitAsync(record, digits);
+            return;
+        }
+
+        Emit(MeetingEventKind.DtmfReceived, record, digits.Length <= 16 ? digits : digits[..16]);
     }
 
     /// <summary>Speaking flags follow the mixer's list (loudest first); a new loudest is an event.

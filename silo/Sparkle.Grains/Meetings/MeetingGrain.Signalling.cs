@@ -631,6 +631,36 @@ public sealed partial class MeetingGrain
         ?? throw new NotFoundException("No such tenant.");
 
     /// <summary>Signalling callbacks come from the platform (the gateway) of the meeting's tenant.</summary>
+    public async Task SignalledDigitsAsync(Caller caller, string participantId, string digits)
+    {
+        await DemandSystemAsync(caller);
+        var record = Get(participantId);
+        if (record.State is CallState.Connected or CallState.OnHold)
+        {
+            await OnDigitsAsync(record, digits);
+        }
+    }
+
+    public async Task<bool> RequestKeyFrameAsync(Caller caller, string participantId)
+    {
+        await DemandSystemAsync(caller);
+        var record = Get(participantId);
+        if (!record.HasLeg || await CurrentWorkerAsync() is not { } worker)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await worker.RequestKeyFrameAsync(Id, record.Id).WaitAsync(ExternalCallTimeout);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Meeting {MeetingId}: could not ask the worker for a key frame for {ParticipantId}", Id, record.Id);
+            return false;
+        }
+    }
+
     private async Task DemandSystemAsync(Caller caller)
     {
         var grant = await DemandAsync(caller, Operation.JoinMeeting);

@@ -116,6 +116,50 @@ public sealed class FocusTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task SipInfoCarriesPinDigitsAndPictureRequests()
+    {
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        var meetingId = Guid.NewGuid();
+        var meeting = fixture.Grains.GetGrain<IMeetingGrain>(meetingId);
+        var created = await meeting.CreateAsync(Caller.User(tenantId, "1001"), new MeetingSpec("Board", [], Pin: "4711"));
+        await using var guest = new SipTestClient("guest", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        var call = guest.Call(created.ConferenceNumber);
+        Assert.Equal(200, (await call.FinalResponse.WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
+        async Task<ParticipantSnapshot> Guest() => (await meeting.GetAsync(Caller.System(tenantId)))!.Participants.Single();
+        Assert.True((await Guest()).InLobby);
+
+        async Task<SipResponse> InfoAsync(string contentType, string body)
+        {
+            var info = call.Dialog!.CreateRequest(SipMethods.Info);
+            info.Headers.Add(HeaderNames.ContentType, contentType);
+            info.BodyText = body;
+            return await guest.Agent.SendInDialogAsync(call.Dialog, info);
+        }
+
+        // A desk phone keying the PIN as application/dtmf-relay (one digit per INFO), one as application/dtmf.
+        foreach (var digit in "471")
+        {
+            Assert.Equal(200, (await InfoAsync("application/dtmf-relay", $"Signal={digit}\r\nDuration=160\r\n")).StatusCode);
+        }
+        Assert.Equal(200, (await InfoAsync("application/dtmf", "1")).StatusCode);
+        Assert.Equal(200, (await InfoAsync("application/dtmf-relay", "Signal=11\r\nDuration=160\r\n")).StatusCode); // '#'
+        Assert.False((await Guest()).InLobby, "the PIN keyed in SIP INFO admits the guest");
+
+        // RFC 5168: a video phone asking for a key frame the old way.
+        const string fastUpdate = "<?xml version=\"1.0\" encoding=\"utf-8\"?><media_control><vc_primitive><to_encoder>"
+            + "<picture_fast_update/></to_encoder></vc_primitive></media_control>";
+        Assert.Equal(200, (await InfoAsync("application/media_control+xml", fastUpdate)).StatusCode);
+        Assert.Contains((meetingId, (await Guest()).ParticipantId), fixture.Worker.KeyFrameRequests);
+
+        // What the focus does not understand is refused, naming what it takes.
+        var unsupported = await InfoAsync("text/plain", "hello");
+        Assert.Equal(415, unsupported.StatusCode);
+        Assert.Contains("application/dtmf-relay", unsupported.Headers.Get(HeaderNames.Accept));
+        Assert.Equal(400, (await InfoAsync("application/media_control+xml", "<media_control><unclosed>")).StatusCode);
+        Assert.Equal(400, (await InfoAsync("application/dtmf-relay", "Signal=x")).StatusCode);
+    }
+
+    [Fact]
     public async Task UserClaimingATenantNumberMustAuthenticateToJoin()
     {
         var (tenantId, domain) = await fixture.CreateTenantAsync();

@@ -6,6 +6,9 @@ namespace Sparkle.Gateway.Tests.Infrastructure;
 /// Offers containing "reject" are refused, as an unusable offer would be.</summary>
 public sealed class FakeMediaWorker : IMediaWorker
 {
+    /// <summary>Key frames asked for (meeting, participant), as the gateway relays SIP INFO picture_fast_update.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(Guid MeetingId, string ParticipantId)> KeyFrameRequests { get; } = new();
+
     public static string AnswerFor(string participantId) => $"v=0\r\no=worker 1 1 IN IP4 127.0.0.1\r\ns=answer {participantId}\r\n";
     public static string OfferFor(string participantId) => $"v=0\r\no=worker 1 1 IN IP4 127.0.0.1\r\ns=offer {participantId}\r\n";
 
@@ -23,6 +26,12 @@ public sealed class FakeMediaWorker : IMediaWorker
             : new LegAllocation(true, AnswerFor(participantId) + (remoteSdp.Contains("a=sendonly", StringComparison.Ordinal) ? "a=recvonly\r\n" : ""), null));
 
     public Task ControlLegAsync(Guid meetingId, string participantId, LegControl control) => Task.CompletedTask;
+
+    public Task<bool> RequestKeyFrameAsync(Guid meetingId, string participantId)
+    {
+        KeyFrameRequests.Enqueue((meetingId, participantId));
+        return Task.FromResult(true);
+    }
 
     public Task ReleaseLegAsync(Guid meetingId, string participantId) => Task.CompletedTask;
 

@@ -13,6 +13,7 @@ public sealed class FakeMediaWorker : IMediaWorker
     public ConcurrentQueue<(Guid MeetingId, string ParticipantId)> Releases { get; } = new();
     public ConcurrentQueue<(Guid MeetingId, VideoLayoutControl Layout)> Layouts { get; } = new();
     public ConcurrentQueue<Guid> ReleasedMeetings { get; } = new();
+    public ConcurrentQueue<(Guid MeetingId, string ParticipantId)> KeyFrameRequests { get; } = new();
 
     public static string AnswerFor(string participantId) => $"v=0\r\ns=answer {participantId}\r\n";
     public static string OfferFor(string participantId) => $"v=0\r\ns=offer {participantId}\r\n";
@@ -44,6 +45,12 @@ public sealed class FakeMediaWorker : IMediaWorker
     {
         Controls.Enqueue((meetingId, participantId, control));
         return Task.CompletedTask;
+    }
+
+    public Task<bool> RequestKeyFrameAsync(Guid meetingId, string participantId)
+    {
+        KeyFrameRequests.Enqueue((meetingId, participantId));
+        return Task.FromResult(true);
     }
 
     public Task ReleaseLegAsync(Guid meetingId, string participantId)

@@ -1,3 +1,4 @@
+using Sparkle.Grains.Identity;
 using Sparkle.Grains.Media;
 using Sparkle.Grains.Meetings;
 using Sparkle.Grains.Plans;
@@ -66,6 +67,39 @@ public sealed class PinLobbyTests(ClusterFixture fixture)
         // The digits never reach the event stream (GraphQL, webhooks, conference package all read it).
         var events = await meeting.GetEventsSinceAsync(t.Chair, 0);
         Assert.DoesNotContain(events, e => e.Kind == MeetingEventKind.DtmfReceived);
+    }
+
+    [Fact]
+    public async Task APinKeyedInSipInfoAdmitsTooAndOnlyTheGatewayRelaysDigits()
+    {
+        var (t, meeting) = await PinMeetingAsync();
+        var id = (await meeting.JoinAsync(t.System, DialIn(null))).ParticipantId!;
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => meeting.SignalledDigitsAsync(t.Chair, id, "2"));
+        foreach (var digit in Pin + "#")
+        {
+            await meeting.SignalledDigitsAsync(t.System, id, digit.ToString());
+        }
+
+        Assert.False((await ParticipantAsync(meeting, t, id)).InLobby);
+        Assert.True(LastControl(meeting, id).Listening);
+
+        // Once admitted, keypad digits are events (keypad controls), as RFC 4733 ones are.
+        await meeting.SignalledDigitsAsync(t.System, id, "5");
+        var events = await meeting.GetEventsSinceAsync(t.Chair, 0);
+        Assert.Equal("5", Assert.Single(events, e => e.Kind == MeetingEventKind.DtmfReceived).Detail);
+    }
+
+    [Fact]
+    public async Task AKeyFrameRequestReachesTheWorkerForThatLegOnly()
+    {
+        var (t, meeting) = await PinMeetingAsync();
+        var id = (await meeting.JoinAsync(t.System, DialIn(null))).ParticipantId!;
+
+        Assert.True(await meeting.RequestKeyFrameAsync(t.System, id));
+        Assert.Contains((meeting.GetPrimaryKey(), id), fixture.Worker.KeyFrameRequests);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => meeting.RequestKeyFrameAsync(t.Chair, id));
+        await Assert.ThrowsAsync<NotFoundException>(() => meeting.RequestKeyFrameAsync(t.System, "nobody"));
     }
 
     [Fact]

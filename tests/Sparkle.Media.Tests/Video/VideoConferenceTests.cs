@@ -129,6 +129,31 @@ public sealed class VideoConferenceTests : IAsyncLifetime
         Assert.Equal(0, allocated);
     }
 
+    private void Ticks(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _conference.Tick(System.Diagnostics.Stopwatch.GetTimestamp());
+            Thread.Sleep(66);
+        }
+    }
+
+    [Fact]
+    public void AKeyFrameAskedForOverSignallingGoesOutWithTheNextFrames()
+    {
+        Ticks(20);
+        var before = _conference.Streams.Single().KeyFrames;
+        Assert.True(before >= 1, "the join key frame");
+        Ticks(10);
+        Assert.Equal(before, _conference.Streams.Single().KeyFrames); // none unasked (the GOP is 10 s)
+
+        // What the worker does for SIP INFO picture_fast_update (RFC 5168).
+        _receiver.OnKeyFrameRequestedBySignalling();
+        Ticks(10);
+        Assert.Equal(before + 1, _conference.Streams.Single().KeyFrames);
+        Assert.Equal(1, _receiver.Counters.KeyFrameRequestsReceived);
+    }
+
     [Fact]
     public void VideoOffAndForbiddenStopDecodingAndShowTheNameTile()
     {

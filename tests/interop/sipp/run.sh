@@ -103,7 +103,8 @@ fi
 wait "$host_pid" || hold_rc=$?
 check conference_host "$hold_rc"
 
-# PIN: a guest calls a PIN-protected meeting, waits in the lobby, keys the PIN as RFC 4733 events.
+# PIN: a guest calls a PIN-protected meeting, waits in the lobby, keys the PIN as RFC 4733 events (join_pin)
+# or in SIP INFO application/dtmf-relay (join_pin_info, which also asks for a picture as RFC 5168 does).
 GRAPHQL="${SPARKLE_GRAPHQL:-http://127.0.0.1:8080/graphql}"
 gql() { # TOKEN QUERY -> response JSON
   python3 - "$GRAPHQL" "$1" "$2" <<'PY'
@@ -120,26 +121,31 @@ lobby_states() { # TOKEN MEETING_ID -> "inLobby/state" of each guest, space-sepa
   gql "$1" "{ meeting(id: \"$2\") { participants { userNumber inLobby state } } }" \
     | python3 -c 'import json,sys; print(" ".join(str(p["inLobby"]).lower() + "/" + p["state"] for p in json.load(sys.stdin)["data"]["meeting"]["participants"] if p["userNumber"] is None))'
 }
-if [ -f "$DEMO" ]; then
-  chair_token="$(demo_token "$CHAIR")"
-  created="$(gql "$chair_token" 'mutation { createMeeting(input: { title: "PIN test", pin: "1234" }) { id conferenceNumber } }' || true)"
+# pin_case NAME SCENARIO HOW: a new PIN meeting; the scenario's guest must wait in the lobby, then be admitted.
+pin_case() {
+  local name="$1" xml="$2" how="$3" created pin_meeting pin_number pin_pid pin_rc before="" after=""
+  created="$(gql "$chair_token" "mutation { createMeeting(input: { title: \"PIN test ($how)\", pin: \"1234\" }) { id conferenceNumber } }" || true)"
   pin_meeting="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["data"]["createMeeting"]["id"])' "$created" 2>/dev/null || true)"
   pin_number="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["data"]["createMeeting"]["conferenceNumber"])' "$created" 2>/dev/null || true)"
   if [ -z "$pin_meeting" ]; then
-    echo "  (createMeeting answered: $created)"; check pin_meeting_created 1
-  else
-    sipp_run join_pin join_pin.xml -key user guest -au guest -ap unused -key conference "$pin_number" &
-    pin_pid=$!
-    before=""; after=""
-    for _ in $(seq 1 15); do sleep 0.2; before="$(lobby_states "$chair_token" "$pin_meeting" || true)"; [ -n "$before" ] && break; done
-    sleep 7
-    after="$(lobby_states "$chair_token" "$pin_meeting" || true)"
-    pin_rc=0; wait "$pin_pid" || pin_rc=$?
-    echo "  ..    guest before the PIN: $before; after: $after"
-    check join_pin "$pin_rc"
-    [ "${before,,}" = "true/connected" ] && check pin_guest_waits_in_lobby 0 || check pin_guest_waits_in_lobby 1
-    [ "${after,,}" = "false/connected" ] && check pin_admits_after_dtmf 0 || check pin_admits_after_dtmf 1
+    echo "  (createMeeting answered: $created)"; check "${name}_meeting_created" 1
+    return
   fi
+  sipp_run "$name" "$xml" -key user guest -au guest -ap unused -key conference "$pin_number" &
+  pin_pid=$!
+  for _ in $(seq 1 15); do sleep 0.2; before="$(lobby_states "$chair_token" "$pin_meeting" || true)"; [ -n "$before" ] && break; done
+  sleep 7
+  after="$(lobby_states "$chair_token" "$pin_meeting" || true)"
+  pin_rc=0; wait "$pin_pid" || pin_rc=$?
+  echo "  ..    guest before the PIN ($how): $before; after: $after"
+  check "$name" "$pin_rc"
+  [ "${before,,}" = "true/connected" ] && check "${name}_guest_waits_in_lobby" 0 || check "${name}_guest_waits_in_lobby" 1
+  [ "${after,,}" = "false/connected" ] && check "${name}_admits_after_$how" 0 || check "${name}_admits_after_$how" 1
+}
+if [ -f "$DEMO" ]; then
+  chair_token="$(demo_token "$CHAIR")"
+  pin_case join_pin join_pin.xml rfc4733
+  pin_case join_pin_info join_pin_info.xml sip_info
 fi
 
 # REFER: a sipp phone answers as the member; the member registers that phone's address first.
