@@ -11,9 +11,11 @@ internal static class H264Fmtp
     /// <summary>The highest level we ask senders for: 3.1 (720p30). A sender's picture fills a tile.</summary>
     public const int ReceiveLevel = 0x1F;
 
-    /// <summary>Our offer: constrained baseline 3.1, what the shared encoder produces.</summary>
+    /// <summary>Our offer: constrained baseline 3.1, what the shared encoder produces and what we ask for.
+    /// Symmetric (no level-asymmetry-allowed): the level is the same both ways, and the 26 bytes keep a
+    /// dial-out INVITE under the 1300 bytes that would send it over TCP.</summary>
     public static string Offer(int packetizationMode) => string.Create(CultureInfo.InvariantCulture,
-        $"profile-level-id=42e01f;packetization-mode={packetizationMode};level-asymmetry-allowed=1");
+        $"profile-level-id=42e01f;packetization-mode={packetizationMode}");
 
     /// <summary>The answer's fmtp for an offered one, or false when we cannot take it (an unknown
     /// packetization mode, a profile our decoder does not output as 8-bit 4:2:0).</summary>

@@ -113,7 +113,7 @@ internal static class SdpMediaRules
         {
             // usedtx: we prefer the sender to stop sending in silence (RFC 7587 §6.1); quiet legs of a big
             // meeting then cost nothing at all.
-            media.Attributes.Add(new SdpAttribute("fmtp", string.Create(CultureInfo.InvariantCulture, $"{payloadType} useinbandfec=1;usedtx=1;minptime=10")));
+            media.Attributes.Add(new SdpAttribute("fmtp", string.Create(CultureInfo.InvariantCulture, $"{payloadType} useinbandfec=1;usedtx=1")));
         }
     }
 

@@ -11,6 +11,7 @@ public static class SdpOfferer
     private const int OpusPayloadType = 111;
     private const int TelephoneEvent8k = 101;
     private const int TelephoneEvent48k = 110;
+    private const byte OfferedAudioLevelId = 1;
 
     public static SdpOffer CreateOffer(LocalAudioEndpoint local)
     {
@@ -47,6 +48,9 @@ public static class SdpOfferer
         media.Attributes.Add(new SdpAttribute("ptime", LocalAudioEndpoint.Ptime.ToString(CultureInfo.InvariantCulture)));
         media.Attributes.Add(new SdpAttribute("sendrecv", null));
         media.Attributes.Add(new SdpAttribute("rtcp-mux", null));
+        // RFC 6464 levels let the mixer skip decoding quiet participants; we only receive them (RFC 8285 §5).
+        media.Attributes.Add(new SdpAttribute("extmap",
+            $"{OfferedAudioLevelId.ToString(CultureInfo.InvariantCulture)}/recvonly {Rtp.AudioLevelExtension.Uri}"));
         var crypto = new Dictionary<int, (SrtpSuite, byte[])>();
         if (secure)
         {
@@ -132,6 +136,8 @@ public static class SdpOfferer
         }
         var mux = answered.Has("rtcp-mux");
         var telephoneEvent = SdpMediaRules.FindTelephoneEvent(answered, selected.Codec.RtpClockRate());
+        // The answerer may number the extension differently (RFC 8285 §6); its packets carry its number.
+        var audioLevelId = Rtp.AudioLevelExtension.FindOffered(answered.Find("extmap").Select(a => a.Value));
         var audio = new NegotiatedAudio(
             selected.Codec,
             (byte)selected.PayloadType,
@@ -140,7 +146,8 @@ public static class SdpOfferer
             remoteRtp,
             SdpMediaRules.RemoteRtcp(answered, remoteRtp, mux),
             mux,
-            keys);
+            keys,
+            audioLevelId);
         var video = answer.Media.Count > 1 && offer.VideoPayloadTypes.Count > 0
             ? SdpVideoRules.Complete(offer, answer, answer.Media[1])
             : null;

@@ -9,9 +9,6 @@ namespace Sparkle.Video.Codecs;
 /// </summary>
 public sealed record VideoFormatParameters(VideoCodec Codec)
 {
-    /// <summary>What the MCU offers and sends: constrained baseline, level 3.1 (720p at 30).</summary>
-    public const string H264Offer = "profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1";
-
     public int ProfileIdc { get; init; } = 0x42;
 
     public int ProfileIop { get; init; } = 0xE0;

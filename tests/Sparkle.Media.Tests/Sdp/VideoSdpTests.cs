@@ -166,7 +166,7 @@ public class VideoSdpTests
         Assert.Equal(("RTP/SAVP", 20002), (video.Protocol, video.Port));
         Assert.Equal(["96", "97"], video.Formats);
         var text = offer.ToString();
-        Assert.Contains("a=fmtp:96 profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1\r\n", text, StringComparison.Ordinal);
+        Assert.Contains("a=fmtp:96 profile-level-id=42e01f;packetization-mode=1\r\n", text, StringComparison.Ordinal);
         Assert.Contains("a=rtcp-fb:* nack\r\na=rtcp-fb:* nack pli\r\na=rtcp-fb:* ccm fir\r\n", text, StringComparison.Ordinal);
         Assert.Single(video.Find("crypto"));
 
@@ -192,6 +192,20 @@ public class VideoSdpTests
         // The focus's INVITE headers take about 600 bytes.
         var offer = SdpOfferer.CreateOffer(s_local with { SessionId = 2147483647, SessionVersion = 9 }).ToString();
         Assert.True(offer.Length <= 700, $"the offer is {offer.Length} bytes:\r\n{offer}");
+    }
+
+    [Fact]
+    public void OurOfferAsksForAudioLevelsAndTakesTheAnswerersNumbering()
+    {
+        var offer = SdpOfferer.CreateOffer(s_local);
+        Assert.Contains("a=extmap:1/recvonly urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n", offer.ToString(), StringComparison.Ordinal);
+
+        var levels = SdpOfferer.Complete(offer, Head + Audio + "a=extmap:3/sendonly urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n");
+        var none = SdpOfferer.Complete(offer, Head + Audio);
+
+        Assert.True(levels.Ok, levels.Error);
+        Assert.Equal((byte)3, levels.Audio!.AudioLevelId);
+        Assert.Null(none.Audio!.AudioLevelId);
     }
 
     [Fact]
