@@ -84,7 +84,7 @@ public sealed partial class MeetingGrain
     }
 
     /// <summary>Keypad digits, from the media (RFC 4733) or from SIP INFO: PIN entry while in the lobby,
-    /// where they stay inside the grain (never published); otherwise an event for keypad controls.</summary>
+    /// where they stay inside the grain (never published); otherwise an event, and the keypad controls.</summary>
     private async Task OnDigitsAsync(ParticipantRecord record, string? digits)
     {
         if (string.IsNullOrEmpty(digits))
@@ -99,6 +99,7 @@ public sealed partial class MeetingGrain
         }
 
         Emit(MeetingEventKind.DtmfReceived, record, digits.Length <= 16 ? digits : digits[..16]);
+        await OnKeypadAsync(record, digits);
     }
 
     /// <summary>Speaking flags follow the mixer's list (loudest first); a new loudest is an event.

@@ -521,6 +521,7 @@ public sealed partial class MeetingGrain
         record.State = CallState.Disconnected;
         record.InLobby = false;
         _pinEntries.Remove(record.Id);
+        _keypadStars.Remove(record.Id);
         record.DisconnectionMethod = method;
         record.LeftAt = DateTimeOffset.UtcNow;
         record.Speaking = false;

@@ -91,6 +91,33 @@ public sealed class PinLobbyTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task StarSixTogglesOnesOwnMuteButCannotOverrideTheChair()
+    {
+        var (t, meeting) = await PinMeetingAsync();
+        var id = (await meeting.JoinAsync(t.System, DialIn(null))).ParticipantId!;
+        await KeyAsync(meeting, id, Pin + "#");
+        Assert.False((await ParticipantAsync(meeting, t, id)).Muted);
+
+        await KeyAsync(meeting, id, "*6");
+        Assert.True((await ParticipantAsync(meeting, t, id)).Muted);
+        Assert.True(LastControl(meeting, id).Muted);
+        await meeting.SignalledDigitsAsync(t.System, id, "*");
+        await meeting.SignalledDigitsAsync(t.System, id, "6");
+        Assert.False((await ParticipantAsync(meeting, t, id)).Muted);
+        Assert.False(LastControl(meeting, id).Muted);
+
+        // A 6 without the star, or a star then another key, is no command.
+        await KeyAsync(meeting, id, "6*56");
+        Assert.False((await ParticipantAsync(meeting, t, id)).Muted);
+
+        // The chair withdraws speaking rights and mutes: the keypad cannot unmute.
+        await meeting.SetSpeakingAllowedAsync(t.Chair, id, false);
+        await meeting.SetMutedAsync(t.Chair, id, true);
+        await KeyAsync(meeting, id, "*6");
+        Assert.True((await ParticipantAsync(meeting, t, id)).Muted);
+    }
+
+    [Fact]
     public async Task AKeyFrameRequestReachesTheWorkerForThatLegOnly()
     {
         var (t, meeting) = await PinMeetingAsync();

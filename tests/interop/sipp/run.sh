@@ -104,7 +104,8 @@ wait "$host_pid" || hold_rc=$?
 check conference_host "$hold_rc"
 
 # PIN: a guest calls a PIN-protected meeting, waits in the lobby, keys the PIN as RFC 4733 events (join_pin)
-# or in SIP INFO application/dtmf-relay (join_pin_info, which also asks for a picture as RFC 5168 does).
+# or in SIP INFO application/dtmf-relay (join_pin_info, which also asks for a picture as RFC 5168 does,
+# then keys *6 to mute itself).
 GRAPHQL="${SPARKLE_GRAPHQL:-http://127.0.0.1:8080/graphql}"
 gql() { # TOKEN QUERY -> response JSON
   python3 - "$GRAPHQL" "$1" "$2" <<'PY'
@@ -117,13 +118,14 @@ PY
 demo_token() { # NUMBER
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(next(u["token"] for t in d["tenants"] if t["sipDomain"]==sys.argv[2] for u in t["users"] if u["number"]==sys.argv[3]))' "$DEMO" "$DOMAIN" "$1"
 }
-lobby_states() { # TOKEN MEETING_ID -> "inLobby/state" of each guest, space-separated
-  gql "$1" "{ meeting(id: \"$2\") { participants { userNumber inLobby state } } }" \
-    | python3 -c 'import json,sys; print(" ".join(str(p["inLobby"]).lower() + "/" + p["state"] for p in json.load(sys.stdin)["data"]["meeting"]["participants"] if p["userNumber"] is None))'
+lobby_states() { # TOKEN MEETING_ID -> "inLobby/state/muted" of each guest, space-separated
+  gql "$1" "{ meeting(id: \"$2\") { participants { userNumber inLobby state muted } } }" \
+    | python3 -c 'import json,sys; print(" ".join(str(p["inLobby"]).lower() + "/" + p["state"] + "/" + str(p["muted"]).lower() for p in json.load(sys.stdin)["data"]["meeting"]["participants"] if p["userNumber"] is None))'
 }
-# pin_case NAME SCENARIO HOW: a new PIN meeting; the scenario's guest must wait in the lobby, then be admitted.
+# pin_case NAME SCENARIO HOW MUTED_AFTER: a new PIN meeting; the scenario's guest must wait in the lobby
+# (muted by the lobby), then be admitted, and end muted or not as the scenario keyed.
 pin_case() {
-  local name="$1" xml="$2" how="$3" created pin_meeting pin_number pin_pid pin_rc before="" after=""
+  local name="$1" xml="$2" how="$3" muted_after="$4" created pin_meeting pin_number pin_pid pin_rc before="" after=""
   created="$(gql "$chair_token" "mutation { createMeeting(input: { title: \"PIN test ($how)\", pin: \"1234\" }) { id conferenceNumber } }" || true)"
   pin_meeting="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["data"]["createMeeting"]["id"])' "$created" 2>/dev/null || true)"
   pin_number="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["data"]["createMeeting"]["conferenceNumber"])' "$created" 2>/dev/null || true)"
@@ -139,13 +141,16 @@ pin_case() {
   pin_rc=0; wait "$pin_pid" || pin_rc=$?
   echo "  ..    guest before the PIN ($how): $before; after: $after"
   check "$name" "$pin_rc"
-  [ "${before,,}" = "true/connected" ] && check "${name}_guest_waits_in_lobby" 0 || check "${name}_guest_waits_in_lobby" 1
-  [ "${after,,}" = "false/connected" ] && check "${name}_admits_after_$how" 0 || check "${name}_admits_after_$how" 1
+  [[ "${before,,}" == true/connected/* ]] && check "${name}_guest_waits_in_lobby" 0 || check "${name}_guest_waits_in_lobby" 1
+  [[ "${after,,}" == false/connected/* ]] && check "${name}_admits_after_$how" 0 || check "${name}_admits_after_$how" 1
+  if [ "$muted_after" = true ]; then
+    [ "${after,,}" = "false/connected/true" ] && check "${name}_star6_mutes" 0 || check "${name}_star6_mutes" 1
+  fi
 }
 if [ -f "$DEMO" ]; then
   chair_token="$(demo_token "$CHAIR")"
-  pin_case join_pin join_pin.xml rfc4733
-  pin_case join_pin_info join_pin_info.xml sip_info
+  pin_case join_pin join_pin.xml rfc4733 false
+  pin_case join_pin_info join_pin_info.xml sip_info true
 fi
 
 # REFER: a sipp phone answers as the member; the member registers that phone's address first.
