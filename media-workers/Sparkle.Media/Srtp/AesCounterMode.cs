@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Sparkle.Media.Srtp;
@@ -35,13 +36,31 @@ internal sealed class AesCounterMode : IDisposable
             var blocks = (take + 15) / 16;
             FillCounters(iv, block, blocks);
             _ecb.TransformBlock(_counters, 0, blocks * 16, _keystream, 0);
-            var keystream = _keystream.AsSpan(0, blocks * 16);
-            for (var i = 0; i < take; i++)
-            {
-                data[i] ^= keystream[i];
-            }
+            Xor(data[..take], _keystream.AsSpan(0, take));
             data = data[take..];
             block += blocks;
+        }
+    }
+
+    /// <summary>data ^= keystream, 32 bytes at a time where the CPU has the vectors (a byte loop cost
+    /// about 0.7 µs of a 160-byte packet's 2 µs).</summary>
+    private static void Xor(Span<byte> data, ReadOnlySpan<byte> keystream)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<byte>.Count <= data.Length; i += Vector256<byte>.Count)
+            {
+                (Vector256.Create<byte>(data[i..]) ^ Vector256.Create<byte>(keystream[i..])).CopyTo(data[i..]);
+            }
+        }
+        for (; i + Vector128<byte>.Count <= data.Length; i += Vector128<byte>.Count)
+        {
+            (Vector128.Create<byte>(data[i..]) ^ Vector128.Create<byte>(keystream[i..])).CopyTo(data[i..]);
+        }
+        for (; i < data.Length; i++)
+        {
+            data[i] ^= keystream[i];
         }
     }
 

@@ -116,7 +116,9 @@ public sealed class SrtpContext : IDisposable
         Span<byte> iv = stackalloc byte[16];
         BuildIv(_rtpSalt, header.Ssrc, index, iv);
         _rtpCipher.Apply(iv, buffer[header.HeaderLength..length]);
-        WriteRtpTag(buffer[..length], roc, buffer.Slice(length, tagLength));
+        Span<byte> mac = stackalloc byte[20];
+        ComputeRtpMac(buffer, length, roc, mac); // the tag is at least 4 bytes, so the ROC fits there
+        mac[..tagLength].CopyTo(buffer.Slice(length, tagLength));
         protectedLength = length + tagLength;
         return SrtpStatus.Ok;
     }
@@ -140,10 +142,13 @@ public sealed class SrtpContext : IDisposable
             return SrtpStatus.Replay;
         }
         var authenticated = packet[..^tagLength];
+        Span<byte> received = stackalloc byte[10];
+        packet[^tagLength..].CopyTo(received); // the MAC input borrows the tag's place for the ROC
         Span<byte> expected = stackalloc byte[20];
-        ComputeRtpMac(authenticated, roc, expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected[..tagLength], packet[^tagLength..]))
+        ComputeRtpMac(packet, authenticated.Length, roc, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected[..tagLength], received[..tagLength]))
         {
+            received[..tagLength].CopyTo(packet[^tagLength..]);
             return SrtpStatus.AuthenticationFailed;
         }
 
@@ -261,19 +266,13 @@ public sealed class SrtpContext : IDisposable
         return _rxHighestSeq - 0x8000 > seq ? _rxRoc + 1 : _rxRoc;
     }
 
-    private void WriteRtpTag(ReadOnlySpan<byte> authenticated, uint roc, Span<byte> tag)
+    /// <summary>HMAC over the authenticated portion then the ROC (RFC 3711 §4.2). The ROC is written into
+    /// the 4 bytes after the portion (where the tag goes), so the MAC takes one native call, not two.</summary>
+    private void ComputeRtpMac(Span<byte> packet, int authenticatedLength, uint roc, Span<byte> mac)
     {
-        Span<byte> mac = stackalloc byte[20];
-        ComputeRtpMac(authenticated, roc, mac);
-        mac[..tag.Length].CopyTo(tag);
-    }
-
-    private void ComputeRtpMac(ReadOnlySpan<byte> authenticated, uint roc, Span<byte> mac)
-    {
-        Span<byte> rocBytes = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(rocBytes, roc);
-        _rtpMac.AppendData(authenticated);
-        _rtpMac.AppendData(rocBytes);
+        var withRoc = packet[..(authenticatedLength + 4)];
+        BinaryPrimitives.WriteUInt32BigEndian(withRoc[authenticatedLength..], roc);
+        _rtpMac.AppendData(withRoc);
         _rtpMac.GetHashAndReset(mac);
     }
 

@@ -42,8 +42,10 @@ public class SrtpSessionTests
         var packet = Packet(5);
         sender.ProtectRtp(packet, 172, out var length);
         packet[40] ^= 0x01;
+        var received = packet.AsSpan(0, length).ToArray();
 
         Assert.Equal(SrtpStatus.AuthenticationFailed, receiver.UnprotectRtp(packet.AsSpan(0, length), out _));
+        Assert.Equal(received, packet.AsSpan(0, length).ToArray()); // a refused packet is left as it came
     }
 
     [Fact]

@@ -24,6 +24,36 @@ public class SrtpVectorTests
     }
 
     [Fact]
+    public void EncryptionMatchesAnIndependentCounterModeAtEveryLength()
+    {
+        // Lengths around the 16- and 32-byte vector steps and the 1024-byte chunk, against .NET's AES-ECB
+        // over counter blocks XORed byte by byte: the keystream XOR may not skip or repeat a byte.
+        var key = Hex.Bytes("2B7E151628AED2A6ABF7158809CF4F3C");
+        var iv = Hex.Bytes("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000");
+        using var ours = new AesCounterMode(key);
+        using var reference = System.Security.Cryptography.Aes.Create();
+        reference.Key = key;
+        foreach (var length in new[] { 0, 1, 15, 16, 17, 31, 32, 33, 47, 160, 172, 1023, 1024, 1025, 1500 })
+        {
+            var plain = Enumerable.Range(0, length).Select(i => (byte)(i * 7 + 3)).ToArray();
+            var counters = new byte[(length + 15) / 16 * 16];
+            for (var block = 0; block < counters.Length / 16; block++)
+            {
+                iv.CopyTo(counters, block * 16);
+                counters[(block * 16) + 14] = (byte)(block >> 8);
+                counters[(block * 16) + 15] = (byte)block;
+            }
+            var keystream = reference.EncryptEcb(counters, System.Security.Cryptography.PaddingMode.None);
+            var expected = plain.Select((b, i) => (byte)(b ^ keystream[i])).ToArray();
+
+            var actual = plain.ToArray();
+            ours.Apply(iv, actual);
+
+            Assert.True(expected.SequenceEqual(actual), $"length {length}");
+        }
+    }
+
+    [Fact]
     public void IvForSsrcZeroIndexZeroIsTheSaltShifted()
     {
         var iv = new byte[16];
