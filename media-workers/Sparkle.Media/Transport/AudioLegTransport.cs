@@ -12,7 +12,7 @@ namespace Sparkle.Media.Transport;
 /// statistics and RTCP reports. Received audio goes to the attached <see cref="MixerLeg"/>; the mixer's
 /// frames come back through <see cref="SendFrame"/>. Anything that is not valid media for this leg is
 /// counted and dropped; nothing received can throw out of the receive loops.</summary>
-public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable, UdpReceiveLoop.IHandler
+public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable, UdpReceiveLoop.IHandler, IRtpLegReceiver<LegSettings>
 {
     private const int ComfortNoisePayloadType = 13;
 
@@ -96,8 +96,8 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable,
             _rtcpToken = loop.Add(_sockets.Rtcp, this, rtcpSocket: true);
             return;
         }
-        _rtpLoop = Task.Run(() => ReceiveLoopAsync(_sockets.Rtp, rtcpSocket: false));
-        _rtcpLoop = Task.Run(() => ReceiveLoopAsync(_sockets.Rtcp, rtcpSocket: true));
+        _rtpLoop = Task.Run(() => RtpIngress.ReceiveLoopAsync(_sockets.Rtp, rtcpSocket: false, this, _stop.Token));
+        _rtcpLoop = Task.Run(() => RtpIngress.ReceiveLoopAsync(_sockets.Rtcp, rtcpSocket: true, this, _stop.Token));
     }
 
     /// <summary>Packetizes, protects and sends one mixer frame (mixer thread).</summary>

@@ -1,10 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Sparkle.Media.Rtp;
 using Sparkle.Media.Sdp;
-using Sparkle.Media.Srtp;
 
 namespace Sparkle.Media.Transport;
 
@@ -15,90 +13,22 @@ public sealed partial class VideoLegTransport
     private long _remoteBitrateLimit;
     private int _lastFirSequence = -1;
 
-    private async Task ReceiveLoopAsync(Socket socket, bool rtcpSocket)
-    {
-        var buffer = new byte[2048];
-        var from = new SocketAddress(socket.AddressFamily);
-        var token = _stop.Token;
-        while (!token.IsCancellationRequested)
-        {
-            int received;
-            try
-            {
-                received = await socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, from, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            catch (ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException)
-            {
-                continue; // e.g. ICMP port unreachable surfacing on the socket
-            }
-            try
-            {
-                HandlePacket(buffer.AsSpan(0, received), from, rtcpSocket);
-            }
-            catch (Exception e) when (!token.IsCancellationRequested)
-            {
-                // Malformed input must never end the loop; a bug here is counted and kept for the logs.
-                Counters.Errors++;
-                LastError = e;
-            }
-        }
-    }
+    void UdpReceiveLoop.IHandler.OnDatagram(Span<byte> packet, SocketAddress from, bool rtcpSocket) =>
+        RtpIngress.Dispatch(this, packet, from, rtcpSocket);
 
-    private void HandlePacket(Span<byte> packet, SocketAddress from, bool rtcpSocket)
+    VideoLegSettings? IRtpLegReceiver<VideoLegSettings>.CurrentSettings => _settings;
+
+    LegCounters IRtpLegReceiver<VideoLegSettings>.Counters => Counters;
+
+    void IRtpLegReceiver<VideoLegSettings>.OnReceiveError(Exception error) => LastError = error;
+
+    void IRtpLegReceiver<VideoLegSettings>.HandleRtp(VideoLegSettings settings, Span<byte> packet, SocketAddress from)
     {
-        var settings = _settings;
-        if (settings is null)
+        if (!RtpIngress.TryAdmitRtp(settings, Counters, _remote, packet, from, out var header, out var length, out var now, out var fromCurrent))
         {
-            Counters.Garbage++;
             return;
-        }
-        var kind = RtpDemux.Classify(packet);
-        if (kind == PacketKind.Rtp && !rtcpSocket)
-        {
-            HandleRtp(settings, packet, from);
-        }
-        else if (kind == PacketKind.Rtcp)
-        {
-            HandleRtcp(settings, packet, from, rtcpSocket);
-        }
-        else
-        {
-            Counters.Garbage++;
-        }
-    }
-
-    private void HandleRtp(VideoLegSettings settings, Span<byte> packet, SocketAddress from)
-    {
-        var length = packet.Length;
-        if (settings.ReceiveRtp is { } srtp)
-        {
-            var status = srtp.UnprotectRtp(packet, out length);
-            if (status != SrtpStatus.Ok)
-            {
-                Counters.CountSrtpFailure(status);
-                return;
-            }
         }
         var plain = packet[..length];
-        if (!RtpHeader.TryParse(plain, out var header))
-        {
-            Counters.Garbage++;
-            return;
-        }
-        var now = Stopwatch.GetTimestamp();
-        if (!_remote.Admits(from, header.Ssrc, now, out var fromCurrent))
-        {
-            Counters.Foreign++;
-            return;
-        }
         var video = settings.Video;
         if (header.PayloadType != video.PayloadType)
         {
@@ -128,20 +58,11 @@ public sealed partial class VideoLegTransport
         }
     }
 
-    private void HandleRtcp(VideoLegSettings settings, Span<byte> packet, SocketAddress from, bool rtcpSocket)
+    void IRtpLegReceiver<VideoLegSettings>.HandleRtcp(VideoLegSettings settings, Span<byte> packet, SocketAddress from, bool rtcpSocket)
     {
-        var length = packet.Length;
-        if (settings.ReceiveRtcp is { } srtp)
+        if (!RtpIngress.TryUnprotectRtcp(settings, Counters, packet, rtcpSocket, out var length))
         {
-            // RTCP over the RTP socket (mux) and over the RTCP socket run on different threads; with mux
-            // only the RTP socket sees RTCP, so one context per socket is enough.
-            var context = rtcpSocket ? srtp : settings.ReceiveRtp!;
-            var status = context.UnprotectRtcp(packet, out length);
-            if (status != SrtpStatus.Ok)
-            {
-                Counters.CountSrtpFailure(status);
-                return;
-            }
+            return;
         }
         var reader = new RtcpReader(packet[..length]);
         var any = false;
@@ -168,17 +89,7 @@ public sealed partial class VideoLegTransport
                     break;
             }
         }
-        if (!any || reader.Malformed)
-        {
-            Counters.Garbage++;
-            return;
-        }
-        Counters.RtcpReceived++;
-        if (!settings.Video.RtcpMux && rtcpSocket)
-        {
-            _remote.LearnRtcp(from);
-        }
-        _remote.Touch(Stopwatch.GetTimestamp());
+        RtpIngress.CompleteRtcp(Counters, _remote, any && !reader.Malformed, settings.Video.RtcpMux, from, rtcpSocket);
     }
 
     private void ReadReportBlocks(ReadOnlySpan<byte> body, bool isSender, int count)

@@ -14,7 +14,7 @@ namespace Sparkle.Media.Transport;
 /// <see cref="SendPacket"/> maps the stream's packet index to this leg's own sequence numbers, so
 /// retransmissions and key frame requests find their way back to the shared encode. Nothing received can
 /// throw out of the receive loops; nothing on either path allocates per packet.</summary>
-public sealed partial class VideoLegTransport : IAsyncDisposable
+public sealed partial class VideoLegTransport : IAsyncDisposable, UdpReceiveLoop.IHandler, IRtpLegReceiver<VideoLegSettings>
 {
     private readonly RtpSocketPair _sockets;
     private readonly IVideoLegObserver _observer;
@@ -99,8 +99,8 @@ public sealed partial class VideoLegTransport : IAsyncDisposable
 
     public void Start()
     {
-        _rtpLoop = Task.Run(() => ReceiveLoopAsync(_sockets.Rtp, rtcpSocket: false));
-        _rtcpLoop = Task.Run(() => ReceiveLoopAsync(_sockets.Rtcp, rtcpSocket: true));
+        _rtpLoop = Task.Run(() => RtpIngress.ReceiveLoopAsync(_sockets.Rtp, rtcpSocket: false, this, _stop.Token));
+        _rtcpLoop = Task.Run(() => RtpIngress.ReceiveLoopAsync(_sockets.Rtcp, rtcpSocket: true, this, _stop.Token));
     }
 
     /// <summary>Makes this leg a receiver of a shared stream (or of none). The sequence numbers go on
