@@ -15,7 +15,8 @@ public sealed class JitterBuffer
     /// <summary>Pops in a row with more than the target buffered before one packet is dropped.</summary>
     private const int ExcessPopsBeforeShrink = 50;
 
-    private readonly Lock _lock = new();
+    // A monitor, not Lock: waiting on it allocates nothing (media-workers/ARCHITECTURE.md, "Locks").
+    private readonly object _lock = new();
     private readonly Slot[] _slots;
     private readonly int _clockRate;
     private int _count;

@@ -12,7 +12,8 @@ public sealed class VideoReorderBuffer
 {
     public const int MaxPayload = 1500;
 
-    private readonly Lock _lock = new();
+    // A monitor, not Lock: waiting on it allocates nothing (media-workers/ARCHITECTURE.md, "Locks").
+    private readonly object _lock = new();
     private readonly Slot[] _slots;
     private readonly int _mask;
     private bool _started;

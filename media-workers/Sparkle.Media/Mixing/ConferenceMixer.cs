@@ -12,7 +12,8 @@ public sealed class ConferenceMixer : IDisposable
     private const int CodecCount = 4;
 
     private readonly MixerOptions _options;
-    private readonly Lock _tickLock = new();
+    // A monitor, not Lock: waiting on it allocates nothing (media-workers/ARCHITECTURE.md, "Locks").
+    private readonly object _tickLock = new();
     private readonly MixEncoder?[] _shared = new MixEncoder?[CodecCount];
     private readonly bool[] _sharedReady = new bool[CodecCount];
     private readonly int[] _sum = new int[MixerOptions.MixFrameSamples];

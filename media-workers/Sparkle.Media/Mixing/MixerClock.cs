@@ -9,7 +9,8 @@ namespace Sparkle.Media.Mixing;
 /// bursting after a long stall.</summary>
 public sealed partial class MixerClock : IDisposable
 {
-    private readonly Lock _lock = new();
+    // A monitor, not Lock: waiting on it allocates nothing (media-workers/ARCHITECTURE.md, "Locks").
+    private readonly object _lock = new();
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
     private ConferenceMixer[] _mixers = [];

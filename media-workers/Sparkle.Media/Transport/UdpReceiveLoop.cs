@@ -42,7 +42,8 @@ internal sealed unsafe partial class UdpReceiveLoop
 
     private readonly int _epoll;
     // Held while a batch is dispatched, so that Remove returns only once no handler of that socket runs.
-    private readonly Lock _dispatch = new();
+    // A monitor, not Lock: waiting on it allocates nothing (media-workers/ARCHITECTURE.md, "Locks").
+    private readonly object _dispatch = new();
     private readonly byte[] _buffer = new byte[2048];
     private Registration?[] _slots = new Registration?[256];
     private readonly Stack<int> _free = new();

@@ -19,7 +19,8 @@ public sealed partial class VideoLegTransport : IAsyncDisposable, UdpReceiveLoop
     private readonly RtpSocketPair _sockets;
     private readonly IVideoLegObserver _observer;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _sendLock = new();
+    // A monitor, not Lock: waiting on it allocates nothing (media-workers/ARCHITECTURE.md, "Locks").
+    private readonly object _sendLock = new();
     private readonly byte[] _sendBuffer = new byte[1600];
     private readonly RemoteLatch _remote = new();
     private readonly List<VideoLegSettings> _retired = [];

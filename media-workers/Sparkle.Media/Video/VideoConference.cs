@@ -18,7 +18,8 @@ public sealed class VideoConference : IDisposable
 {
     private readonly VideoConferenceOptions _options;
     private readonly VideoMixer _mixer;
-    private readonly Lock _tickLock = new();
+    // A monitor, not Lock: waiting on it allocates nothing (media-workers/ARCHITECTURE.md, "Locks").
+    private readonly object _tickLock = new();
     private readonly Dictionary<string, Participant> _participants = new(StringComparer.Ordinal);
     private readonly List<SharedVideoStream> _streams = [];
     private readonly byte[] _packet = new byte[VideoReorderBuffer.MaxPayload];

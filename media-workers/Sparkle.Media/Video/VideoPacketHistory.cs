@@ -6,7 +6,8 @@ namespace Sparkle.Media.Video;
 /// preallocated.</summary>
 internal sealed class VideoPacketHistory
 {
-    private readonly Lock _lock = new();
+    // A monitor, not Lock: waiting on it allocates nothing (media-workers/ARCHITECTURE.md, "Locks").
+    private readonly object _lock = new();
     private readonly Slot[] _slots;
     private readonly int _mask;
 
