@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Sockets;
 using Sparkle.Media.Rtp;
 using Sparkle.Media.Sdp;
@@ -18,9 +19,7 @@ public sealed partial class VideoLegTransport
     public bool RequestKeyFrame()
     {
         var stats = _stats;
-        var settings = _settings;
-        var remote = _remote.Rtcp;
-        if (stats.PacketsReceived == 0 || settings is null || remote is null)
+        if (stats.PacketsReceived == 0 || !TryRtcpDestination(out var settings, out var remote))
         {
             return false; // no sender SSRC to name yet, or nowhere to send
         }
@@ -53,9 +52,7 @@ public sealed partial class VideoLegTransport
         {
             return;
         }
-        var settings = _settings;
-        var remote = _remote.Rtcp;
-        if (settings is null || remote is null)
+        if (!TryRtcpDestination(out var settings, out var remote))
         {
             return;
         }
@@ -68,9 +65,7 @@ public sealed partial class VideoLegTransport
     // Receive thread, when a packet opens a gap: feedback rides in a compound (RFC 4585 §3.1).
     private void SendNack(uint mediaSsrc, ReadOnlySpan<ushort> lost)
     {
-        var settings = _settings;
-        var remote = _remote.Rtcp;
-        if (settings is null || remote is null)
+        if (!TryRtcpDestination(out var settings, out var remote))
         {
             return;
         }
@@ -87,9 +82,7 @@ public sealed partial class VideoLegTransport
 
     private void SendBitrateNotification(long bitrate, int overhead)
     {
-        var settings = _settings;
-        var remote = _remote.Rtcp;
-        if (settings is null || remote is null)
+        if (!TryRtcpDestination(out var settings, out var remote))
         {
             return;
         }
@@ -104,9 +97,7 @@ public sealed partial class VideoLegTransport
     /// <summary>Says goodbye (RTCP BYE, RFC 3550 §6.6) when the leg is released.</summary>
     private void SendGoodbye()
     {
-        var settings = _settings;
-        var remote = _remote.Rtcp;
-        if (settings is null || remote is null)
+        if (!TryRtcpDestination(out var settings, out var remote))
         {
             return;
         }
@@ -116,6 +107,15 @@ public sealed partial class VideoLegTransport
             length += RtcpWriter.WriteGoodbye(_rtcpBuffer.AsSpan(length), Ssrc);
             Transmit(settings, remote, length);
         }
+    }
+
+    /// <summary>What RTCP is sent with and where to: false before negotiation or while the peer's RTCP
+    /// address is unknown.</summary>
+    private bool TryRtcpDestination([NotNullWhen(true)] out VideoLegSettings? settings, [NotNullWhen(true)] out System.Net.SocketAddress? remote)
+    {
+        settings = _settings;
+        remote = _remote.Rtcp;
+        return settings is not null && remote is not null;
     }
 
     // Under the send lock.
