@@ -14,6 +14,7 @@ public sealed class PostgresSilo : IAsyncDisposable
 
     public IHost Host { get; }
     public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
+    public SiloAddress Address => Host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
 
     /// <summary>SPARKLE_TEST_PG, or a failure that says how to get one.</summary>
     public static string ConnectionString =>
