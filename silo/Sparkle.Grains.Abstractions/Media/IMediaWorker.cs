@@ -17,6 +17,11 @@ public interface IMediaWorker : IGrainObserver
     Task SetLayoutAsync(Guid meetingId, VideoLayoutControl layout);
     Task ReleaseMeetingAsync(Guid meetingId);
     Task<MediaWorkerInfo> PingAsync();
+    /// <summary>Starts recording the meeting on this worker (whole meeting and/or per utterance). Fails with
+    /// an error when the meeting has no media here or a recording already runs.</summary>
+    Task StartRecordingAsync(Guid meetingId, Sparkle.Grains.Recordings.RecordingOrder order);
+    /// <summary>Stops the running recording: the last part is finished, sealed and reported. False when none runs.</summary>
+    Task<bool> StopRecordingAsync(Guid meetingId);
 }
 
 /// <summary>The registry of media workers. Key: 0. Workers register and heartbeat every second;

@@ -41,4 +41,8 @@ public sealed class FakeMediaWorker : IMediaWorker
 
     public Task<MediaWorkerInfo> PingAsync() =>
         Task.FromResult(new MediaWorkerInfo("fake-worker", "127.0.0.1", 1000, 0, 0, DateTimeOffset.UtcNow));
+
+    public Task StartRecordingAsync(Guid meetingId, Sparkle.Grains.Recordings.RecordingOrder order) => Task.CompletedTask;
+
+    public Task<bool> StopRecordingAsync(Guid meetingId) => Task.FromResult(false);
 }

@@ -14,6 +14,8 @@ public sealed class FakeMediaWorker : IMediaWorker
     public ConcurrentQueue<(Guid MeetingId, VideoLayoutControl Layout)> Layouts { get; } = new();
     public ConcurrentQueue<Guid> ReleasedMeetings { get; } = new();
     public ConcurrentQueue<(Guid MeetingId, string ParticipantId)> KeyFrameRequests { get; } = new();
+    public ConcurrentQueue<(Guid MeetingId, Sparkle.Grains.Recordings.RecordingOrder Order)> RecordingStarts { get; } = new();
+    public ConcurrentQueue<Guid> RecordingStops { get; } = new();
 
     public static string AnswerFor(string participantId) => $"v=0\r\ns=answer {participantId}\r\n";
     public static string OfferFor(string participantId) => $"v=0\r\ns=offer {participantId}\r\n";
@@ -73,4 +75,16 @@ public sealed class FakeMediaWorker : IMediaWorker
 
     public Task<MediaWorkerInfo> PingAsync() =>
         Task.FromResult(new MediaWorkerInfo("fake", "127.0.0.1", ClusterFixture.WorkerCapacity, 0, 0, DateTimeOffset.UtcNow));
+
+    public Task StartRecordingAsync(Guid meetingId, Sparkle.Grains.Recordings.RecordingOrder order)
+    {
+        RecordingStarts.Enqueue((meetingId, order));
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> StopRecordingAsync(Guid meetingId)
+    {
+        RecordingStops.Enqueue(meetingId);
+        return Task.FromResult(true);
+    }
 }
