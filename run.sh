@@ -8,6 +8,7 @@ cd "$SPARKLE_ROOT"
 
 STATE="${SPARKLE_STATE:-$SPARKLE_ROOT/.sparkle}"
 PG_PORT="${SPARKLE_PG_PORT:-5433}"
+AZURITE_PORT="${SPARKLE_AZURITE_PORT:-10000}"
 HTTP_PORT="${SPARKLE_HTTP_PORT:-8080}"
 SIP_PORT="${SPARKLE_SIP_PORT:-5060}"
 SIP_TLS_PORT="${SPARKLE_SIP_TLS_PORT:-5061}"
@@ -26,6 +27,7 @@ shutdown() { # [exit status]: Ctrl-C and TERM are a clean stop (0); otherwise ke
   trap - INT TERM EXIT
   log "stopping"
   stop_platform
+  "$SPARKLE_ROOT/infra/scripts/azurite.sh" stop "$STATE/blobs" >/dev/null 2>&1 || true
   "$SPARKLE_ROOT/infra/scripts/postgres.sh" stop "$STATE/pg" >/dev/null 2>&1 || true
   log "stopped; data kept in $STATE"
   exit "$rc"
@@ -39,6 +41,7 @@ for port in "$HTTP_PORT" "$SILO_GATEWAY_PORT"; do
   fi
 done
 "$SPARKLE_ROOT/infra/scripts/postgres.sh" start "$STATE/pg" "$PG_PORT"
+"$SPARKLE_ROOT/infra/scripts/azurite.sh" start "$STATE/blobs" "$AZURITE_PORT" || die "Azurite (blob storage) did not start"
 start_platform || die "the platform did not start; logs in $STATE/logs/"
 
 cat <<INFO
@@ -49,6 +52,7 @@ cat <<INFO
     Conference   sip:factory@demo.sparkle.test (ad hoc), sip:<meeting number>@demo.sparkle.test
     Media        RTP 127.0.0.1:$RTP_MIN-$RTP_MAX (worker-1)
     PostgreSQL   127.0.0.1:$PG_PORT, data in $STATE/pg
+    Blobs        Azurite on 127.0.0.1:$AZURITE_PORT, data in $STATE/blobs (recordings, sealed)
     Demo users   $STATE/demo.json (SIP passwords and API tokens)
     Logs         $STATE/logs/
   Press Ctrl-C to stop.

@@ -28,6 +28,7 @@ if ! flock -n 9; then
   flock 9
 fi
 PG_PORT=5434
+AZURITE_PORT=10100
 HTTP_PORT=18080
 SIP_PORT=15060
 SIP_TLS_PORT=15061
@@ -39,15 +40,19 @@ CLUSTER_ID=sparkle-test
 DOTNET_ENVIRONMENT=Development
 
 "$SPARKLE_ROOT/infra/scripts/postgres.sh" stop "$STATE/pg" >/dev/null 2>&1 || true
+"$SPARKLE_ROOT/infra/scripts/azurite.sh" stop "$STATE/blobs" >/dev/null 2>&1 || true
 rm -rf "$STATE"; mkdir -p "$STATE/results"
 cleanup() {
   stop_platform
+  "$SPARKLE_ROOT/infra/scripts/azurite.sh" stop "$STATE/blobs" >/dev/null 2>&1 || true
   "$SPARKLE_ROOT/infra/scripts/postgres.sh" stop "$STATE/pg" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
 "$SPARKLE_ROOT/infra/scripts/postgres.sh" start "$STATE/pg" "$PG_PORT" || die "PostgreSQL did not start"
 export SPARKLE_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=sparkle;Database=sparkle"
+"$SPARKLE_ROOT/infra/scripts/azurite.sh" start "$STATE/blobs" "$AZURITE_PORT" || die "Azurite did not start"
+export SPARKLE_TEST_AZURITE="$(azurite_connection "$AZURITE_PORT")"
 
 PASSED=0; FAILED=0; FAILED_SUITES=()
 count_suite() { # name passed failed

@@ -82,7 +82,14 @@ start_process() { # name logfile dll [env...]
   log "$name started (pid $pid, log $logfile)"
 }
 
-# Starts silo, gateway, GraphQL host and one media worker against the PostgreSQL on $PG_PORT.
+# The Azurite (blob storage) connection string for a port: Microsoft's public, well-known development
+# account, which only the local emulator accepts.
+azurite_connection() { # port
+  echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$1/devstoreaccount1;"
+}
+
+# Starts silo, gateway, GraphQL host and one media worker against the PostgreSQL on $PG_PORT and the
+# Azurite on $AZURITE_PORT (recordings; optional).
 # Needs: STATE (data folder), PG_PORT, HTTP_PORT, SIP_PORT, SIP_TLS_PORT, SILO_PORT, SILO_GATEWAY_PORT, RTP_MIN, RTP_MAX.
 start_platform() {
   local bin="Release/net10.0" logs="$STATE/logs"
@@ -90,21 +97,23 @@ start_platform() {
   ensure_dev_certificate "$STATE/keys"
   local pg="Host=127.0.0.1;Port=$PG_PORT;Username=sparkle;Database=sparkle"
   local common=("Cluster__ConnectionString=$pg" "Cluster__ClusterId=${CLUSTER_ID:-sparkle}" "DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Production}")
+  # Without blob storage (a suite that starts no Azurite) recording is refused with a clear error.
+  [ -n "${AZURITE_PORT:-}" ] && common+=("Recordings__BlobConnectionString=$(azurite_connection "$AZURITE_PORT")")
   local sip_info="Seed__SipUdp=127.0.0.1:$SIP_PORT" sip_tls="Seed__SipTls=127.0.0.1:$SIP_TLS_PORT"
 
   start_process silo "$logs/silo.log" "$SPARKLE_ROOT/silo/Sparkle.Silo/bin/$bin/Sparkle.Silo.dll" "${common[@]}" \
     "Silo__SiloPort=$SILO_PORT" "Silo__GatewayPort=$SILO_GATEWAY_PORT" "Seed__DemoFile=$STATE/demo.json" \
-    "Seed__GraphQL=http://127.0.0.1:$HTTP_PORT/graphql" "$sip_info" "$sip_tls"
+    "Seed__GraphQL=http://127.0.0.1:$HTTP_PORT/graphql" "$sip_info" "$sip_tls" "Recordings__KeyFolder=$STATE/keys/tenants"
   wait_tcp 127.0.0.1 "$SILO_GATEWAY_PORT" 120 || { tail -30 "$logs/silo.log" >&2; log "silo did not start"; return 1; }
 
   start_process media-worker "$logs/media-worker.log" "$SPARKLE_ROOT/media-workers/Sparkle.MediaWorker/bin/$bin/Sparkle.MediaWorker.dll" \
-    "${common[@]}" "Media__WorkerId=worker-1" "Media__Address=127.0.0.1" "Media__RtpPortMin=$RTP_MIN" "Media__RtpPortMax=$RTP_MAX"
+    "${common[@]}" "Media__WorkerId=worker-1" "Media__Address=127.0.0.1" "Media__RtpPortMin=$RTP_MIN" "Media__RtpPortMax=$RTP_MAX" \
+    "Media__Recording__SpoolFolder=$STATE/spool/worker-1"
   start_process gateway "$logs/gateway.log" "$SPARKLE_ROOT/gateway/Sparkle.Gateway/bin/$bin/Sparkle.Gateway.dll" "${common[@]}" \
     "Sip__Address=127.0.0.1" "Sip__UdpPort=$SIP_PORT" "Sip__TcpPort=$SIP_PORT" "Sip__TlsPort=$SIP_TLS_PORT" \
     "Sip__CertificatePath=$STATE/keys/sip-tls.pfx" "Sip__GatewayId=gateway-1"
   start_process graphql "$logs/graphql.log" "$SPARKLE_ROOT/graphql/Sparkle.GraphQL/bin/$bin/Sparkle.GraphQL.dll" "${common[@]}" \
-    "Http__Url=http://127.0.0.1:$HTTP_PORT" "Identity__KeyFolder=$STATE/keys" "Seed__DemoFile=$STATE/demo.json" \
-    "Blobs__Folder=$STATE/blobs"
+    "Http__Url=http://127.0.0.1:$HTTP_PORT" "Identity__KeyFolder=$STATE/keys" "Seed__DemoFile=$STATE/demo.json"
 
   wait_http "http://127.0.0.1:$HTTP_PORT/health" 90 || { tail -30 "$logs/graphql.log" >&2; log "GraphQL host did not become healthy"; return 1; }
   wait_tcp 127.0.0.1 "$SIP_PORT" 60 || { tail -30 "$logs/gateway.log" >&2; log "SIP gateway did not start"; return 1; }
