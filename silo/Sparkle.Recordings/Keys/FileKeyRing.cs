@@ -126,7 +126,7 @@ public sealed class FileKeyRing : IKeyEncryptionService
 
     private async Task<List<KekVersion>?> ReadVersionsAsync(Guid tenantId, CancellationToken cancellationToken)
     {
-        // Reads need no lock: writers replace the file by rename, so a reader sees the old or the new file whole.
+        // No file lock for reads: writers replace the file by rename, so a reader sees the old or the new file whole.
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -10,6 +10,8 @@ public sealed class FlakyBlobStore : IRecordingBlobStore
     public ConcurrentDictionary<string, byte[]> Blobs { get; } = new();
     public ConcurrentQueue<string> UploadOrder { get; } = new();
     public volatile bool Down;
+    /// <summary>Uploads hang until cancelled: a store that is slow rather than down.</summary>
+    public volatile bool Hang;
     public int FailedUploads => Volatile.Read(ref _failedUploads);
 
     public async Task UploadAsync(string blobName, Stream sealedContent, CancellationToken cancellationToken = default)
@@ -18,6 +20,11 @@ public sealed class FlakyBlobStore : IRecordingBlobStore
         {
             Interlocked.Increment(ref _failedUploads);
             throw new IOException("store down (test)");
+        }
+        if (Hang)
+        {
+            Interlocked.Increment(ref _failedUploads);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         var copy = new MemoryStream();
         await sealedContent.CopyToAsync(copy, cancellationToken);

@@ -72,6 +72,25 @@ public sealed class UploadSpoolTests : IDisposable
     }
 
     [Fact]
+    public async Task AStoreSlowerThanTheUploadTimeoutCountsAsDegraded()
+    {
+        var store = new FlakyBlobStore { Hang = true };
+        await using var spool = new UploadSpool(SpoolFolder, store, _ => Task.CompletedTask, new UploadSpoolOptions
+        {
+            UploadTimeout = TimeSpan.FromMilliseconds(50),
+            InitialBackoff = s_fast.InitialBackoff,
+            MaxBackoff = s_fast.MaxBackoff,
+        });
+        await WriteFileAsync(77, seed: 1);
+        await spool.EnqueueAsync(Path.Combine(_root, "77.bin"), "slow", () => Task.CompletedTask);
+        await Eventually.TrueAsync(() => spool.Degraded, "degraded while uploads time out");
+
+        store.Hang = false;
+        await Eventually.TrueAsync(() => spool.PendingCount == 0 && !spool.Degraded, "stored once the store is fast again");
+        Assert.Single(store.Blobs);
+    }
+
+    [Fact]
     public async Task BeyondTheBudgetEnqueueWaitsInsteadOfDropping()
     {
         var store = new FlakyBlobStore { Down = true };
