@@ -82,11 +82,8 @@ start_process() { # name logfile dll [env...]
   log "$name started (pid $pid, log $logfile)"
 }
 
-# The Azurite (blob storage) connection string for a port: Microsoft's public, well-known development
-# account, which only the local emulator accepts.
-azurite_connection() { # port
-  echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$1/devstoreaccount1;"
-}
+# The Azurite (blob storage) connection string for a port (the emulator's public development account).
+azurite_connection() { "$SPARKLE_ROOT/infra/scripts/azurite.sh" connection-string "$1"; }
 
 # Starts silo, gateway, GraphQL host and one media worker against the PostgreSQL on $PG_PORT and the
 # Azurite on $AZURITE_PORT (recordings; optional).
