@@ -94,6 +94,7 @@ start_platform() {
 
   start_process silo "$logs/silo.log" "$SPARKLE_ROOT/silo/Sparkle.Silo/bin/$bin/Sparkle.Silo.dll" "${common[@]}" \
     "Silo__SiloPort=$SILO_PORT" "Silo__GatewayPort=$SILO_GATEWAY_PORT" "Seed__DemoFile=$STATE/demo.json" \
+    "Recordings__KeyFolder=$STATE/keys/tenants" \
     "Seed__GraphQL=http://127.0.0.1:$HTTP_PORT/graphql" "$sip_info" "$sip_tls"
   wait_tcp 127.0.0.1 "$SILO_GATEWAY_PORT" 120 || { tail -30 "$logs/silo.log" >&2; log "silo did not start"; return 1; }
 
