@@ -18,10 +18,23 @@ public sealed class TenantKeyGrain : Grain, ITenantKeyGrain
 
     public Task<DataKey> GenerateDataKeyAsync() => Keys.GenerateDataKeyAsync(TenantId);
 
-    public Task<byte[]> UnwrapAsync(WrappedKey key)
+    /// <summary>The storage library's exceptions do not cross the wire: a forgotten key is NotFound (the data
+    /// is gone for good), an altered wrapped key a ValidationException.</summary>
+    public async Task<byte[]> UnwrapAsync(WrappedKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Keys.UnwrapAsync(TenantId, key);
+        try
+        {
+            return await Keys.UnwrapAsync(TenantId, key);
+        }
+        catch (KeyUnavailableException e)
+        {
+            throw new NotFoundException($"The key of this recording was forgotten: {e.Message}");
+        }
+        catch (SealedDataException e)
+        {
+            throw new ValidationException($"The wrapped data key failed authentication: {e.Message}");
+        }
     }
 
     public Task RotateAsync(bool forgetOld) => Keys.RotateAsync(TenantId, forgetOld);
