@@ -44,6 +44,7 @@ public enum Operation
     ReplayUtterance,
     DeleteRecording,
     ViewRecordingAudit,
+    RotateRecordingKey,
     // Platform
     ManageTenants,
 }

@@ -46,6 +46,7 @@ public static class Permissions
         [Operation.ReplayUtterance] = Role.Participant,
         [Operation.DeleteRecording] = Role.Manager,
         [Operation.ViewRecordingAudit] = Role.Manager,
+        [Operation.RotateRecordingKey] = Role.Owner,
         [Operation.ManageTenants] = Role.Owner, // only meaningful for the platform operator, see Allows(Caller...)
     };
 

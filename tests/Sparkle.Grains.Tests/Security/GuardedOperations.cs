@@ -55,6 +55,7 @@ public sealed record GuardedOperation(
         new(Operation.ReplayUtterance, ReplayAsync, ParticipantWithUtteranceAsync),
         new(Operation.DeleteRecording, async (t, c) => { var (catalog, id) = await RecordedAsync(t); await catalog.DeleteRecordingAsync(c, id); }),
         new(Operation.ViewRecordingAudit, async (t, c) => await (await RecordedAsync(t)).Catalog.GetAuditAsync(c)),
+        new(Operation.RotateRecordingKey, (t, c) => t.Tenant.RotateRecordingKeyAsync(c, forgetOld: false)),
         new(Operation.ManageTenants, (t, c) => t.Grains.GetGrain<ITenantGrain>(c.Kind == CallerKind.PlatformOperator ? Guid.NewGuid() : t.Id).CreateAsync(c, $"n-{Guid.NewGuid():N}", [$"d{Guid.NewGuid():N}.test"], new TenantPolicies())),
     ];
 
