@@ -43,12 +43,6 @@ public sealed class MediaEndpoint(
             }
         }
 
-        if (services.GetService<RecordingBlobStore>() is not { } store)
-        {
-            await PlainAsync(context, StatusCodes.Status503ServiceUnavailable, "Recording storage is not configured.");
-            return;
-        }
-
         var caller = Caller.User(claims.TenantId, claims.UserNumber);
         var catalog = grains.GetGrain<IRecordingCatalogGrain>(claims.MeetingId);
         PlaybackGrant grant;
@@ -66,6 +60,12 @@ public sealed class MediaEndpoint(
         catch (Exception e) when (e is NotFoundException or ValidationException)
         {
             await PlainAsync(context, StatusCodes.Status404NotFound, "Not found.");
+            return;
+        }
+
+        if (services.GetService<RecordingBlobStore>() is not { } store)
+        {
+            await PlainAsync(context, StatusCodes.Status503ServiceUnavailable, "Recording storage is not configured.");
             return;
         }
 
