@@ -142,6 +142,24 @@ public sealed class RecordingTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task AMeetingsNamedListenersPlayItsRecordings()
+    {
+        var created = (await api.Client(api.Demo.Demo.Owner).ExecuteAsync(
+            "mutation { createMeeting(input: { title: \"Listened\", recordingListeners: [\"1004\"] }) { id } }")).Field("createMeeting");
+        var meetingId = created.GetProperty("id").GetGuid();
+        var recordingId = Guid.NewGuid();
+        var catalog = api.Cluster.Grains.GetGrain<IRecordingCatalogGrain>(meetingId);
+        await catalog.RecordingStartedAsync(api.Demo.Demo.Id, [new RecordingStart(recordingId, RecordingKind.Audio)], DateTimeOffset.UtcNow);
+        await catalog.AddPartAsync(new RecordingPartInfo(recordingId, RecordingKind.Audio, 0, "blob-listened", new WrappedKey("k1", new byte[40]),
+            110, 100, "audio/mp4", TimeSpan.Zero, TimeSpan.FromSeconds(5), true, DateTimeOffset.UtcNow));
+        var apiId = RecordingIds.Format(meetingId, recordingId);
+
+        (await api.Client(api.Demo.Demo.Member).ExecuteAsync(PlaybackMutation, new { id = apiId })).EnsureSuccess();
+        Assert.Equal("FORBIDDEN", (await api.Client(api.Demo.Demo.Chair).ExecuteAsync(PlaybackMutation, new { id = apiId })).ErrorCode);
+        Assert.Equal("FORBIDDEN", (await api.Client(api.Demo.Demo.Member).ExecuteAsync(DownloadMutation, new { id = apiId })).ErrorCode);
+    }
+
+    [Fact]
     public async Task BadRecordingIdsAreBadInput()
     {
         var response = await api.Client(api.Demo.Demo.Manager).ExecuteAsync(PlaybackMutation, new { id = "not-a-recording" });
