@@ -80,23 +80,13 @@ public sealed class RecordingCatalogGrain(
             blobs.AddRange(await Page(page).RemoveEndedBeforeAsync(null));
         }
 
-        await state.ClearStateAsync();
-        state.State = new RecordingCatalogState();
+        // Everything but the blobs still to delete is forgotten now (the keys with it); the blobs go in the
+        // background and by the sweep, after which the catalog clears itself.
+        state.State = new RecordingCatalogState { BlobsToDelete = blobs.Distinct().ToList() };
+        await state.WriteStateAsync();
         await audit.ClearStateAsync();
         audit.State = new RecordingAuditState();
-        var failed = await DeleteBlobsAsync(blobs);
-        if (failed.Count > 0)
-        {
-            // The keys are gone; the copies left are unreadable. Logged for the operator to sweep.
-            logger.LogWarning("Meeting {MeetingId} deleted: {Count} recording blobs could not be deleted", MeetingId, failed.Count);
-        }
-
-        if (await this.GetReminder(RetentionReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        DeactivateOnIdle();
+        DeleteBlobsInBackground();
     }
 
     // ---- The worker
@@ -295,6 +285,9 @@ public sealed class RecordingCatalogGrain(
 
     public async Task<int> ApplyRetentionAsync(DateTimeOffset now)
     {
+        await _deletingBlobs;
+        _deletingBlobs = DeletePendingBlobsAsync();
+        await _deletingBlobs;
         if (S.TenantId == Guid.Empty)
         {
             return 0;
@@ -326,24 +319,57 @@ public sealed class RecordingCatalogGrain(
 
     // ---- Helpers
 
-    /// <summary>Forgets the records (their wrapped keys) first, then deletes the blobs; a deletion that
-    /// fails is kept for the next sweep (the data is unreadable already).</summary>
+    /// <summary>Forgets the records (their wrapped keys) first; the blobs are deleted in the background (a
+    /// blob store that is slow or away never holds up the caller) and failures are retried by the sweep.</summary>
     private async Task ForgetAndDeleteAsync(IReadOnlyList<RecordingRecord> recordings, IReadOnlyList<string> utteranceBlobs)
     {
-        var blobs = recordings.SelectMany(r => r.Parts).Select(p => p.BlobName).Concat(utteranceBlobs).Concat(S.BlobsToDelete).ToList();
+        var blobs = recordings.SelectMany(r => r.Parts).Select(p => p.BlobName).Concat(utteranceBlobs).ToList();
         if (blobs.Count == 0 && recordings.Count == 0)
         {
             return;
         }
 
         S.Recordings.RemoveAll(recordings.Contains);
-        S.BlobsToDelete = [];
+        S.BlobsToDelete.AddRange(blobs.Where(b => !S.BlobsToDelete.Contains(b)));
         await state.WriteStateAsync();
-        var failed = await DeleteBlobsAsync(blobs);
-        if (failed.Count > 0)
+        DeleteBlobsInBackground();
+    }
+
+    private Task _deletingBlobs = Task.CompletedTask;
+
+    private void DeleteBlobsInBackground()
+    {
+        if (_deletingBlobs.IsCompleted && S.BlobsToDelete.Count > 0)
         {
-            S.BlobsToDelete = failed.Take(10_000).ToList();
-            await state.WriteStateAsync();
+            _deletingBlobs = DeletePendingBlobsAsync();
+        }
+    }
+
+    /// <summary>Deletes the pending blobs; when a deleted meeting's catalog has nothing left, it clears itself.</summary>
+    private async Task DeletePendingBlobsAsync()
+    {
+        try
+        {
+            var batch = S.BlobsToDelete.ToList();
+            var failed = (await DeleteBlobsAsync(batch)).ToHashSet();
+            S.BlobsToDelete.RemoveAll(b => batch.Contains(b) && !failed.Contains(b));
+            if (S.TenantId == Guid.Empty && S.Recordings.Count == 0 && S.PageCount == 0 && S.BlobsToDelete.Count == 0)
+            {
+                await state.ClearStateAsync();
+                state.State = new RecordingCatalogState();
+                if (await this.GetReminder(RetentionReminder) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+            }
+            else
+            {
+                await state.WriteStateAsync();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Meeting {MeetingId}: deleting recording blobs failed; the sweep retries", MeetingId);
         }
     }
 
@@ -360,7 +386,8 @@ public sealed class RecordingCatalogGrain(
                     throw new InvalidOperationException("Recording storage is not configured.");
                 }
 
-                await store.DeleteAsync(blob);
+                using var timeout = new CancellationTokenSource(BlobDeleteTimeout);
+                await store.DeleteAsync(blob, timeout.Token);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -371,6 +398,8 @@ public sealed class RecordingCatalogGrain(
 
         return failed;
     }
+
+    private static readonly TimeSpan BlobDeleteTimeout = TimeSpan.FromSeconds(10);
 
     private async Task<UtteranceRecord?> FindUtteranceAsync(Guid utteranceId)
     {
