@@ -56,7 +56,23 @@ public static class SiloHostingExtensions
             });
         });
 
+        builder.AddSparkleRecordings();
         builder.AddSparkleDemoSeed();
+        return builder;
+    }
+
+    /// <summary>The tenant key ring (always: keys can be rotated and forgotten without a blob store) and the
+    /// recording blob store (only when "Recordings:BlobConnectionString" is set).</summary>
+    public static IHostApplicationBuilder AddSparkleRecordings(this IHostApplicationBuilder builder)
+    {
+        var options = new RecordingsOptions();
+        builder.Configuration.GetSection(RecordingsOptions.Section).Bind(options);
+        builder.Services.AddSingleton<Sparkle.Recordings.IKeyEncryptionService>(new Sparkle.Recordings.FileKeyRing(Path.GetFullPath(options.KeyFolder)));
+        if (!string.IsNullOrWhiteSpace(options.BlobConnectionString))
+        {
+            builder.Services.AddSingleton(new Sparkle.Recordings.RecordingBlobStore(options.BlobConnectionString, options.BlobContainer));
+        }
+
         return builder;
     }
 

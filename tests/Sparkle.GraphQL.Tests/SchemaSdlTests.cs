@@ -41,8 +41,9 @@ public sealed class SchemaSdlTests
         var schema = provider.GetRequiredService<SparkleSchema>();
         schema.Initialize();
 
-        string[] queries = ["me", "layouts", "directory", "meetingPlans", "meetingPlan", "meetings", "meeting"];
-        string[] mutations = ["createMeetingPlan", "updateMeetingPlan", "deleteMeetingPlan", "shareMeetingPlan", "startMeeting", "createMeeting", "deleteMeeting", "endMeeting"];
+        string[] queries = ["me", "layouts", "directory", "meetingPlans", "meetingPlan", "meetings", "meeting", "recordingAudit"];
+        string[] mutations = ["createMeetingPlan", "updateMeetingPlan", "deleteMeetingPlan", "shareMeetingPlan", "startMeeting", "createMeeting", "deleteMeeting", "endMeeting",
+            "recordingPlayback", "downloadRecording", "utterancePlayback", "deleteRecording", "rotateRecordingKey", "startRecording", "stopRecording"];
         foreach (var name in queries)
         {
             Assert.NotNull(schema.Query.GetField(name));
@@ -54,6 +55,12 @@ public sealed class SchemaSdlTests
         Assert.NotNull(schema.Subscription!.GetField("meetingEvents"));
         Assert.NotNull(schema.Query.GetField("directory")!.Arguments!.Find("search"));
         Assert.NotNull(schema.Mutation!.GetField("shareMeetingPlan")!.Arguments!.Find("operatorNumbers"));
+        var meeting = (global::GraphQL.Types.IComplexGraphType)schema.AllTypes["Meeting"]!;
+        Assert.NotNull(meeting.GetField("recordings"));
+        Assert.NotNull(meeting.GetField("recordingState"));
+        Assert.NotNull(meeting.GetField("utterances")!.Arguments!.Find("speakerNumber"));
+        Assert.NotNull(meeting.GetField("utterances")!.Arguments!.Find("after"));
+        Assert.NotNull(meeting.GetField("utterances")!.Arguments!.Find("first"));
     }
 
     private static string FirstDifference(string expected, string actual)

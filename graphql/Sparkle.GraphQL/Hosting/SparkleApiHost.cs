@@ -1,5 +1,6 @@
 using Orleans.Runtime;
 using Sparkle.GraphQL.Identity;
+using Sparkle.GraphQL.Recordings;
 using Sparkle.GraphQL.Schema;
 using Sparkle.GraphQL.Transport;
 using Sparkle.GraphQL.Webhooks;
@@ -24,12 +25,14 @@ public static class SparkleApiHost
         builder.AddSparkleIdentity();
         builder.Services.AddSparkleGraphQL(builder.Configuration);
         builder.Services.AddSparkleWebhooks(builder.Configuration);
+        builder.Services.AddSparkleRecordingPlayback(builder.Configuration);
 
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
         app.MapGet("/health", HealthEndpoint.HandleAsync);
         app.MapSparkleGraphQL("/graphql");
+        app.MapSparkleMedia();
         return app;
     }
 

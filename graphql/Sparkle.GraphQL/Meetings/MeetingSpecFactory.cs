@@ -21,7 +21,10 @@ internal static class MeetingSpecFactory
             baseSpec = plan.Spec;
         }
         var spec = await PlanSpecMerger.MergeAsync(ctx, caller, baseSpec, input);
-        return FromPlan(spec, planId);
+        return FromPlan(spec, planId) with
+        {
+            RecordingListeners = input.Has("recordingListeners") ? input.List<string>("recordingListeners") : null,
+        };
     }
 
     public static MeetingSpec FromPlan(MeetingPlanSpec spec, Guid? planId) =>

@@ -2,6 +2,7 @@ using GraphQL.Types;
 using Sparkle.Grains.Meetings;
 using Sparkle.Grains.Plans;
 using Sparkle.GraphQL.Plans;
+using Sparkle.GraphQL.Recordings;
 
 namespace Sparkle.GraphQL.Meetings;
 
@@ -31,5 +32,6 @@ public sealed class MeetingType : ObjectGraphType<MeetingSnapshot>
         Field<NonNullGraphType<DateTimeOffsetGraphType>>("createdAt").Resolve(ctx => ctx.Source.CreatedAt);
         Field<DateTimeOffsetGraphType>("startedAt").Resolve(ctx => ctx.Source.StartedAt);
         Field<DateTimeOffsetGraphType>("endedAt").Resolve(ctx => ctx.Source.EndedAt);
+        RecordingFields.AddTo(this);
     }
 }

@@ -2,6 +2,7 @@ using GraphQL.Types;
 using Sparkle.GraphQL.Directory;
 using Sparkle.GraphQL.Meetings;
 using Sparkle.GraphQL.Plans;
+using Sparkle.GraphQL.Recordings;
 using Sparkle.GraphQL.Tenants;
 using Sparkle.GraphQL.Users;
 using Sparkle.GraphQL.Webhooks;
@@ -20,5 +21,6 @@ public sealed class MutationType : ObjectGraphType
         UserMutations.AddTo(this);
         TenantMutations.AddTo(this);
         WebhookMutations.AddTo(this);
+        RecordingMutations.AddTo(this);
     }
 }

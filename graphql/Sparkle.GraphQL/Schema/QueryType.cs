@@ -4,6 +4,7 @@ using Sparkle.GraphQL.Identity;
 using Sparkle.GraphQL.Layouts;
 using Sparkle.GraphQL.Meetings;
 using Sparkle.GraphQL.Plans;
+using Sparkle.GraphQL.Recordings;
 using Sparkle.GraphQL.Tenants;
 using Sparkle.GraphQL.Users;
 using Sparkle.GraphQL.Webhooks;
@@ -23,5 +24,6 @@ public sealed class QueryType : ObjectGraphType
         UserQueries.AddTo(this);
         TenantQueries.AddTo(this);
         WebhookQueries.AddTo(this);
+        RecordingQueries.AddTo(this);
     }
 }

@@ -16,6 +16,9 @@ public sealed class TenantPoliciesInputType : InputObjectGraphType<TenantPolicie
         Field<RoleType>("dialOutMinimumRole").Description("chair when omitted.");
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("dialOutPatterns");
         Field<SipTrunkInputType>("trunk");
+        Field<IntGraphType>("recordingRetentionDays").Description("0 (keep until deleted) when omitted.");
+        Field<RoleType>("recordingExportMinimumRole").Description("manager when omitted; owner narrows downloads to owners.");
+        Field<BooleanGraphType>("allowUtteranceReplayAfterMeeting").Description("false when omitted: participants replay only while the meeting runs.");
     }
 
     public override object ParseDictionary(IDictionary<string, object?> value) =>
@@ -24,5 +27,8 @@ public sealed class TenantPoliciesInputType : InputObjectGraphType<TenantPolicie
             value.Value<bool>("srtpRequired"),
             value.Value<Role?>("dialOutMinimumRole") ?? Role.Chair,
             value.Has("dialOutPatterns") ? value.List<string>("dialOutPatterns") : null,
-            value.Value<SipTrunk>("trunk"));
+            value.Value<SipTrunk>("trunk"),
+            value.Value<int?>("recordingRetentionDays") ?? 0,
+            value.Value<Role?>("recordingExportMinimumRole") ?? Role.Manager,
+            value.Value<bool>("allowUtteranceReplayAfterMeeting"));
 }

@@ -16,5 +16,8 @@ public sealed class TenantPoliciesType : ObjectGraphType<TenantPolicies>
             .Description("Regular expressions external numbers must match (empty: any).")
             .Resolve(ctx => ctx.Source.DialOutPatterns ?? []);
         Field<SipTrunkType>("trunk").Resolve(ctx => ctx.Source.Trunk);
+        Field(x => x.RecordingRetentionDays).Description("0: recordings are kept until deleted.");
+        Field<NonNullGraphType<RoleType>>("recordingExportMinimumRole").Resolve(ctx => ctx.Source.RecordingExportMinimumRole);
+        Field(x => x.AllowUtteranceReplayAfterMeeting);
     }
 }

@@ -37,6 +37,14 @@ public enum Operation
     LockMeeting,
     ControlRecording,
     DialOutExternal,
+    // Recordings (the catalog grain raises a meeting's owner, chairs and named listeners for PlayRecording,
+    // and requires ReplayUtterance callers to be participants of the meeting)
+    PlayRecording,
+    ExportRecording,
+    ReplayUtterance,
+    DeleteRecording,
+    ViewRecordingAudit,
+    RotateRecordingKey,
     // Platform
     ManageTenants,
 }

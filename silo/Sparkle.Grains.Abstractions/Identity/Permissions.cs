@@ -37,6 +37,16 @@ public static class Permissions
         [Operation.LockMeeting] = Role.Chair,
         [Operation.ControlRecording] = Role.Chair,
         [Operation.DialOutExternal] = Role.Chair,
+        // A meeting's owner, chairs and named listeners are raised to Manager for PlayRecording of that meeting
+        // only (RecordingCatalogGrain); a tenant chair of another meeting is not.
+        [Operation.PlayRecording] = Role.Manager,
+        // TenantPolicies.RecordingExportMinimumRole can raise this to Owner, never lower it.
+        [Operation.ExportRecording] = Role.Manager,
+        // Only participants of the meeting (while it runs, or after with the tenant's policy), and managers.
+        [Operation.ReplayUtterance] = Role.Participant,
+        [Operation.DeleteRecording] = Role.Manager,
+        [Operation.ViewRecordingAudit] = Role.Manager,
+        [Operation.RotateRecordingKey] = Role.Owner,
         [Operation.ManageTenants] = Role.Owner, // only meaningful for the platform operator, see Allows(Caller...)
     };
 

@@ -72,7 +72,9 @@ public sealed record MeetingSpec(
     [property: Id(6)] DateTimeOffset? ScheduledStart = null,
     [property: Id(7)] Guid? PlanId = null,
     /// <summary>Ad-hoc conferences (RFC 4579 factory) end when their creator leaves.</summary>
-    [property: Id(8)] bool AdHoc = false);
+    [property: Id(8)] bool AdHoc = false,
+    /// <summary>User numbers (besides the owner, chairs and tenant managers) who may play the recordings.</summary>
+    [property: Id(9)] IReadOnlyList<string>? RecordingListeners = null);
 
 [GenerateSerializer, Immutable]
 public sealed record MeetingSnapshot(
@@ -94,7 +96,17 @@ public sealed record MeetingSnapshot(
     [property: Id(14)] DateTimeOffset? StartedAt,
     [property: Id(15)] DateTimeOffset? EndedAt,
     /// <summary>The media worker the meeting is placed on, once placed.</summary>
-    [property: Id(16)] string? MediaWorkerId);
+    [property: Id(16)] string? MediaWorkerId,
+    [property: Id(17)] RecordingState RecordingState = RecordingState.None);
+
+/// <summary>Whether the meeting is being recorded, and whether the recording is healthy.</summary>
+public enum RecordingState
+{
+    None = 0,
+    Recording = 1,
+    /// <summary>The worker records but cannot store right now (parts wait in its spool).</summary>
+    Degraded = 2,
+}
 
 public enum MeetingEventKind
 {
@@ -108,6 +120,8 @@ public enum MeetingEventKind
     ParticipantRemoved = 7,  // left or booted; Participant carries the final state
     ActiveSpeakerChanged = 8,
     DtmfReceived = 9,
+    UtteranceRecorded = 10,  // Detail: the utterance id, once it is stored and listed
+    RecordingChanged = 11,   // Detail: "recording", "degraded", "stopped"
 }
 
 /// <summary>One change of a meeting. The SIP conference event package and the GraphQL subscription are

@@ -10,6 +10,9 @@ public interface ITenantGrain : IGrainWithGuidKey
     Task<TenantInfo> CreateAsync(Caller caller, string name, IReadOnlyList<string> sipDomains, TenantPolicies policies);
     Task<TenantInfo> GetAsync(Caller caller);
     Task<TenantInfo> UpdatePoliciesAsync(Caller caller, TenantPolicies policies);
+    /// <summary>A new recording key version for new recordings; with <paramref name="forgetOld"/> every older
+    /// version is destroyed and the recordings it protected can never be played again (owner only).</summary>
+    Task RotateRecordingKeyAsync(Caller caller, bool forgetOld);
 
     Task<UserInfo> AddUserAsync(Caller caller, UserSpec user);
     Task RemoveUserAsync(Caller caller, string number);

@@ -18,7 +18,15 @@ public sealed record TenantPolicies(
     [property: Id(2)] Role DialOutMinimumRole = Role.Chair,
     /// <summary>Regular expressions an external number must match to be dialled (empty: any).</summary>
     [property: Id(3)] IReadOnlyList<string>? DialOutPatterns = null,
-    [property: Id(4)] SipTrunk? Trunk = null);
+    [property: Id(4)] SipTrunk? Trunk = null,
+    /// <summary>Recordings and utterances are deleted (and their keys forgotten) this many days after they
+    /// ended; 0 keeps them until deleted.</summary>
+    [property: Id(5)] int RecordingRetentionDays = 0,
+    /// <summary>Lowest tenant role allowed to download recordings: manager or owner (a lower role does not
+    /// widen the matrix).</summary>
+    [property: Id(6)] Role RecordingExportMinimumRole = Role.Manager,
+    /// <summary>Participants may replay utterances after the meeting ended, not only while it runs.</summary>
+    [property: Id(7)] bool AllowUtteranceReplayAfterMeeting = false);
 
 [GenerateSerializer, Immutable]
 public sealed record TenantInfo(

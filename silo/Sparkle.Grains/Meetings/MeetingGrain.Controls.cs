@@ -125,13 +125,6 @@ public sealed partial class MeetingGrain
         await MeetingChangedAsync(locked ? "locked" : "unlocked", pushLayout: false);
     }
 
-    public async Task SetRecordingAsync(Caller caller, bool recording)
-    {
-        await DemandAsync(caller, Operation.ControlRecording);
-        S.Recording = recording;
-        await MeetingChangedAsync(recording ? "recording" : "not-recording", pushLayout: false);
-    }
-
     /// <summary>Chairs control anyone; a participant may control their own mute/video (never regaining
     /// what the chair withdrew, checked by the caller).</summary>
     private async Task<ParticipantRecord> DemandOnParticipantAsync(Caller caller, string participantId, Operation operation, bool selfMayUnlessRaising)

@@ -162,6 +162,7 @@ public sealed partial class MeetingGrain
         Emit(isNew ? MeetingEventKind.ParticipantAdded : MeetingEventKind.ParticipantChanged, record);
         await PushControlAsync(record);
         await SaveAsync();
+        MediaCameUp();
         return new JoinResult(JoinRefusal.None, record.Id, allocation.LocalSdp);
     }
 
@@ -463,6 +464,7 @@ public sealed partial class MeetingGrain
         Emit(MeetingEventKind.ParticipantChanged, record);
         await PushControlAsync(record);
         await SaveAsync();
+        MediaCameUp();
     }
 
     /// <summary>Internal numbers (users of the tenant) are always allowed; external ones need the

@@ -18,7 +18,7 @@ namespace Sparkle.Grains.Meetings;
 public sealed partial class MeetingGrain(
     [PersistentState(stateName: "meeting", storageName: SparkleStorage.Name)] IPersistentState<MeetingState> state,
     ILogger<MeetingGrain> logger)
-    : Grain, IMeetingGrain, IRemindable
+    : Grain, IMeetingGrain, IMeetingRecordingsGrain, IRemindable
 {
     private const string StartReminder = "scheduled-start";
     private const int MaxParticipantRecords = 1_000;
@@ -28,7 +28,9 @@ public sealed partial class MeetingGrain(
 
     public static bool MayInterleave(IInvokable request) => request.GetMethodName() is
         nameof(OnMediaEventAsync) or nameof(DialOutProgressAsync) or nameof(LeaveAsync)
-        or nameof(GetAsync) or nameof(GetEventsSinceAsync) or nameof(SubscribeAsync) or nameof(UnsubscribeAsync);
+        or nameof(GetAsync) or nameof(GetEventsSinceAsync) or nameof(SubscribeAsync) or nameof(UnsubscribeAsync)
+        // The recording catalog asks and reports while the meeting may be waiting on it.
+        or nameof(GetRecordingAudienceAsync) or nameof(GetSpeakerAsync) or nameof(OnUtteranceRecordedAsync) or nameof(OnRecordingHealthAsync);
 
     private Guid Id => this.GetPrimaryKey();
     private MeetingState S => state.State;
@@ -118,6 +120,8 @@ public sealed partial class MeetingGrain(
     {
         await DemandAsync(caller, Operation.DeleteMeeting);
         await EndInternalAsync(except: null);
+        // Its recordings go with it: keys forgotten, blobs deleted.
+        await GrainFactory.GetGrain<Recordings.IRecordingCatalogGrain>(Id).DeleteAllAsync();
         await GrainFactory.GetGrain<ITenantCatalogGrain>(S.TenantId).RemoveMeetingAsync(Id);
         await UnregisterStartReminderAsync();
         Emit(MeetingEventKind.MeetingDeleted);
@@ -165,7 +169,6 @@ public sealed partial class MeetingGrain(
 
         S.Status = MeetingStatus.Active;
         S.StartedAt = DateTimeOffset.UtcNow;
-        S.Recording = S.Spec?.Recording?.RecordMeeting ?? false;
         Emit(MeetingEventKind.MeetingStarted);
         _ = UnregisterStartReminderIfScheduledAsync();
     }
@@ -187,6 +190,7 @@ public sealed partial class MeetingGrain(
             MarkDisconnected(record, DisconnectionMethod.Booted, "meeting ended");
         }
 
+        await StopRecordingOnEndAsync();
         if (await CurrentWorkerAsync() is { } worker)
         {
             await Safely(() => worker.ReleaseMeetingAsync(Id), "release the meeting");
@@ -283,6 +287,8 @@ public sealed partial class MeetingGrain(
             Participants = PlanRules.Participants(spec.Participants),
             Layout = Validate.LayoutId(spec.Layout),
             Pin = Validate.Pin(spec.Pin),
+            RecordingListeners = spec.RecordingListeners is null ? null : PlanRules.Participants(
+                spec.RecordingListeners.Select(n => new PlannedParticipant(n)).ToList()).Select(p => p.Number).ToList(),
         };
     }
 
@@ -369,7 +375,8 @@ public sealed partial class MeetingGrain(
         S.CreatedAt,
         S.StartedAt,
         S.EndedAt,
-        S.MediaWorkerId);
+        S.MediaWorkerId,
+        !S.Recording ? RecordingState.None : S.RecordingDegraded ? RecordingState.Degraded : RecordingState.Recording);
 
     private static ParticipantSnapshot ToSnapshot(ParticipantRecord p) => new(
         p.Id, p.Uri, p.DisplayName, p.UserNumber, p.MeetingRole, p.State, p.JoiningMethod, p.DisconnectionMethod,

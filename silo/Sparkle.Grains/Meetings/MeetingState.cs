@@ -26,6 +26,12 @@ public sealed class MeetingState
     [Id(16)] public int NextParticipant { get; set; }
     /// <summary>Meeting roles the chair set for user numbers, above what the plan said.</summary>
     [Id(17)] public Dictionary<string, Role> RoleOverrides { get; set; } = [];
+    /// <summary>The running whole-meeting recording (the audio one with separate audio and video).</summary>
+    [Id(18)] public Guid? RecordingId { get; set; }
+    [Id(19)] public Guid? VideoRecordingId { get; set; }
+    [Id(20)] public bool RecordingDegraded { get; set; }
+    /// <summary>The plan's automatic recording was tried once (stopping it by hand is not undone by the next join).</summary>
+    [Id(21)] public bool AutoRecordingTried { get; set; }
 }
 
 [GenerateSerializer]

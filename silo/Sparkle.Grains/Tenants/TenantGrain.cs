@@ -69,6 +69,12 @@ public sealed class TenantGrain(
         return ToInfo();
     }
 
+    public async Task RotateRecordingKeyAsync(Caller caller, bool forgetOld)
+    {
+        await DemandAsync(caller, Operation.RotateRecordingKey);
+        await GrainFactory.GetGrain<Recordings.ITenantKeyGrain>(TenantId).RotateAsync(forgetOld);
+    }
+
     public async Task<UserInfo> AddUserAsync(Caller caller, UserSpec user)
     {
         var grant = await DemandAsync(caller, Operation.ManageUsers);
@@ -199,6 +205,11 @@ public sealed class TenantGrain(
         }
 
         Validate.Role(policies.DialOutMinimumRole);
+        Validate.Role(policies.RecordingExportMinimumRole);
+        if (policies.RecordingRetentionDays is < 0 or > 36_500)
+        {
+            throw new ValidationException("Recording retention is 0 (keep) to 36500 days.");
+        }
         foreach (var pattern in policies.DialOutPatterns ?? [])
         {
             try

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Sparkle.Grains;
 using Sparkle.Grains.Gateway;
@@ -76,6 +77,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage(SparkleStorage.Name);
             siloBuilder.UseInMemoryReminderService();
+            // Crypto is not what the grain tests test: an in-memory key ring (see InMemoryKeyService). The blob
+            // store is the real class over a store that is not there: deletions fail and are kept for retry,
+            // which the grains must survive (keys are forgotten first).
+            siloBuilder.Services.AddSingleton<Sparkle.Recordings.IKeyEncryptionService>(new InMemoryKeyService());
+            siloBuilder.Services.AddSingleton(new Sparkle.Recordings.RecordingBlobStore("UseDevelopmentStorage=true"));
         }
     }
 }

@@ -2,6 +2,7 @@ using Sparkle.Grains.Directory;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Meetings;
 using Sparkle.Grains.Plans;
+using Sparkle.Grains.Recordings;
 using Sparkle.Grains.Tenants;
 using Sparkle.Grains.Tests.Infrastructure;
 
@@ -47,8 +48,14 @@ public sealed record GuardedOperation(
         new(Operation.SetParticipantRole, async (t, c) => await (await SystemMeetingAsync(t)).SetParticipantRoleAsync(c, "p1", Role.Participant)),
         new(Operation.SetLayout, async (t, c) => await (await SystemMeetingAsync(t)).SetLayoutAsync(c, "grid")),
         new(Operation.LockMeeting, async (t, c) => await (await SystemMeetingAsync(t)).SetLockedAsync(c, true)),
-        new(Operation.ControlRecording, async (t, c) => await (await SystemMeetingAsync(t)).SetRecordingAsync(c, true)),
+        new(Operation.ControlRecording, async (t, c) => await (await MeetingWithMediaAsync(t)).SetRecordingAsync(c, true)),
         new(Operation.DialOutExternal, async (t, c) => await (await SystemMeetingAsync(t)).InviteAsync(c, new PlannedParticipant("+15551234567"))),
+        new(Operation.PlayRecording, async (t, c) => { var (catalog, id) = await RecordedAsync(t); await catalog.AuthorizePlaybackAsync(c, id, false); }),
+        new(Operation.ExportRecording, async (t, c) => { var (catalog, id) = await RecordedAsync(t); await catalog.AuthorizePlaybackAsync(c, id, true); }),
+        new(Operation.ReplayUtterance, ReplayAsync, ParticipantWithUtteranceAsync),
+        new(Operation.DeleteRecording, async (t, c) => { var (catalog, id) = await RecordedAsync(t); await catalog.DeleteRecordingAsync(c, id); }),
+        new(Operation.ViewRecordingAudit, async (t, c) => await (await RecordedAsync(t)).Catalog.GetAuditAsync(c)),
+        new(Operation.RotateRecordingKey, (t, c) => t.Tenant.RotateRecordingKeyAsync(c, forgetOld: false)),
         new(Operation.ManageTenants, (t, c) => t.Grains.GetGrain<ITenantGrain>(c.Kind == CallerKind.PlatformOperator ? Guid.NewGuid() : t.Id).CreateAsync(c, $"n-{Guid.NewGuid():N}", [$"d{Guid.NewGuid():N}.test"], new TenantPolicies())),
     ];
 
@@ -87,6 +94,44 @@ public sealed record GuardedOperation(
         var meeting = NewMeeting(t);
         await meeting.CreateAsync(t.System, new MeetingSpec("Board", [new PlannedParticipant("1005")]));
         return meeting;
+    }
+
+    /// <summary>A system meeting with a guest on a worker (so it has media to record).</summary>
+    private static async Task<IMeetingGrain> MeetingWithMediaAsync(TestTenant t)
+    {
+        var meeting = await SystemMeetingAsync(t);
+        Refused(await meeting.JoinAsync(t.System, Join(Caller.System(t.Id))));
+        return meeting;
+    }
+
+    /// <summary>A system meeting that recorded one stored part: nobody owns, chairs or listens to it.</summary>
+    private static async Task<(IRecordingCatalogGrain Catalog, Guid Recording)> RecordedAsync(TestTenant t)
+    {
+        var meeting = await MeetingWithMediaAsync(t);
+        await meeting.SetRecordingAsync(t.System, true);
+        var catalog = t.Grains.GetGrain<IRecordingCatalogGrain>(meeting.GetPrimaryKey());
+        var recording = Assert.Single(await catalog.ListRecordingsAsync(t.System)).Id;
+        await catalog.AddPartAsync(RecordingSamples.Part(recording, 0));
+        return (catalog, recording);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TestTenant, Tuple<IRecordingCatalogGrain, Guid>> s_replays = new();
+
+    private static Task ReplayAsync(TestTenant t, Caller c) =>
+        s_replays.TryGetValue(t, out var replay) ? replay.Item1.AuthorizeUtteranceAsync(c, replay.Item2) : throw new InvalidOperationException("no utterance");
+
+    /// <summary>1005 is planned in a running meeting (as a participant) that stored one utterance; then
+    /// 1005 gets the role under test.</summary>
+    private static async Task<Caller> ParticipantWithUtteranceAsync(TestTenant t, Role role)
+    {
+        var meeting = await MeetingWithMediaAsync(t);
+        await meeting.SetRecordingAsync(t.System, true);
+        var catalog = t.Grains.GetGrain<IRecordingCatalogGrain>(meeting.GetPrimaryKey());
+        var utterance = RecordingSamples.Utterance("p2", DateTimeOffset.UtcNow);
+        await catalog.AddUtteranceAsync(utterance);
+        s_replays.AddOrUpdate(t, Tuple.Create(catalog, utterance.UtteranceId));
+        await t.Tenant.SetUserRoleAsync(t.System, "1005", role);
+        return t.User("1005");
     }
 
     private static JoinRequest Join(Caller c) =>
