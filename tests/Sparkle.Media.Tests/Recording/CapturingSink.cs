@@ -28,7 +28,10 @@ internal sealed class CapturingSink : IRecordingSink, IDisposable
     {
         foreach (var path in Parts.Select(p => p.LocalPath).Concat(Utterances.Select(u => u.LocalPath)))
         {
-            File.Delete(path);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
         }
     }
 }
