@@ -156,7 +156,16 @@ public sealed class VideoConference : IDisposable
                 ?? _streams.FirstOrDefault(s => s.Matches(_options.Width, _options.Height, VideoCodec.Vp8, 1));
             if (stream is null)
             {
-                stream = new SharedVideoStream(_mixer.GetOrAddOutput(_options.Width, _options.Height), VideoCodec.H264, 1, _options.BitrateKbps, _options);
+                var output = _mixer.GetOrAddOutput(_options.Width, _options.Height);
+                try
+                {
+                    stream = new SharedVideoStream(output, VideoCodec.H264, 1, _options.BitrateKbps, _options);
+                }
+                catch (Exception e) when (e is InvalidOperationException or DllNotFoundException)
+                {
+                    // No H.264 encoder on this machine (libx264 missing): VP8 it is, in WebM.
+                    stream = new SharedVideoStream(output, VideoCodec.Vp8, 1, _options.BitrateKbps, _options);
+                }
                 _streams.Add(stream);
             }
             stream.Recorder = recorder;

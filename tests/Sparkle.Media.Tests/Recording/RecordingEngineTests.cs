@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 using Microsoft.Extensions.Options;
 using Sparkle.Grains.Media;
 using Sparkle.Grains.Meetings;
@@ -14,7 +15,7 @@ namespace Sparkle.Media.Tests.Recording;
 
 /// <summary>Recording through the worker's engine with its real threads and real UDP legs on loopback,
 /// driven as the meeting grain drives it; what was written is read back with ffprobe and ffmpeg.</summary>
-public sealed class RecordingEngineTests : IAsyncLifetime
+public sealed class RecordingEngineTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(20);
     private static int s_portBase = 50000;
@@ -53,7 +54,7 @@ public sealed class RecordingEngineTests : IAsyncLifetime
             RtpPortMax = first + 199,
             CapacityLegs = 8,
             Recording = new RecordingWorkerOptions { WorkFolder = _folder, PartMaxBytes = partMaxBytes, PartMaxSeconds = partMaxSeconds },
-        }), new NoEvents(), NullLogger<MediaEngine>.Instance, _sink);
+        }), new NoEvents(), new OutputLogger(output), _sink);
     }
 
     private RecordingOrder Order(bool whole = true, bool separate = false, bool utterances = false) =>
@@ -259,6 +260,26 @@ public sealed class RecordingEngineTests : IAsyncLifetime
         Assert.Equal("alice", utterance.ParticipantId);
         Assert.Equal("opus", Assert.Single(MediaProbe.Probe(utterance.LocalPath).Streams).CodecName);
         Assert.False(await _engine.StopRecordingAsync(_meeting));
+    }
+
+    /// <summary>The engine's log in the test's output (the recorder reports its busy time on stop).</summary>
+    private sealed class OutputLogger(ITestOutputHelper output) : ILogger<MediaEngine>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            try
+            {
+                output.WriteLine($"{logLevel}: {formatter(state, exception)}");
+            }
+            catch (InvalidOperationException)
+            {
+                // after the test finished
+            }
+        }
     }
 
     private sealed class NoEvents : IMediaEventSink
