@@ -150,9 +150,9 @@ public sealed class MeetingRecorder : IAudioTap, IEncodedVideoSink, IDisposable
             {
                 var started = Stopwatch.GetTimestamp();
                 Drain();
-                if (_queue.GrowIfNeeded() is var grown and > 0)
+                if (_queue.GrowIfNeeded())
                 {
-                    _log?.Invoke($"Recording {_plan.RecordingId}: the writer is behind, queue grown to {grown / 1024} KiB");
+                    _log?.Invoke($"Recording {_plan.RecordingId}: the writer is behind, queue grown to {_queue.Capacity / 1024} KiB, {_queue.EntryCapacity} entries");
                 }
                 ReportRefused();
                 BusyTime += Stopwatch.GetElapsedTime(started);

@@ -42,6 +42,7 @@ internal sealed class RecordingQueue(int initialBytes, int maxBytes, int initial
 
     public long Refused { get; private set; }
     public int Capacity => _buffer.Length;
+    public int EntryCapacity => _items.Length;
 
     /// <summary>Media threads: copies one entry in; false (counted) when full at the bound.</summary>
     public bool TryWrite(RecordingItemKind kind, ReadOnlySpan<byte> data, long timestamp, string? participant = null, int sampleRate = 0, bool flag = false, long stamp = 0)
@@ -131,9 +132,9 @@ internal sealed class RecordingQueue(int initialBytes, int maxBytes, int initial
         }
     }
 
-    /// <summary>Recorder thread: when more than half the ring is in use, doubles it (up to the bound), so the
-    /// writers keep finding room while the recorder catches up. Returns the new capacity, or 0.</summary>
-    public int GrowIfNeeded()
+    /// <summary>Recorder thread: when more than half the ring (bytes or entries) is in use, doubles it (up to
+    /// the bound), so the writers keep finding room while the recorder catches up. True when it grew.</summary>
+    public bool GrowIfNeeded()
     {
         int bytes, entries;
         lock (_lock)
@@ -142,7 +143,7 @@ internal sealed class RecordingQueue(int initialBytes, int maxBytes, int initial
             var needEntries = _count * 2 > _items.Length && _items.Length < maxEntries;
             if (!needBytes && !needEntries)
             {
-                return 0;
+                return false;
             }
             bytes = needBytes ? (int)Math.Min((long)_buffer.Length * 2, maxBytes) : _buffer.Length;
             entries = needEntries ? Math.Min(_items.Length * 2, maxEntries) : _items.Length;
@@ -166,7 +167,7 @@ internal sealed class RecordingQueue(int initialBytes, int maxBytes, int initial
             _first = 0;
             _head = 0;
             _tail = offset;
-            return bytes;
+            return true;
         }
     }
 }
