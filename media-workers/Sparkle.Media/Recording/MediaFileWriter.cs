@@ -52,8 +52,8 @@ public sealed unsafe class MediaFileWriter : IDisposable
     public string ContentType => _container.ContentType(HasVideo);
 
     /// <summary>An Opus stream at 48 kHz; the OpusHead (RFC 7845) is its extradata, which Ogg, MP4 (dOps)
-    /// and WebM (CodecPrivate) all need.</summary>
-    public void AddOpusAudio(int channels)
+    /// and WebM (CodecPrivate) all need. <paramref name="inputSampleRate"/> is informational (what was encoded).</summary>
+    public void AddOpusAudio(int channels, int inputSampleRate = 48000)
     {
         EnsureNotStarted();
         _audio = NewStream(MediaTypeAudio, CodecIdOpus, 48000);
@@ -66,7 +66,7 @@ public sealed unsafe class MediaFileWriter : IDisposable
         head[8] = 1; // version
         head[9] = (byte)channels;
         BinaryPrimitives.WriteUInt16LittleEndian(head[10..], OpusPreSkip);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[12..], 48000);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)inputSampleRate);
         BinaryPrimitives.WriteInt16LittleEndian(head[16..], 0); // output gain
         head[18] = 0; // channel mapping family 0: mono or stereo
         SetExtradata(parameters, head);

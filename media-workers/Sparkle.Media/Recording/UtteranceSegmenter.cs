@@ -127,7 +127,7 @@ internal sealed class UtteranceSegmenter : IDisposable
         Directory.CreateDirectory(_options.WorkFolder);
         _path = Path.Combine(_options.WorkFolder, $"utterance-{Guid.NewGuid():N}.opus");
         _writer = new MediaFileWriter(_path, RecordingContainer.OggOpus);
-        _writer.AddOpusAudio(channels: 1);
+        _writer.AddOpusAudio(channels: 1, inputSampleRate: _rate);
         _writer.Begin();
         if (_encoder is null || _encoder.SampleRate != _rate)
         {
