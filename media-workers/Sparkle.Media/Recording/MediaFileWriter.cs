@@ -103,6 +103,9 @@ public sealed unsafe class MediaFileWriter : IDisposable
             Write(_context, FormatContextPb, io);
         }
         nint options = 0;
+        // What the muxer finished (a fragment, a cluster, a page) goes to disk at once rather than when
+        // libavformat's 32 KiB buffer fills: a crash loses at most the fragment under way.
+        av_dict_set(&options, "flush_packets", "1", 0);
         if (_container == RecordingContainer.FragmentedMp4)
         {
             av_dict_set(&options, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
