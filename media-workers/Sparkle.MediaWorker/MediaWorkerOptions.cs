@@ -30,6 +30,8 @@ public sealed class MediaWorkerOptions
 
     public VideoWorkerOptions Video { get; set; } = new();
 
+    public RecordingWorkerOptions Recording { get; set; } = new();
+
     public string MediaAddress => string.IsNullOrWhiteSpace(AnnounceAddress) ? Address : AnnounceAddress;
 }
 
@@ -52,4 +54,27 @@ public sealed class VideoWorkerOptions
 
     /// <summary>What senders are asked to stay under (b=AS): their picture only fills a tile.</summary>
     public int ReceiveBitrateKbps { get; set; } = 1024;
+}
+
+/// <summary>Section "Media:Recording": how recordings are cut and where finished files wait.</summary>
+public sealed class RecordingWorkerOptions
+{
+    /// <summary>Where the default sink keeps finished files (the uploader takes them from the sink instead).</summary>
+    public string SpoolFolder { get; set; } = Path.Combine(Path.GetTempPath(), "sparkle-recordings");
+
+    /// <summary>Where files are written while recorded; default: "incomplete" under the spool folder.</summary>
+    public string? WorkFolder { get; set; }
+
+    /// <summary>A part is cut at the first key frame once it holds about this much.</summary>
+    public long PartMaxBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>... or once it is this long.</summary>
+    public double PartMaxSeconds { get; set; } = 300;
+
+    public int OpusBitrateKbps { get; set; } = 48;
+
+    /// <summary>How far the queue between the media threads and a recorder may grow while it writes slowly.</summary>
+    public int QueueMaxMegabytes { get; set; } = 64;
+
+    public string ResolvedWorkFolder => string.IsNullOrWhiteSpace(WorkFolder) ? Path.Combine(SpoolFolder, "incomplete") : WorkFolder;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Sparkle.Media.Recording;
 using Sparkle.MediaWorker;
 using Sparkle.MediaWorker.Engine;
 using Sparkle.MediaWorker.Hosting;
@@ -19,6 +20,7 @@ builder.Services.Configure<MediaWorkerOptions>(builder.Configuration.GetSection(
 builder.Services.AddSingleton<GrainEventSink>();
 builder.Services.AddSingleton<IMediaEventSink>(sp => sp.GetRequiredService<GrainEventSink>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<GrainEventSink>());
+builder.Services.AddSingleton<IRecordingSink, SpoolRecordingSink>();
 builder.Services.AddSingleton<MediaEngine>();
 builder.Services.AddHostedService<WorkerRegistrationService>();
 await builder.Build().RunAsync();

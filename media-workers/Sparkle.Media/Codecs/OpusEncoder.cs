@@ -2,15 +2,17 @@ using Sparkle.Media.Codecs.Native;
 
 namespace Sparkle.Media.Codecs;
 
-/// <summary>Opus at 48 kHz mono, voice mode, in-band FEC on (so a receiver can rebuild a lost frame
+/// <summary>Opus mono, voice mode, at 48 kHz unless told (8, 12, 16 and 24 kHz input too: the recorder
+/// encodes a leg's own audio at its codec rate), in-band FEC on (so a receiver can rebuild a lost frame
 /// from the next packet).</summary>
 public sealed unsafe class OpusEncoder : IAudioEncoder
 {
     private readonly NativeHandle _state;
 
-    public OpusEncoder(int bitrate = 32000, int complexity = 5, int expectedLossPercent = 5)
+    public OpusEncoder(int bitrate = 32000, int complexity = 5, int expectedLossPercent = 5, int sampleRate = 48000)
     {
-        var encoder = OpusNative.EncoderCreate(48000, 1, OpusNative.ApplicationVoip, out var error);
+        SampleRate = sampleRate;
+        var encoder = OpusNative.EncoderCreate(sampleRate, 1, OpusNative.ApplicationVoip, out var error);
         if (encoder == IntPtr.Zero || error != OpusNative.Ok)
         {
             throw new InvalidOperationException($"opus_encoder_create failed ({error}).");
@@ -23,7 +25,7 @@ public sealed unsafe class OpusEncoder : IAudioEncoder
         OpusNative.EncoderCtl(encoder, OpusNative.SetSignalRequest, OpusNative.SignalVoice);
     }
 
-    public int SampleRate => 48000;
+    public int SampleRate { get; }
 
     public int Encode(ReadOnlySpan<short> pcm, Span<byte> payload)
     {

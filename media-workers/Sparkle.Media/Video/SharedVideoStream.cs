@@ -26,6 +26,7 @@ internal sealed class SharedVideoStream : IRtpPayloadSink, IVideoSendSource, IDi
     private volatile bool _keyFrameAsked;
     private volatile bool _keyFrameNow;
     private long _lastKeyFrame;
+    private volatile IEncodedVideoSink? _recorder;
 
     public SharedVideoStream(CompositeOutput output, VideoCodec codec, int packetizationMode, int bitrateKbps, VideoConferenceOptions options)
     {
@@ -43,6 +44,11 @@ internal sealed class SharedVideoStream : IRtpPayloadSink, IVideoSendSource, IDi
     public int PacketizationMode { get; }
     public int BitrateKbps { get; }
     public int ReceiverCount => _receivers.Length;
+
+    /// <summary>A recorder counts as a consumer: the stream goes on encoding for it with no receivers.</summary>
+    public IEncodedVideoSink? Recorder { get => _recorder; set => _recorder = value; }
+
+    public bool InUse => _receivers.Length > 0 || _recorder is not null;
     public long FramesEncoded => _encoder.FramesEncoded;
     public long KeyFrames { get; private set; }
     public long BytesEncoded => _encoder.BytesEncoded;
@@ -74,10 +80,14 @@ internal sealed class SharedVideoStream : IRtpPayloadSink, IVideoSendSource, IDi
 
     public void RequestKeyFrame() => _keyFrameAsked = true;
 
+    /// <summary>A recording (or its next part) starts: a key frame at the next encode, not after the interval.</summary>
+    public void RequestKeyFrameNow() => _keyFrameNow = true;
+
     /// <summary>Encodes the output's canvas (just rendered) and sends it to every receiver.</summary>
     public void EncodeAndSend(long now)
     {
-        if (_receivers.Length == 0)
+        var recorder = _recorder;
+        if (_receivers.Length == 0 && recorder is null)
         {
             return;
         }
@@ -88,11 +98,16 @@ internal sealed class SharedVideoStream : IRtpPayloadSink, IVideoSendSource, IDi
             _encoder.RequestKeyFrame();
         }
         _frameTimestamp = MediaClock.ToVideo90k(now);
-        if (_encoder.EncodeAndPacketize(this, out var keyFrame) && keyFrame)
+        if (!_encoder.EncodeAndPacketize(this, out var keyFrame))
+        {
+            return;
+        }
+        if (keyFrame)
         {
             _lastKeyFrame = now;
             KeyFrames++;
         }
+        recorder?.OnEncodedVideo(_encoder.LastAccessUnit, keyFrame, now);
     }
 
     public void OnPayload(ReadOnlySpan<byte> payload, bool marker)

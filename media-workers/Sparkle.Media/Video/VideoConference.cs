@@ -28,6 +28,7 @@ public sealed class VideoConference : IDisposable
     private readonly long _start = Stopwatch.GetTimestamp();
     private Participant[] _senders = [];
     private volatile string? _speaker;
+    private volatile SharedVideoStream? _recorded;
     private long _busyTicks;
     private long _lastReview;
     private int _disposed;
@@ -142,6 +143,61 @@ public sealed class VideoConference : IDisposable
     /// <summary>The audio mixer's loudest speaker (null in silence); the floor follows at the next frame.</summary>
     public void ReportActiveSpeaker(string? id) => _speaker = id;
 
+    /// <summary>Hands every encoded access unit of one large (e.g. 1280x720) shared stream to
+    /// <paramref name="recorder"/> on the video thread, without a second encode: a stream receivers already
+    /// get is taken (H.264 mode 1 first, then VP8), else an H.264 one is started for the recorder alone.
+    /// The first frame it gets after this is a key frame. Returns the codec and size it will get.</summary>
+    public (VideoCodec Codec, int Width, int Height) AttachRecorder(IEncodedVideoSink recorder)
+    {
+        lock (_tickLock)
+        {
+            var stream = _streams.FirstOrDefault(s => s.Recorder is not null)
+                ?? _streams.FirstOrDefault(s => s.Matches(_options.Width, _options.Height, VideoCodec.H264, 1))
+                ?? _streams.FirstOrDefault(s => s.Matches(_options.Width, _options.Height, VideoCodec.Vp8, 1));
+            if (stream is null)
+            {
+                var output = _mixer.GetOrAddOutput(_options.Width, _options.Height);
+                try
+                {
+                    stream = new SharedVideoStream(output, VideoCodec.H264, 1, _options.BitrateKbps, _options);
+                }
+                catch (Exception e) when (e is InvalidOperationException or DllNotFoundException)
+                {
+                    // No H.264 encoder on this machine (libx264 missing): VP8 it is, in WebM.
+                    stream = new SharedVideoStream(output, VideoCodec.Vp8, 1, _options.BitrateKbps, _options);
+                }
+                _streams.Add(stream);
+            }
+            stream.Recorder = recorder;
+            stream.RequestKeyFrameNow();
+            _recorded = stream;
+            return (stream.Codec, stream.Output.Width, stream.Output.Height);
+        }
+    }
+
+    /// <summary>Stops handing frames to the recorder; a stream nobody else receives is closed.</summary>
+    public void DetachRecorder(IEncodedVideoSink recorder)
+    {
+        lock (_tickLock)
+        {
+            foreach (var stream in _streams.ToArray())
+            {
+                if (stream.Recorder == recorder)
+                {
+                    stream.Recorder = null;
+                    _recorded = null;
+                    Prune(stream);
+                }
+            }
+        }
+    }
+
+    /// <summary>The recorder starts a part: the next frame of its stream is a key frame (any thread).</summary>
+    public void RequestRecorderKeyFrame()
+    {
+        _recorded?.RequestKeyFrameNow();
+    }
+
     /// <summary>What each shared stream does, for logs and tests.</summary>
     public IReadOnlyList<VideoStreamInfo> Streams
     {
@@ -190,7 +246,7 @@ public sealed class VideoConference : IDisposable
             var anyReceiver = false;
             foreach (var stream in _streams)
             {
-                anyReceiver |= stream.ReceiverCount > 0;
+                anyReceiver |= stream.InUse;
             }
             if (anyReceiver)
             {
@@ -347,7 +403,7 @@ public sealed class VideoConference : IDisposable
     /// <summary>A stream nobody receives is closed, and its composite too when no other stream uses it.</summary>
     private void Prune(SharedVideoStream stream)
     {
-        if (stream.ReceiverCount > 0)
+        if (stream.InUse)
         {
             return;
         }

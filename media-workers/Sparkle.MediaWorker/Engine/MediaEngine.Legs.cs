@@ -188,7 +188,14 @@ public sealed partial class MediaEngine
             meeting.Mixer.RemoveLeg(existing);
             leg.MixerLeg = null;
         }
-        leg.MixerLeg ??= meeting.Mixer.AddLeg(leg.ParticipantId, audio.Codec, leg.Transport);
+        if (leg.MixerLeg is null)
+        {
+            leg.MixerLeg = meeting.Mixer.AddLeg(leg.ParticipantId, audio.Codec, leg.Transport);
+            if (meeting.Recorder is { WantsLegAudio: true } recorder)
+            {
+                leg.MixerLeg.AddTap(recorder);
+            }
+        }
         leg.MixerLeg.Receiving = audio.Direction.Receives();
         leg.MixerLeg.Sending = audio.Direction.Sends();
         leg.Transport.Attach(leg.MixerLeg);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Sparkle.Grains.Media;
 using Sparkle.Grains.Meetings;
 using Sparkle.Media.Mixing;
+using Sparkle.Media.Recording;
 using Sparkle.Media.Transport;
 using Sparkle.Media.Video;
 
@@ -18,6 +19,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
 {
     private readonly MediaWorkerOptions _options;
     private readonly IMediaEventSink _events;
+    private readonly IRecordingSink _recordings;
     private readonly ILogger<MediaEngine> _logger;
     private readonly RtpPortAllocator _ports;
     private readonly MixerClock _clock = new();
@@ -29,7 +31,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     private int _activeLegs;
     private DateTime _lastSummary = DateTime.UtcNow;
 
-    public MediaEngine(IOptions<MediaWorkerOptions> options, IMediaEventSink events, ILogger<MediaEngine> logger)
+    public MediaEngine(IOptions<MediaWorkerOptions> options, IMediaEventSink events, ILogger<MediaEngine> logger, IRecordingSink? recordings = null)
     {
         _options = options.Value;
         if (!IPAddress.TryParse(_options.MediaAddress, out var announced) || announced.Equals(IPAddress.Any) || announced.Equals(IPAddress.IPv6Any))
@@ -39,6 +41,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         }
         _events = events;
         _logger = logger;
+        _recordings = recordings ?? new DiscardingRecordingSink(logger);
         _ports = new RtpPortAllocator(IPAddress.Parse(_options.Address), _options.RtpPortMin, _options.RtpPortMax);
         _clock.TickFailed += (_, e) => _logger.LogError(e, "A mixer tick failed");
         _clock.Start();
@@ -245,6 +248,13 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
 
     private void DisposeMeeting(MeetingMedia meeting)
     {
+        if (meeting.Recorder is { } recorder)
+        {
+            // Releasing the meeting stops its recording: the last part and pending utterances are finished.
+            meeting.Recorder = null;
+            DetachRecorder(meeting, recorder);
+            recorder.Dispose();
+        }
         _clock.Remove(meeting.Mixer);
         meeting.Mixer.Dispose();
         meeting.Video?.Dispose();

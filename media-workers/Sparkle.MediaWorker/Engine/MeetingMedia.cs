@@ -1,4 +1,5 @@
 using Sparkle.Media.Mixing;
+using Sparkle.Media.Recording;
 using Sparkle.Media.Video;
 
 namespace Sparkle.MediaWorker.Engine;
@@ -10,5 +11,6 @@ internal sealed class MeetingMedia(Guid meetingId, ConferenceMixer mixer)
     public Guid MeetingId { get; } = meetingId;
     public ConferenceMixer Mixer { get; } = mixer;
     public VideoConference? Video { get; set; }
+    public MeetingRecorder? Recorder { get; set; }
     public Dictionary<string, LegState> Legs { get; } = new(StringComparer.Ordinal);
 }

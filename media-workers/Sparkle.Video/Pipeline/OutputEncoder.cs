@@ -44,6 +44,10 @@ public sealed class OutputEncoder : IDisposable
 
     public long BytesEncoded { get; private set; }
 
+    /// <summary>The access unit the last successful encode produced (H.264 Annex B with SPS/PPS before each
+    /// key frame, or a VP8 frame); valid until the next encode. A recorder takes it as it is.</summary>
+    public ReadOnlySpan<byte> LastAccessUnit => _encoder.Output;
+
     /// <summary>A receiver joined or sent PLI/FIR: the next encode is a key frame (requests coalesce).</summary>
     public void RequestKeyFrame() => Volatile.Write(ref _keyFrameRequested, 1);
 

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Sparkle.Media.Mixing;
+using Sparkle.Media.Recording;
 using Sparkle.Media.Rtp;
 using Sparkle.Media.Sdp;
 using Sparkle.Media.Transport;
@@ -164,6 +166,87 @@ public sealed class VideoConferenceTests : IAsyncLifetime
         {
             _conference.Tick(System.Diagnostics.Stopwatch.GetTimestamp());
             Thread.Sleep(66);
+        }
+    }
+
+    [Fact]
+    public void ARecorderTakesTheReceiversEncodeKeepsItGoingAloneAndTicksAllocateNothing()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"video-recorder-{Guid.NewGuid():N}");
+        using var sink = new Recording.CapturingSink();
+        var recorder = new MeetingRecorder(new RecordingPlan(Guid.NewGuid(), WholeMeeting: true, SeparateAudioAndVideo: false, PerUtterance: false,
+            DateTimeOffset.UtcNow), new RecorderOptions { WorkFolder = folder }, sink);
+        try
+        {
+            Ticks(5);
+            var (codec, width, height) = _conference.AttachRecorder(recorder);
+            Assert.Equal((VideoCodec.H264, 640, 360), (codec, width, height));
+            recorder.UseVideo(new VideoTrackFormat(codec, width, height, 15), _conference.RequestRecorderKeyFrame);
+            recorder.Start();
+            // The test stands in for the mixer thread: three 20 ms mix frames per video frame.
+            IAudioTap mixTap = recorder;
+            var silence = new short[960];
+            long Tick()
+            {
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                for (var i = 0; i < 3; i++)
+                {
+                    mixTap.OnConferenceMix(silence, 48000);
+                }
+                _conference.Tick(System.Diagnostics.Stopwatch.GetTimestamp());
+                var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                Thread.Sleep(66);
+                return allocated;
+            }
+            for (var i = 0; i < 30; i++)
+            {
+                Tick();
+            }
+            Assert.Single(_conference.Streams); // the receiver's encode, not a second one
+            long Window()
+            {
+                long sum = 0;
+                for (var i = 0; i < 30; i++)
+                {
+                    sum += Tick();
+                }
+                return sum;
+            }
+            var allocated = Window();
+            if (allocated != 0)
+            {
+                // The same allowance as the tick test above: a one-off under load, not per tick.
+                var again = Window();
+                Assert.True(again == 0, $"ticks with a recorder allocated {allocated} bytes, then {again} more");
+            }
+
+            // The last receiver goes: the stream keeps encoding for the recorder alone.
+            _conference.DetachVideo("receiver");
+            var frames = _conference.Streams.Single().FramesEncoded;
+            for (var i = 0; i < 15; i++)
+            {
+                Tick();
+            }
+            var alone = Assert.Single(_conference.Streams);
+            Assert.Equal(0, alone.Receivers);
+            Assert.True(alone.FramesEncoded >= frames + 10, $"{alone.FramesEncoded - frames} frames encoded for the recorder alone");
+
+            _conference.DetachRecorder(recorder);
+            Assert.Empty(_conference.Streams);
+            recorder.Stop();
+            Assert.Equal(0, recorder.Refused);
+            var part = Assert.Single(sink.Parts);
+            var probe = Recording.MediaProbe.Probe(part.LocalPath);
+            Assert.Equal(("h264", 640, 360), (probe.Video!.CodecName, probe.Video.Width, probe.Video.Height));
+            Assert.Equal("opus", probe.Audio!.CodecName);
+        }
+        finally
+        {
+            recorder.Dispose();
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
