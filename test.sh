@@ -84,7 +84,7 @@ done
 log "starting the platform for interop tests"
 if start_platform; then
   export SPARKLE_STATE="$STATE" SPARKLE_SIP_HOST=127.0.0.1 SPARKLE_SIP_PORT="$SIP_PORT" SPARKLE_SIP_TLS_PORT="$SIP_TLS_PORT" \
-    SPARKLE_GRAPHQL="http://127.0.0.1:$HTTP_PORT/graphql" SPARKLE_DEMO="$STATE/demo.json"
+    SPARKLE_GRAPHQL="http://127.0.0.1:$HTTP_PORT/graphql" SPARKLE_DEMO="$STATE/demo.json" SPARKLE_AZURITE_PORT="$AZURITE_PORT"
   for suite in tests/interop/*/run.sh; do
     [ -f "$suite" ] || continue
     name="interop/$(basename "$(dirname "$suite")")"

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Sparkle.Media.Recording;
 using Sparkle.MediaWorker;
 using Sparkle.MediaWorker.Engine;
 using Sparkle.MediaWorker.Hosting;
+using Sparkle.MediaWorker.Recording;
 using Sparkle.ServiceDefaults;
 
 // RTP receive handlers only copy into a jitter buffer and never block: run socket completions on the
@@ -20,7 +20,9 @@ builder.Services.Configure<MediaWorkerOptions>(builder.Configuration.GetSection(
 builder.Services.AddSingleton<GrainEventSink>();
 builder.Services.AddSingleton<IMediaEventSink>(sp => sp.GetRequiredService<GrainEventSink>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<GrainEventSink>());
-builder.Services.AddSingleton<IRecordingSink, SpoolRecordingSink>();
+builder.Services.AddSingleton<SealingRecordingStore>();
+builder.Services.AddSingleton<IRecordingStore>(sp => sp.GetRequiredService<SealingRecordingStore>());
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SealingRecordingStore>());
 builder.Services.AddSingleton<MediaEngine>();
 builder.Services.AddHostedService<WorkerRegistrationService>();
 await builder.Build().RunAsync();

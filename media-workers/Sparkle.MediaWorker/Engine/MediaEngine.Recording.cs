@@ -31,7 +31,7 @@ public sealed partial class MediaEngine
             var startedAt = now < order.MeetingStartedAt ? order.MeetingStartedAt : now;
             var plan = new RecordingPlan(order.RecordingId, order.WholeMeeting, order.SeparateAudioAndVideo, order.PerUtterance,
                 startedAt, order.VideoRecordingId);
-            var recorder = new MeetingRecorder(plan, RecorderOptions(), _recordings,
+            var recorder = new MeetingRecorder(plan, RecorderOptions(), _recordings.Open(meetingId, order),
                 message => _logger.LogWarning("Meeting {MeetingId}: {Message}", meetingId, message));
             if (order.WholeMeeting && meeting.Video is { } video)
             {
@@ -98,9 +98,11 @@ public sealed partial class MediaEngine
         };
     }
 
-    /// <summary>Without a sink (tests, tools) finished files are deleted, with a log line.</summary>
-    private sealed class DiscardingRecordingSink(ILogger logger) : IRecordingSink
+    /// <summary>Without a store (tests, tools) finished files are deleted, with a log line.</summary>
+    private sealed class DiscardingRecordingStore(ILogger logger) : IRecordingStore, IRecordingSink
     {
+        public IRecordingSink Open(Guid meetingId, RecordingOrder order) => this;
+
         public void PartCompleted(RecordedPart part)
         {
             logger.LogWarning("No recording sink: part {Index} of {RecordingId} deleted", part.Index, part.RecordingId);

@@ -4,8 +4,10 @@ using Sparkle.Media.Recording;
 namespace Sparkle.Media.Tests.Recording;
 
 /// <summary>A recording sink that keeps what it is given (the files stay where the recorder closed them).</summary>
-internal sealed class CapturingSink : IRecordingSink, IDisposable
+internal sealed class CapturingSink : IRecordingSink, Sparkle.MediaWorker.Engine.IRecordingStore, IDisposable
 {
+    public IRecordingSink Open(Guid meetingId, Sparkle.Grains.Recordings.RecordingOrder order) => this;
+
     public ConcurrentQueue<RecordedPart> Parts { get; } = new();
     public ConcurrentQueue<RecordedUtterance> Utterances { get; } = new();
     public ConcurrentQueue<int> CallingThreads { get; } = new();
