@@ -19,6 +19,12 @@ public sealed partial class MeetingGrain
         if (recording)
         {
             var settings = S.Spec?.Recording;
+            if (S.Recording && S.RecordingId is null && !_startingRecording)
+            {
+                // Only utterances are recorded (the plan's setting): the whole meeting joins them in one new order
+                // (the worker records one order per meeting; an utterance in progress is cut there).
+                await StopRecordingAsync();
+            }
             await StartRecordingAsync(wholeMeeting: true, perUtterance: settings?.PerUtteranceRecording ?? false);
         }
         else
@@ -87,6 +93,7 @@ public sealed partial class MeetingGrain
         S.RecordingDegraded = false;
         S.RecordingId = wholeMeeting ? recordingId : null;
         S.VideoRecordingId = videoId == Guid.Empty ? null : videoId;
+        S.RecordingOrderId = recordingId;
         Emit(MeetingEventKind.RecordingChanged, detail: "recording");
         await SaveAsync();
     }
@@ -113,6 +120,7 @@ public sealed partial class MeetingGrain
         S.RecordingDegraded = false;
         S.RecordingId = null;
         S.VideoRecordingId = null;
+        S.RecordingOrderId = null;
         Emit(MeetingEventKind.RecordingChanged, detail: "stopped");
         await SaveAsync();
     }
@@ -194,7 +202,7 @@ public sealed partial class MeetingGrain
 
     public async Task OnRecordingHealthAsync(Guid recordingId, RecordingHealth health)
     {
-        if (!S.Exists || !S.Recording || (recordingId != S.RecordingId && recordingId != S.VideoRecordingId))
+        if (!S.Exists || !S.Recording || (recordingId != S.RecordingId && recordingId != S.VideoRecordingId && recordingId != S.RecordingOrderId))
         {
             return;
         }

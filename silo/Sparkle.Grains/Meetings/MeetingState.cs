@@ -32,6 +32,8 @@ public sealed class MeetingState
     [Id(20)] public bool RecordingDegraded { get; set; }
     /// <summary>The plan's automatic recording was tried once (stopping it by hand is not undone by the next join).</summary>
     [Id(21)] public bool AutoRecordingTried { get; set; }
+    /// <summary>The order the worker records under (also when it records utterances only): its health reports carry it.</summary>
+    [Id(22)] public Guid? RecordingOrderId { get; set; }
 }
 
 [GenerateSerializer]

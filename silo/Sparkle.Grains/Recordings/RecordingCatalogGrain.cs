@@ -174,11 +174,17 @@ public sealed class RecordingCatalogGrain(
 
     public async Task SetHealthAsync(Guid recordingId, RecordingHealth health)
     {
-        var record = S.Recordings.FirstOrDefault(r => r.Id == recordingId)
-            ?? throw new NotFoundException($"No recording {recordingId} in this meeting.");
         if (!Enum.IsDefined(health))
         {
             throw new ValidationException("Unknown recording health.");
+        }
+
+        var record = S.Recordings.FirstOrDefault(r => r.Id == recordingId);
+        if (record is null)
+        {
+            // An order that records utterances only has no whole-meeting recording here: the meeting knows it.
+            await Meeting.OnRecordingHealthAsync(recordingId, health);
+            return;
         }
 
         if (record.Health != health)

@@ -173,4 +173,38 @@ public sealed class RecordingControlTests(ClusterFixture fixture)
         await catalog.SetHealthAsync(id, RecordingHealth.Recording);
         Assert.Equal(RecordingState.Recording, (await meeting.GetAsync(t.Chair))!.RecordingState);
     }
+
+    [Fact]
+    public async Task StartingWhileOnlyUtterancesAreRecordedAddsTheWholeMeeting()
+    {
+        var (t, meeting, catalog) = await MeetingAsync(new RecordingSettings(PerUtteranceRecording: true));
+        Assert.True((await meeting.JoinAsync(t.System, DialIn("1004"))).Accepted);
+        await Eventually.WaitAsync(() => OrdersOf(meeting).Any(), "the per-utterance order");
+
+        await meeting.SetRecordingAsync(t.Chair, true);
+
+        var orders = OrdersOf(meeting).ToList();
+        Assert.Equal(2, orders.Count);
+        Assert.True(orders[1].WholeMeeting);
+        Assert.True(orders[1].PerUtterance);
+        Assert.Single(fixture.Worker.RecordingStops, id => id == meeting.GetPrimaryKey());
+        Assert.Single(await catalog.ListRecordingsAsync(t.Chair));
+    }
+
+    [Fact]
+    public async Task AnUtteranceOnlyRecordingReportsItsHealthToo()
+    {
+        var (t, meeting, catalog) = await MeetingAsync(new RecordingSettings(PerUtteranceRecording: true));
+        Assert.True((await meeting.JoinAsync(t.System, DialIn("1004"))).Accepted);
+        await Eventually.WaitAsync(() => OrdersOf(meeting).Any(), "the per-utterance order");
+        var order = Assert.Single(OrdersOf(meeting)).RecordingId;
+
+        await catalog.SetHealthAsync(order, RecordingHealth.Degraded);
+        Assert.Equal(RecordingState.Degraded, (await meeting.GetAsync(t.Chair))!.RecordingState);
+
+        await catalog.SetHealthAsync(Guid.NewGuid(), RecordingHealth.Recording);
+        Assert.Equal(RecordingState.Degraded, (await meeting.GetAsync(t.Chair))!.RecordingState);
+        await catalog.SetHealthAsync(order, RecordingHealth.Recording);
+        Assert.Equal(RecordingState.Recording, (await meeting.GetAsync(t.Chair))!.RecordingState);
+    }
 }

@@ -13,7 +13,7 @@ set -uo pipefail
 source "$(dirname "$0")/../lib.sh"
 command -v baresip >/dev/null || { echo "FAIL: baresip is not installed"; exit 1; }
 command -v ffprobe >/dev/null || { echo "FAIL: ffprobe is not installed"; exit 1; }
-: "${SPARKLE_STATE:?SPARKLE_STATE must name the running platform's state folder (./test.sh sets it)}"
+: "${SPARKLE_STATE:?SPARKLE_STATE must name the state folder of the running platform (./test.sh sets it)}"
 ROOT="$(cd "$INTEROP_DIR/../.." && pwd)"
 CHECKS="$INTEROP_DIR/tools/media_checks.py"
 AZURITE_PORT="${SPARKLE_AZURITE_PORT:-10100}"
