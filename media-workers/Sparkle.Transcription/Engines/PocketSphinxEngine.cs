@@ -103,7 +103,10 @@ public sealed unsafe class PocketSphinxEngine : ISpeechEngine
         {
             return Transcript.Empty;
         }
-        if (SphinxNative.StartUtterance(_decoder) < 0)
+        // Every utterance is its own stream: without this, the noise-level estimate of the previous call
+        // (loud noise, another talker) changes this one's first words, and a pool's results would depend
+        // on which decoder ran what before.
+        if (SphinxNative.StartStream(_decoder) < 0 || SphinxNative.StartUtterance(_decoder) < 0)
         {
             return Transcript.Empty;
         }

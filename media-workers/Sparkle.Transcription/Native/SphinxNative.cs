@@ -37,6 +37,10 @@ internal static unsafe partial class SphinxNative
     [LibraryImport(PocketSphinx, EntryPoint = "ps_get_logmath")]
     public static partial IntPtr GetLogMath(IntPtr decoder);
 
+    // Resets the per-stream channel state (noise level, frame counter) that ps_start_utt keeps.
+    [LibraryImport(PocketSphinx, EntryPoint = "ps_start_stream")]
+    public static partial int StartStream(IntPtr decoder);
+
     [LibraryImport(PocketSphinx, EntryPoint = "ps_start_utt")]
     public static partial int StartUtterance(IntPtr decoder);
 
