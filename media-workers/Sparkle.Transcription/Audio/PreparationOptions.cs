@@ -2,7 +2,8 @@ namespace Sparkle.Transcription.Audio;
 
 /// <summary>Which conditioning steps <see cref="AudioPreparation"/> applies after the conversion to mono at
 /// the engine's rate. The defaults are what measured best with PocketSphinx (README: WER with and without
-/// each step).</summary>
+/// each step): gain normalisation only. DC removal was as often worse as better; pre-emphasis made wideband
+/// speech worse (PocketSphinx's front end already pre-emphasises).</summary>
 public sealed record PreparationOptions
 {
     /// <summary>A 20 Hz one-pole high-pass that takes out DC offset and rumble.</summary>
@@ -10,7 +11,7 @@ public sealed record PreparationOptions
 
     /// <summary>Scales to <see cref="TargetRmsDbfs"/> over the louder frames, limited by the peak (never
     /// clips) and by <see cref="MaxGainDb"/> (silence is not blown up to speech level).</summary>
-    public bool NormaliseGain { get; init; }
+    public bool NormaliseGain { get; init; } = true;
 
     public double TargetRmsDbfs { get; init; } = -20;
 
