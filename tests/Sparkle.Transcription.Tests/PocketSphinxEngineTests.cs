@@ -173,6 +173,9 @@ public sealed class PocketSphinxEngineTests(EngineFixture fixture) : IClassFixtu
     {
         var error = Assert.Throws<FileNotFoundException>(() => new PocketSphinxEngine(new PocketSphinxOptions { ModelDirectory = "/nonexistent" }));
         Assert.Contains("pocketsphinx-en-us", error.Message);
+        // The half-built engine's finalizer must not throw (that kills the process: "Test Run Aborted").
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 
     [Fact]

@@ -19,7 +19,9 @@ public sealed unsafe class PocketSphinxEngine : ISpeechEngine
     private static readonly Lock s_initLock = new();
     private static bool s_loggingSilenced;
 
-    private readonly IntPtr[] _argv;
+    // Initialised here, not only in the constructor: a constructor that throws (missing model) still leaves
+    // an object for the finalizer, whose Dispose must find no null.
+    private readonly IntPtr[] _argv = [];
     private IntPtr _config;
     private IntPtr _decoder;
     private readonly IntPtr _logMath;
