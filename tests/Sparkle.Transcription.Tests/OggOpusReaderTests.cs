@@ -137,3 +137,41 @@ public sealed class OggOpusReaderTests : IDisposable
         return best;
     }
 }
+
+public sealed class UtteranceTranscriberTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("sparkle-utterance-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void AnOpusUtteranceFileIsTranscribedAndItsBandwidthJudged()
+    {
+        TestAudio.RequireModel();
+        var id = TestAudio.ClipIds[0];
+        var wideband = Path.Combine(_folder, "wide.opus");
+        var telephone = Path.Combine(_folder, "narrow.opus");
+        TestAudio.Ffmpeg("-i", TestAudio.WavPath(id), "-c:a", "libopus", "-b:a", "32k", wideband);
+        // A G.711 leg's recording: 8 kHz audio in an Opus file.
+        TestAudio.Ffmpeg("-i", TestAudio.WavPath(id), "-af", "aresample=8000,aresample=16000", "-c:a", "libopus", "-b:a", "32k", telephone);
+        using var pool = new SpeechEnginePool(() => new Engines.PocketSphinxEngine(), size: 1);
+        var transcriber = new UtteranceTranscriber(pool);
+
+        var wide = transcriber.Transcribe(wideband, codecNarrowband: false);
+        var narrow = transcriber.Transcribe(telephone, codecNarrowband: false);
+
+        Assert.False(wide.Narrowband);
+        Assert.True(WordErrorRate.Compute(TestAudio.Reference(id), wide.Transcript.Text) < 0.55, wide.Transcript.Text);
+        Assert.InRange(wide.Duration.TotalSeconds, TestAudio.Clip(id).Length / 16000.0 - 0.01, TestAudio.Clip(id).Length / 16000.0 + 0.01);
+        Assert.True(narrow.Narrowband, "8 kHz audio in an Opus file is narrowband by its spectrum");
+        Assert.True(transcriber.Transcribe(wideband, codecNarrowband: true).Narrowband);
+    }
+
+    [Fact]
+    public void AFileThatIsNotOggOpusIsAClearError()
+    {
+        using var pool = new SpeechEnginePool(() => throw new InvalidOperationException("not reached"), size: 1);
+
+        Assert.Throws<InvalidDataException>(() => new UtteranceTranscriber(pool).Transcribe(TestAudio.WavPath(TestAudio.ClipIds[0]), false));
+    }
+}
