@@ -1,0 +1,23 @@
+using Sparkle.Transcription.Audio;
+
+namespace Sparkle.Transcription;
+
+/// <summary>What the transcription worker gets for one utterance file.</summary>
+/// <param name="Narrowband">The audio is telephone band (by the leg's codec or by its spectrum): the
+/// wideband model does not recognise it reliably, so the minutes entry should say so.</param>
+public sealed record UtteranceTranscript(Transcript Transcript, bool Narrowband, TimeSpan Duration);
+
+/// <summary>One utterance file to a transcript: Ogg Opus -> 48 kHz mono -> prepared for the engine ->
+/// bandwidth check -> recognised. Thread-safe (the pool is).</summary>
+public sealed class UtteranceTranscriber(SpeechEnginePool engines, int engineSampleRate = 16000, PreparationOptions? preparation = null)
+{
+    /// <param name="codecNarrowband">The leg sent G.711 (or Opus limited to narrowband).</param>
+    /// <exception cref="InvalidDataException">The file is not a readable Ogg Opus stream.</exception>
+    public UtteranceTranscript Transcribe(string oggOpusPath, bool codecNarrowband, CancellationToken cancellationToken = default)
+    {
+        var audio = OggOpusReader.Read(oggOpusPath);
+        var pcm = AudioPreparation.Prepare(audio.Pcm, OggOpusAudio.SampleRate, 1, preparation, engineSampleRate);
+        var narrowband = BandwidthDetector.IsNarrowband(pcm, codecNarrowband);
+        return new UtteranceTranscript(engines.Transcribe(pcm, cancellationToken), narrowband, audio.Duration);
+    }
+}
