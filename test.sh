@@ -15,7 +15,7 @@ selected() { # suite name
 source "$(dirname "$0")/infra/scripts/common.sh"
 cd "$SPARKLE_ROOT"
 
-TEST_PACKAGES=(sip-tester baresip linphone-cli ffmpeg sox espeak-ng procps python3)
+TEST_PACKAGES=(sip-tester baresip linphone-cli ffmpeg sox espeak-ng procps python3 pocketsphinx-testdata)
 ensure_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_dotnet
 [ "${SPARKLE_SKIP_BUILD:-0}" = 1 ] || build_all

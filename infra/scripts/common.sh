@@ -25,8 +25,9 @@ ensure_packages() {
 
 # What the platform itself needs at run time. The media worker loads its codecs itself: Opus (libopus0),
 # G.722 and G.711 concealment (libspandsp2), H.264 through libavcodec with libx264 (libavcodec59,
-# libavutil57, libx264-164), VP8 (libvpx7), scaling (libswscale6).
-RUNTIME_PACKAGES=(postgresql-15 openssl libopus0 libspandsp2 libvpx7 libavcodec59 libavutil57 libavformat59 libswscale6 libx264-164 iproute2 curl)
+# libavutil57, libx264-164), VP8 (libvpx7), scaling (libswscale6); minutes: speech recognition (libpocketsphinx3,
+# the US English model pocketsphinx-en-us).
+RUNTIME_PACKAGES=(postgresql-15 openssl libopus0 libspandsp2 libvpx7 libavcodec59 libavutil57 libavformat59 libswscale6 libx264-164 libpocketsphinx3 pocketsphinx-en-us iproute2 curl)
 
 ensure_dotnet() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"
