@@ -55,6 +55,9 @@ public sealed class SipDialog
         }
     }
 
+    /// <summary>When the user agent next probes this call with an in-dialog OPTIONS (keep-alive).</summary>
+    internal DateTimeOffset KeepAliveDue { get; set; } = DateTimeOffset.MaxValue;
+
     /// <summary>The Contact we put in our requests and responses on this dialog.</summary>
     public NameAddress? LocalContact { get; set; }
     /// <summary>The last SDP we sent, for session refreshes we originate.</summary>

@@ -5,18 +5,24 @@ namespace Sparkle.Sip.Dialogs;
 
 public sealed partial class SipUserAgent
 {
-    /// <summary>Probes every confirmed call with an in-dialog OPTIONS. A phone that vanished without BYE
-    /// answers 481 (it forgot the dialog) or nothing (408): the call ends, so nothing leaks.</summary>
+    /// <summary>Probes each confirmed call with an in-dialog OPTIONS once it has run for the keep-alive period,
+    /// and again every period after. A phone that vanished without BYE answers 481 (it forgot the dialog) or
+    /// nothing (408): the call ends, so nothing leaks.</summary>
     private void ProbeDialogs()
     {
+        var now = _layer.Time.GetUtcNow();
         foreach (var dialog in _dialogs.Values)
         {
-            if (dialog.IsInviteDialog && dialog.State == DialogState.Confirmed)
+            if (dialog.IsInviteDialog && dialog.State == DialogState.Confirmed && now >= dialog.KeepAliveDue)
             {
+                dialog.KeepAliveDue = NextKeepAlive();
                 _ = ProbeAsync(dialog);
             }
         }
     }
+
+    private DateTimeOffset NextKeepAlive() =>
+        Options.DialogKeepAlive is { } every ? _layer.Time.GetUtcNow() + every : DateTimeOffset.MaxValue;
 
     private async Task ProbeAsync(SipDialog dialog)
     {

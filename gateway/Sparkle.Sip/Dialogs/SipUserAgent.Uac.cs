@@ -166,6 +166,7 @@ public sealed partial class SipUserAgent
                 LocalSdp = request.Body.Length > 0 ? request.BodyText : null,
                 ApplicationState = outgoing.ApplicationState,
                 IsInviteDialog = true,
+                KeepAliveDue = NextKeepAlive(),
             };
             var existing = _dialogs.GetOrAdd(dialog.Id, dialog);
             if (!ReferenceEquals(existing, dialog))

@@ -50,6 +50,7 @@ public sealed partial class SipUserAgent
             {
                 LocalContact = contact,
                 IsInviteDialog = true,
+                KeepAliveDue = NextKeepAlive(),
             };
             _dialogs[dialog.Id] = dialog;
         }

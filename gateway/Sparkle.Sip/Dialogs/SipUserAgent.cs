@@ -26,7 +26,10 @@ public sealed partial class SipUserAgent : ISipTransactionUser
         layer.User = this;
         if (Options.DialogKeepAlive is { } every)
         {
-            _keepAlive = layer.Time.CreateTimer(_ => ProbeDialogs(), null, every, every);
+            // Each dialog is probed once it is `every` old (and every `every` after): checked ten times per period,
+            // so short calls are never probed and long ones are not all probed in the same instant.
+            var tick = every / 10 > TimeSpan.FromSeconds(1) ? every / 10 : every;
+            _keepAlive = layer.Time.CreateTimer(_ => ProbeDialogs(), null, tick, tick);
         }
     }
 

@@ -93,7 +93,10 @@ public sealed class UserAgentCoreTests
         var dialog = AcceptFirstInvite(h, app);
         h.Receive(Ack(dialog.LocalTag));
 
-        h.Time.Advance(TimeSpan.FromMinutes(5));
+        // Younger than the period: not probed (a short call never sees an OPTIONS).
+        h.Time.Advance(TimeSpan.FromMinutes(4.5));
+        Assert.Empty(h.Sender.Requests("OPTIONS"));
+        h.Time.Advance(TimeSpan.FromMinutes(0.5));
         var first = Assert.Single(h.Sender.Requests("OPTIONS"));
         Assert.Equal(dialog.RemoteTag, first.ToTag);
         h.Receive(first.CreateResponse(200));
@@ -106,6 +109,31 @@ public sealed class UserAgentCoreTests
         Eventually.True(() => h.Sender.Requests("BYE").Count == 1, "BYE to the vanished peer");
         Eventually.True(() => app.Events.Contains("ended:PeerGone"), "the application is told");
         Assert.Equal(0, ua.DialogCount);
+    }
+
+    [Fact]
+    public void KeepAliveProbesEachCallByItsOwnAge()
+    {
+        var (h, _, app) = Create();
+        var older = AcceptFirstInvite(h, app);
+        h.Receive(Ack(older.LocalTag));
+        h.Time.Advance(TimeSpan.FromMinutes(3));
+        h.Receive(Support.Messages.Invite(branch: "z9hG4bKyounger", callId: "younger@pc33.atlanta.com"));
+        Eventually.True(() => !app.Invites.IsEmpty, "the second INVITE reaches the application");
+        app.Invites.TryDequeue(out var invite);
+        var younger = invite!.Accept(s_contact, "v=0\r\n")!;
+        h.Receive(Support.Messages.Invite(method: "ACK", body: "", toTag: younger.LocalTag, branch: "z9hG4bKackyounger", callId: "younger@pc33.atlanta.com"));
+
+        // At 5 minutes only the call that is 5 minutes old is probed; the 2-minute-old one waits its turn.
+        h.Time.Advance(TimeSpan.FromMinutes(2));
+        var first = Assert.Single(h.Sender.Requests("OPTIONS"));
+        Assert.Equal(older.CallId, first.CallId);
+        h.Receive(first.CreateResponse(200));
+
+        h.Time.Advance(TimeSpan.FromMinutes(3));
+        var options = h.Sender.Requests("OPTIONS");
+        Assert.Equal(2, options.Count);
+        Assert.Equal(younger.CallId, options[1].CallId);
     }
 
     [Fact]
