@@ -1,10 +1,17 @@
 #:project ../../../media-workers/Sparkle.MediaWorker/Sparkle.MediaWorker.csproj
 #:property Configuration=Release
+#:property PublishAot=false
 // Media worker audio benchmark: N participants of one meeting on loopback, each a real UDP RTP
 // endpoint. A few talk (200 ms tone bursts, staggered), the rest send silence; the worker (a child
 // process running the real MediaEngine: sockets, jitter buffers, codecs, active-speaker mixing) sends
 // each one its mix. Measured: worker CPU as % of one core, added latency from a talker's burst onset
 // to its arrival in listeners' mixes (p50/p99), loss and jitter at the receivers.
+// BENCH_RECORD=whole|utterances|both: the meeting is recorded from the start (MediaEngine.StartRecordingAsync;
+// files sealed to a local folder by BenchRecordingStore below), stopped after the measured window; the
+// recorder's and the sealing thread's CPU, bytes stored per minute and stop-to-sealed time are printed.
+// BENCH_BURSTS=1 (the default when utterances are recorded): every other leg talks too, in quiet 1.5 s bursts
+// every 10 s (staggered by 100 ms, so ~15 legs voiced at once; -45 dBov for G.711, -29 for Opus: see
+// burstAmplitude), so every leg gives utterances.
 // Usage: dotnet run -c Release --file bench.cs -- load <pcmu|opus> [legs=100] [seconds=60] [talkers=3] [ffmpeg-cpu-s] [csv]
 //        (the "worker" mode is this program's child; -c Release matters: #:property alone leaves the
 //        referenced projects unoptimized)
@@ -15,10 +22,11 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Sparkle.Grains.Media;
 using Sparkle.Grains.Meetings;
+using Sparkle.Grains.Recordings;
+using Sparkle.Media.Recording;
 using Sparkle.Media.Codecs;
 using Sparkle.Media.Rtp;
 using Sparkle.Media.Sdp;
@@ -46,6 +54,12 @@ var ffmpegCpu = args.Length > 5 ? double.Parse(args[5], inv) : 0;
 var csv = args.Length > 6 ? args[6] : null;
 // BENCH_SRTP=1: every leg offers RTP/SAVP with SDES, as the product's policy wants in production.
 var srtp = Environment.GetEnvironmentVariable("BENCH_SRTP") == "1";
+var record = Environment.GetEnvironmentVariable("BENCH_RECORD") is { Length: > 0 } r && r != "off" ? r : null;
+if (record is not null and not ("whole" or "utterances" or "both"))
+{
+    throw new ArgumentException("BENCH_RECORD is whole, utterances, both or off");
+}
+var bursts = Environment.GetEnvironmentVariable("BENCH_BURSTS") is { Length: > 0 } b ? b == "1" : record is "utterances" or "both";
 
 // --- the worker process ---------------------------------------------------------------------------
 var workerStart = new ProcessStartInfo(Environment.ProcessPath!, ["worker", "36000", "36999"])
@@ -96,6 +110,30 @@ short[] Tone(int frame, double hz, int offset)
 var offsets = Enumerable.Range(0, talkers).Select(t => t * (CycleFrames / Math.Max(1, talkers))).ToArray();
 var talkFrames = Enumerable.Range(0, talkers).Select(t => Encode(f => Tone(f, 400 + 150 * t, offsets[t]))).ToArray();
 var silentFrames = Encode(_ => new short[frameSamples]);
+// BENCH_BURSTS: the other legs' quiet bursts, 1.5 s every 10 s; four tones, leg i starts at i x 100 ms.
+const int BurstCycle = 500, BurstLength = 75, BurstStagger = 5;
+// G.711: -45 dBov, voice to the mixer's and the segmenter's detectors (floor -50) yet below the listeners'
+// quiet threshold. Opus: the sender's VAD marks such a quiet tone as non-speech and the worker does not
+// decode those packets (so no utterances at all); -29 dBov is marked speech.
+var burstAmplitude = codec == AudioCodec.Opus ? 1500 : 250;
+byte[][] EncodeBursts(double hz)
+{
+    using var encoder = codec.CreateEncoder();
+    var result = new byte[BurstCycle][];
+    var buffer = new byte[1500];
+    var pcm = new short[frameSamples];
+    for (var f = 0; f < BurstCycle; f++)
+    {
+        for (var i = 0; i < frameSamples; i++)
+        {
+            pcm[i] = f < BurstLength ? (short)(burstAmplitude * Math.Sin(2 * Math.PI * hz * (f * frameSamples + i) / rate)) : (short)0;
+        }
+        var n = encoder.Encode(pcm, buffer);
+        result[f] = buffer.AsSpan(0, n).ToArray();
+    }
+    return result;
+}
+var burstFrames = bursts ? new[] { 230.0, 290, 350, 410 }.Select(EncodeBursts).ToArray() : [];
 
 var meeting = Guid.NewGuid();
 var sockets = new Socket[legs];
@@ -131,7 +169,15 @@ for (var i = 0; i < legs; i++)
     }
     remotes[i] = new IPEndPoint(IPAddress.Loopback, int.Parse(mLine.Split(' ')[1], inv));
 }
-Console.WriteLine($"{legs} legs allocated ({codec}{(srtp ? ", SRTP" : "")}), {talkers} talkers, {seconds} s");
+Console.WriteLine($"{legs} legs allocated ({codec}{(srtp ? ", SRTP" : "")}), {talkers} talkers{(bursts ? $" + {legs - talkers} in quiet bursts" : "")}, {seconds} s{(record is null ? "" : $", recording: {record}")}");
+if (record is not null)
+{
+    var started = Ask($"record {meeting} {record}");
+    if (started != "ok")
+    {
+        throw new InvalidOperationException(started);
+    }
+}
 
 const int WarmupFrames = 150; // 3 s for the JIT and the jitter buffers to settle, not measured
 var totalFrames = WarmupFrames + seconds * 50;
@@ -140,6 +186,9 @@ var sentAt = new long[totalFrames + CycleFrames];
 var stop = new CancellationTokenSource();
 var listenersMeasured = codec == AudioCodec.Opus ? Math.Min(10, legs - talkers) : legs - talkers;
 var latencies = new ConcurrentBag<double>();
+// A listener's mix is quiet below quietRms and a loud talker's onset above onsetRms; with the other legs'
+// Opus bursts (up to 3 mixed at rms 1,060 each, 1,840 together) both thresholds sit higher.
+var (quietRms, onsetRms) = bursts && codec == AudioCodec.Opus ? (2000.0, 4000.0) : (500.0, 2000.0);
 var stats = new RtpReceiverStats[legs];
 var received = new long[legs];
 var receiveTasks = new List<Task>();
@@ -201,7 +250,7 @@ async Task Receive(int index, bool measure)
             sum += pcm[s] * (double)pcm[s];
         }
         var rms = Math.Sqrt(sum / samples);
-        if (quiet && rms > 2000)
+        if (quiet && rms > onsetRms)
         {
             // The onset of a burst: match it with the last burst start that was sent before now.
             var latest = -1L;
@@ -219,12 +268,13 @@ async Task Receive(int index, bool measure)
                 latencies.Add(ms);
             }
         }
-        quiet = rms < 500;
+        quiet = rms < quietRms;
     }
 }
 
 // Sender: every 20 ms on an absolute schedule, one packet per participant.
 var cpuBefore = 0.0;
+var recorderCpuBefore = Array.Empty<double>();
 var wall = new Stopwatch();
 var packet = new byte[1500];
 var ssrcBase = 0x1000u;
@@ -243,6 +293,7 @@ for (var frame = 0; frame < totalFrames; frame++)
     }
     if (frame == WarmupFrames)
     {
+        recorderCpuBefore = RecorderCpu();
         cpuBefore = ProcessCpuSeconds(worker.Id);
         wall.Start();
         Volatile.Write(ref measuring, true);
@@ -250,7 +301,9 @@ for (var frame = 0; frame < totalFrames; frame++)
     Volatile.Write(ref sentAt[frame], Stopwatch.GetTimestamp());
     for (var i = 0; i < legs; i++)
     {
-        var payload = i < talkers ? talkFrames[i][frame % CycleFrames] : silentFrames[frame % CycleFrames];
+        var payload = i < talkers ? talkFrames[i][frame % CycleFrames]
+            : bursts ? burstFrames[i % burstFrames.Length][(frame + BurstCycle * 1000 - i * BurstStagger) % BurstCycle]
+            : silentFrames[frame % CycleFrames];
         var header = RtpHeader.Write(packet, frame == 0, payloadType, (ushort)frame, (uint)frame * rtpTicks, ssrcBase + (uint)i);
         payload.CopyTo(packet, header);
         var length = header + payload.Length;
@@ -260,7 +313,12 @@ for (var frame = 0; frame < totalFrames; frame++)
 }
 var mediaSeconds = wall.Elapsed.TotalSeconds;
 var cpuWorker = ProcessCpuSeconds(worker.Id) - cpuBefore;
+var recorderCpu = RecorderCpu().Zip(recorderCpuBefore, (after, before) => after - before).ToArray();
 var workerStats = Ask("stats");
+// Stop while the mixer still runs (the generator has stopped sending): stop -> every file sealed.
+var recording = record is null ? null : Ask("stoprec");
+var load = File.ReadAllText("/proc/loadavg").Split(' ');
+double[] RecorderCpu() => record is null ? [0, 0] : Ask("rcpu").Split(' ').Select(x => double.Parse(x, inv)).ToArray();
 await Task.Delay(300);
 stop.Cancel();
 foreach (var socket in sockets)
@@ -280,6 +338,20 @@ var jitters = stats.Select(s => s.JitterMilliseconds).OrderBy(x => x).ToArray();
 var cpuPercent = cpuWorker / mediaSeconds * 100;
 Console.WriteLine($"worker_cpu_percent_of_one_core={cpuPercent:F1} ({cpuWorker:F2} s CPU over {mediaSeconds:F1} s)");
 Console.WriteLine($"worker {workerStats}");
+Console.WriteLine($"load_average {load[0]} {load[1]} {load[2]} (2 cores shared with other work)");
+double Field(string line, string name) =>
+    double.Parse(line.Split(' ').First(p => p.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..], inv);
+double wholePerMinute = 0, utterancesPerMinute = 0, stopToSealed = double.NaN;
+if (recording is not null)
+{
+    var recorded = Field(recording, "recorded_s");
+    wholePerMinute = Field(recording, "part_bytes") / recorded * 60;
+    utterancesPerMinute = Field(recording, "utterance_bytes") / recorded * 60;
+    stopToSealed = Field(recording, "stop_to_all_sealed_ms");
+    Console.WriteLine($"recording ({record}) {recording}");
+    Console.WriteLine($"  recorder_thread_cpu_percent={recorderCpu[0] / mediaSeconds * 100:F2} sealing_thread_cpu_percent={recorderCpu[1] / mediaSeconds * 100:F2} (of one core, measured window; both are in worker_cpu_percent)");
+    Console.WriteLine($"  stored_per_minute: whole_meeting={wholePerMinute / 1e6:F3} MB utterances={utterancesPerMinute / 1e6:F3} MB ({Field(recording, "utterances") / recorded * 60:F0} utterances/min); stop_to_all_sealed_ms={stopToSealed:F1}");
+}
 Console.WriteLine($"added_latency_ms p50={Percentile(0.5):F1} p99={Percentile(0.99):F1} max={(sorted.Length > 0 ? sorted[^1] : double.NaN):F1} onsets={sorted.Length}");
 Console.WriteLine($"receivers: packets={received.Sum()} expected={expected} lost={lost} ({(expected == 0 ? 0 : 100.0 * lost / expected):F3}%) jitter_ms median={jitters[jitters.Length / 2]:F2} max={jitters[^1]:F2}");
 var ratio = double.NaN;
@@ -292,10 +364,10 @@ if (csv is not null)
 {
     if (!File.Exists(csv))
     {
-        File.WriteAllText(csv, "codec,legs,talkers,seconds,cpu_percent,latency_p50_ms,latency_p99_ms,loss_percent,jitter_median_ms,jitter_max_ms,ffmpeg_cpu_s,ratio\n");
+        File.WriteAllText(csv, "codec,legs,talkers,seconds,cpu_percent,latency_p50_ms,latency_p99_ms,loss_percent,jitter_median_ms,jitter_max_ms,ffmpeg_cpu_s,ratio,record,bursts,recorder_cpu_percent,sealing_cpu_percent,whole_bytes_per_min,utterance_bytes_per_min,stop_to_sealed_ms,load_average\n");
     }
     File.AppendAllText(csv, string.Create(inv,
-        $"{codec}{(srtp ? "+SRTP" : "")},{legs},{talkers},{seconds},{cpuPercent:F2},{Percentile(0.5):F2},{Percentile(0.99):F2},{(expected == 0 ? 0 : 100.0 * lost / expected):F4},{jitters[jitters.Length / 2]:F3},{jitters[^1]:F3},{ffmpegCpu:F2},{ratio:F2}\n"));
+        $"{codec}{(srtp ? "+SRTP" : "")},{legs},{talkers},{seconds},{cpuPercent:F2},{Percentile(0.5):F2},{Percentile(0.99):F2},{(expected == 0 ? 0 : 100.0 * lost / expected):F4},{jitters[jitters.Length / 2]:F3},{jitters[^1]:F3},{ffmpegCpu:F2},{ratio:F2},{record ?? "off"},{(bursts ? 1 : 0)},{recorderCpu[0] / mediaSeconds * 100:F2},{recorderCpu[1] / mediaSeconds * 100:F2},{wholePerMinute:F0},{utterancesPerMinute:F0},{stopToSealed:F1},{load[0]}\n"));
 }
 
 // utime + stime of a process, from /proc (clock ticks of 1/100 s on Linux).
@@ -310,6 +382,8 @@ static double ProcessCpuSeconds(int pid)
 static async Task RunWorker(int portMin, int portMax)
 {
     var sink = new CountingSink();
+    var spool = Path.Combine(Path.GetTempPath(), $"sparkle-media-bench-{Environment.ProcessId}");
+    using var store = new BenchRecordingStore(Path.Combine(spool, "sealed"));
     await using var engine = new MediaEngine(Options.Create(new MediaWorkerOptions
     {
         WorkerId = "bench",
@@ -317,7 +391,8 @@ static async Task RunWorker(int portMin, int portMax)
         RtpPortMax = portMax,
         CapacityLegs = 2000,
         SilentAfterSeconds = 3600,
-    }), sink, NullLogger<MediaEngine>.Instance);
+        Recording = new RecordingWorkerOptions { SpoolFolder = spool },
+    }), sink, new StderrWarnings(), store);
     using var housekeeping = new Timer(_ => engine.Housekeeping(), null, 500, 500);
     string? line;
     while ((line = Console.ReadLine()) is not null)
@@ -337,8 +412,24 @@ static async Task RunWorker(int portMin, int portMax)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"mixer_thread_cpu_s={engine.MixerBusyTime.TotalSeconds:F2} opus_decodes_skipped={engine.DecodesSkipped} rtp_in={legs.Sum(l => l.Transport.Counters.RtpReceived)} rtp_out={legs.Sum(l => l.Transport.Counters.RtpSent)} garbage={legs.Sum(l => l.Transport.Counters.Garbage)} errors={legs.Sum(l => l.Transport.Counters.Errors)} speaker_events={sink.Count} {legs.Select(l => l.Transport.LastError?.ToString().Replace('\n', ' ')).FirstOrDefault(e => e is not null)}"));
                 break;
+            case "record":
+                Console.WriteLine(await store.StartAsync(engine, Guid.Parse(parts[1]), parts[2]));
+                break;
+            case "rcpu":
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{BenchRecordingStore.ThreadCpu("recorder-")} {BenchRecordingStore.ThreadCpu("bench-seal")}"));
+                break;
+            case "stoprec":
+                Console.WriteLine(await store.StopAsync(engine));
+                break;
             case "quit":
                 Console.WriteLine("bye");
+                try
+                {
+                    Directory.Delete(spool, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
                 return;
             default:
                 Console.WriteLine("err unknown command");
@@ -392,6 +483,178 @@ static void Plot(string csvPath, string pngPath)
     }
     chart.Save(pngPath);
     Console.WriteLine($"chart: {pngPath}");
+}
+
+/// <summary>The bench's recording store (BENCH_RECORD): as the worker's SealingRecordingStore does, each finished
+/// file is sealed (chunked AES-256-GCM, <c>SealedFormat.SealAsync</c>, a fresh random key per recording) on a
+/// thread of its own, here into a local folder instead of the upload spool; then both the plaintext and the
+/// sealed file are deleted. No key grain, no blob upload. Counts files and bytes, and when the last part was
+/// handed over and sealed (for "stop to playable").</summary>
+sealed class BenchRecordingStore : IRecordingStore, IRecordingSink, IDisposable
+{
+    private readonly string _folder;
+    private readonly byte[] _key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    private readonly BlockingCollection<string> _jobs = new();
+    private readonly Thread _thread;
+    private int _busy;
+    public long Parts, Utterances, PartBytes, UtteranceBytes, SealedBytes, Sealed;
+    public double UtteranceSeconds;
+    public long LastPartHandedAt, LastSealedAt;
+
+    public BenchRecordingStore(string folder)
+    {
+        _folder = folder;
+        Directory.CreateDirectory(folder);
+        _thread = new Thread(Seal) { IsBackground = true, Name = "bench-seal" };
+        _thread.Start();
+    }
+
+    public IRecordingSink Open(Guid meetingId, RecordingOrder order) => this;
+
+    public void PartCompleted(RecordedPart part)
+    {
+        Interlocked.Increment(ref Parts);
+        Interlocked.Add(ref PartBytes, part.Bytes > 0 ? part.Bytes : new FileInfo(part.LocalPath).Length);
+        if (part.Last)
+        {
+            Volatile.Write(ref LastPartHandedAt, Stopwatch.GetTimestamp());
+        }
+        Interlocked.Increment(ref _busy);
+        _jobs.Add(part.LocalPath);
+    }
+
+    public void UtteranceCompleted(RecordedUtterance utterance)
+    {
+        Interlocked.Increment(ref Utterances);
+        Interlocked.Add(ref UtteranceBytes, new FileInfo(utterance.LocalPath).Length);
+        lock (_jobs)
+        {
+            UtteranceSeconds += (utterance.EndedAt - utterance.StartedAt).TotalSeconds;
+        }
+        Interlocked.Increment(ref _busy);
+        _jobs.Add(utterance.LocalPath);
+    }
+
+    /// <summary>Waits until every file handed over so far is sealed; returns when the last one was.</summary>
+    public long WaitSealed()
+    {
+        while (Volatile.Read(ref _busy) > 0)
+        {
+            Thread.Sleep(1);
+        }
+        return Volatile.Read(ref LastSealedAt);
+    }
+
+    private void Seal()
+    {
+        foreach (var path in _jobs.GetConsumingEnumerable())
+        {
+            var sealedPath = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".sealed");
+            using (var source = File.OpenRead(path))
+            using (var destination = File.Create(sealedPath))
+            {
+                Sparkle.Recordings.SealedFormat.SealAsync(source, destination, _key).GetAwaiter().GetResult();
+            }
+            Interlocked.Add(ref SealedBytes, new FileInfo(sealedPath).Length);
+            File.Delete(path);
+            File.Delete(sealedPath);
+            Interlocked.Increment(ref Sealed);
+            Volatile.Write(ref LastSealedAt, Stopwatch.GetTimestamp());
+            Interlocked.Decrement(ref _busy);
+        }
+    }
+
+
+    private long _startedAt;
+    private Guid _meeting;
+    private object? _recorder;
+
+    /// <summary>"record &lt;meeting&gt; whole|utterances|both": starts a recording as the meeting grain's order would.</summary>
+    public async Task<string> StartAsync(MediaEngine engine, Guid meeting, string mode)
+    {
+        var whole = mode is "whole" or "both";
+        var utterances = mode is "utterances" or "both";
+        await engine.StartRecordingAsync(meeting, new RecordingOrder(Guid.NewGuid(), Guid.NewGuid(), whole, false, utterances, DateTimeOffset.UtcNow));
+        _startedAt = Stopwatch.GetTimestamp();
+        _meeting = meeting;
+        _recorder = Recorder(engine, meeting);
+        return "ok";
+    }
+
+    /// <summary>"stoprec": stops the recording, waits until every file is sealed; the figures as one line.</summary>
+    public async Task<string> StopAsync(MediaEngine engine)
+    {
+        var refused = _recorder?.GetType().GetProperty("Refused")?.GetValue(_recorder) ?? -1L;
+        var busy = (TimeSpan?)_recorder?.GetType().GetProperty("BusyTime")?.GetValue(_recorder) ?? TimeSpan.Zero;
+        var stop = Stopwatch.GetTimestamp();
+        var recorded = Stopwatch.GetElapsedTime(_startedAt, stop).TotalSeconds;
+        await engine.StopRecordingAsync(_meeting);
+        var returned = Stopwatch.GetTimestamp();
+        var sealedAt = WaitSealed();
+        double Ms(long t) => t == 0 ? double.NaN : Stopwatch.GetElapsedTime(stop, t).TotalMilliseconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"recorded_s={recorded:F1} parts={Parts} part_bytes={PartBytes} utterances={Utterances} utterance_bytes={UtteranceBytes} utterance_s={UtteranceSeconds:F1} " +
+            $"sealed_files={Sealed} sealed_bytes={SealedBytes} refused={refused} recorder_busy_s={busy.TotalSeconds:F2} " +
+            $"stop_returned_ms={Ms(returned):F1} stop_to_last_part_ms={Ms(Volatile.Read(ref LastPartHandedAt)):F1} stop_to_all_sealed_ms={Ms(sealedAt):F1}");
+    }
+
+    /// <summary>CPU seconds (utime + stime) of this process's threads whose name starts with one of the prefixes.</summary>
+    public static double ThreadCpu(params string[] prefixes)
+    {
+        var total = 0.0;
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                if (!prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                total += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            }
+            catch (IOException)
+            {
+                // the thread ended
+            }
+        }
+        return total;
+    }
+
+    // The engine keeps its meetings private; a benchmark may look (reflection).
+    private static object? Recorder(MediaEngine engine, Guid meeting)
+    {
+        const System.Reflection.BindingFlags Any = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public;
+        var meetings = (System.Collections.IDictionary)typeof(MediaEngine).GetField("_meetings", Any)!.GetValue(engine)!;
+        var media = meetings[meeting];
+        return media?.GetType().GetProperty("Recorder", Any)?.GetValue(media);
+    }
+
+    public void Dispose()
+    {
+        _jobs.CompleteAdding();
+        _thread.Join();
+    }
+}
+
+/// <summary>The engine's warnings (the recorder's "queue grown", "frames lost") on stderr, with the time since start.</summary>
+sealed class StderrWarnings : Microsoft.Extensions.Logging.ILogger<MediaEngine>
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (IsEnabled(logLevel))
+        {
+            Console.Error.WriteLine($"worker {_clock.Elapsed.TotalSeconds:F2} s: {formatter(state, exception)}");
+        }
+    }
 }
 
 sealed class CountingSink : IMediaEventSink

@@ -3,6 +3,11 @@
 # G.711 and then Opus, each run against ffmpeg's amix mixing N inputs of the same talk pattern.
 # Writes tests/bench/out/media.csv and tests/bench/media/results.png.
 # Usage: tests/bench/media/bench.sh [legs=100] [seconds=60] [talkers=3]
+#   BENCH_SRTP=1                       every leg on SRTP (SDES)
+#   BENCH_RECORD=whole|utterances|both record the meeting (files sealed to local disk, then deleted); with
+#                                      utterances the other legs talk in quiet bursts too (BENCH_BURSTS=1)
+#   BENCH_CODECS="pcmu opus"           which runs (default both)
+# Only a plain run (no recording, no bursts) rewrites results.png.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 legs="${1:-100}"
@@ -24,7 +29,7 @@ ffmpeg -v error -y -f lavfi -i "aevalsrc=${pattern}:s=48000:d=${seconds}" -c:a l
 
 bench="$root/tests/bench/media/bench.cs"
 dotnet build -c Release "$root/media-workers/Sparkle.MediaWorker/Sparkle.MediaWorker.csproj" -v q -nologo >/dev/null
-for codec in pcmu opus; do
+for codec in ${BENCH_CODECS:-pcmu opus}; do
   if [ "$codec" = pcmu ]; then input="$work/talk-pcmu.wav"; encode=(-c:a pcm_mulaw -ar 8000); else input="$work/talk-opus.ogg"; encode=(-c:a libopus -b:a 32k); fi
   inputs=()
   for ((i = 0; i < legs; i++)); do inputs+=(-i "$input"); done
@@ -38,4 +43,6 @@ for codec in pcmu opus; do
   # -c Release: a #:property in the file does not optimize the projects it references.
   dotnet run -c Release --file "$bench" -- load "$codec" "$legs" "$seconds" "$talkers" "$ff_cpu" "$csv"
 done
-dotnet run -c Release --file "$bench" -- plot "$csv" "$root/tests/bench/media/results.png"
+chart="$root/tests/bench/media/results.png"
+if [ "${BENCH_RECORD:-off}" != off ] || [ -n "${BENCH_BURSTS:-}" ]; then chart="${TMPDIR:-/tmp}/sparkle-media-bench-record.png"; fi
+dotnet run -c Release --file "$bench" -- plot "$csv" "$chart"

@@ -4,7 +4,8 @@
 # Usage: tests/bench/video/bench.sh [participants=100] [frames=75]
 #        tests/bench/video/bench.sh --worker [participants=100] [seconds=30]
 #          the same streams as RTP over UDP into the real media worker (worker-bench.cs), beside the same
-#          ffmpeg reference (75 frames, 5 s of media); BENCH_SENDRECV=1: every sender also receives the composite
+#          ffmpeg reference (75 frames, 5 s of media); BENCH_SENDRECV=1: every sender also receives the composite;
+#          BENCH_RECORD=whole|utterances|both: the meeting is recorded (files sealed to local disk, then deleted)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 mode=inprocess
@@ -49,7 +50,7 @@ echo "ffmpeg wall=${ff_wall}s cpu_user=${ff_user}s cpu_sys=${ff_sys}s"
 ff_cpu="$(awk -v u="$ff_user" -v s="$ff_sys" 'BEGIN { print u + s }')"
 if [ "$mode" = worker ]; then
   chart="$root/tests/bench/video/worker-results.png"
-  [ "$n" = 100 ] && [ "${BENCH_SENDRECV:-0}" != 1 ] || chart="${TMPDIR:-/tmp}/sparkle-video-worker-bench-$n.png"
+  [ "$n" = 100 ] && [ "${BENCH_SENDRECV:-0}" != 1 ] && [ "${BENCH_RECORD:-off}" = off ] || chart="${TMPDIR:-/tmp}/sparkle-video-worker-bench-$n.png"
   echo "== Sparkle media worker: $n legs over UDP, $seconds s =="
   # -c Release: a #:property in the file does not optimize the projects it references.
   dotnet run -c Release --file "$root/tests/bench/video/worker-bench.cs" -- load "$work/in.h264" "$work/flash.h264" \

@@ -15,6 +15,9 @@
 // Usage: dotnet run -c Release --file worker-bench.cs -- load <in.h264> <flash.h264> [participants=100]
 //        [seconds=30] [ffmpeg-cpu-s] [ffmpeg-media-s] [chart.png]
 //        (the "worker" mode is this program's child)
+// BENCH_RECORD=whole|utterances|both: the meeting is recorded from before the warm-up (MediaEngine.StartRecordingAsync;
+// the recorder takes the shared 720p encode; files sealed to a local folder by BenchRecordingStore below, then
+// deleted) and stopped after the measured window: recorder and sealing thread CPU, bytes per minute, stop to sealed.
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -27,6 +30,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Sparkle.Grains.Media;
 using Sparkle.Grains.Meetings;
+using Sparkle.Grains.Recordings;
+using Sparkle.Media.Recording;
 using Sparkle.Media.Rtp;
 using Sparkle.Media.Video;
 using Sparkle.MediaWorker;
@@ -133,6 +138,16 @@ foreach (var viewer in viewers)
 }
 Ask($"layout {meeting} {Layout} {string.Join(',', Enumerable.Range(0, participants).Select(i => $"p{i}"))}");
 Console.WriteLine($"{participants} sender legs ({senderDirection}) + {viewers.Length} viewers allocated in {allocWatch.ElapsedMilliseconds} ms, layout {Layout}, {seconds} s measured");
+var record = Environment.GetEnvironmentVariable("BENCH_RECORD") is { Length: > 0 } r && r != "off" ? r : null;
+if (record is not null)
+{
+    var started = Ask($"record {meeting} {record}");
+    if (started != "ok")
+    {
+        throw new InvalidOperationException(started);
+    }
+    Console.WriteLine($"recording: {record}");
+}
 
 // --- senders ----------------------------------------------------------------------------------------
 const int WarmupFrames = 3 * Fps; // 3 s for the JIT, the decoders and the encoders to settle, not measured
@@ -214,6 +229,8 @@ foreach (var viewer in viewers)
 }
 var workerStats = Ask("stats");
 var ticksMeasured = Ticks(workerStats) - ticksStart;
+// Stopped after the window: the video senders have stopped, the audio senders and the mixer still run.
+var recording = record is null ? null : Ask("stoprec");
 stopAudio.Cancel();
 audioThread.Join();
 await Task.Delay(300);
@@ -244,6 +261,15 @@ Console.WriteLine($"  video_thread (decode {participants}, render, encode 2, sen
 Console.WriteLine($"  video ticks (composites) {ticksMeasured / window:F2}/s; video thread CPU per tick {videoThread * window / Math.Max(1, ticksMeasured) * 1000:F1} ms (processing latency without waiting for a core)");
 Console.WriteLine($"  top threads: {string.Join(", ", top.Select(t => $"{t.Name}={t.Cores:F3}"))}");
 Console.WriteLine($"worker {workerStats}");
+if (recording is not null)
+{
+    double Field(string name) =>
+        double.Parse(recording.Split(' ').First(p => p.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..], inv);
+    var recorded = Field("recorded_s");
+    Console.WriteLine($"recording ({record}) {recording}");
+    Console.WriteLine($"  recorder_thread={ThreadGroup(n => n.StartsWith("recorder-", StringComparison.Ordinal)) / window:F4} cores, sealing_thread={ThreadGroup(n => n.StartsWith("bench-seal", StringComparison.Ordinal)) / window:F4} cores (both in worker_cpu_cores)");
+    Console.WriteLine($"  stored_per_minute: whole_meeting={Field("part_bytes") / recorded * 60 / 1e6:F2} MB utterances={Field("utterance_bytes") / recorded * 60 / 1e6:F3} MB; stop_to_all_sealed_ms={Field("stop_to_all_sealed_ms"):F1}");
+}
 Console.WriteLine($"generator: video packets sent {videoPacketsSent} ({videoPacketsSentMeasured / window:F0}/s measured), {participants * 50} audio packets/s");
 var rows = new List<string>();
 foreach (var viewer in viewers)
@@ -387,6 +413,8 @@ static void DrawChart(string path, string title, string subtitle, (string Label,
 // The worker: the real engine, driven over stdin/stdout (no cluster needed).
 static async Task RunWorker(int portMin, int portMax)
 {
+    var spool = Path.Combine(Path.GetTempPath(), $"sparkle-video-bench-{Environment.ProcessId}");
+    using var store = new BenchRecordingStore(Path.Combine(spool, "sealed"));
     await using var engine = new MediaEngine(Options.Create(new MediaWorkerOptions
     {
         WorkerId = "video-bench",
@@ -394,7 +422,8 @@ static async Task RunWorker(int portMin, int portMax)
         RtpPortMax = portMax,
         CapacityLegs = 2000,
         SilentAfterSeconds = 3600,
-    }), new NullSink(), NullLogger<MediaEngine>.Instance);
+        Recording = new RecordingWorkerOptions { SpoolFolder = spool },
+    }), new NullSink(), NullLogger<MediaEngine>.Instance, store);
     using var housekeeping = new Timer(_ => engine.Housekeeping(), null, 500, 500);
     string? line;
     while ((line = Console.ReadLine()) is not null)
@@ -416,8 +445,21 @@ static async Task RunWorker(int portMin, int portMax)
             case "stats":
                 Console.WriteLine(VideoStats(engine));
                 break;
+            case "record":
+                Console.WriteLine(await store.StartAsync(engine, Guid.Parse(parts[1]), parts[2]));
+                break;
+            case "stoprec":
+                Console.WriteLine(await store.StopAsync(engine));
+                break;
             case "quit":
                 Console.WriteLine("bye");
+                try
+                {
+                    Directory.Delete(spool, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
                 return;
             default:
                 Console.WriteLine("err unknown command");
@@ -459,6 +501,160 @@ static string VideoStats(MediaEngine engine)
             $"streams=[{string.Join("; ", video.Streams.Select(s => $"{s.Width}x{s.Height} {s.Codec} to {s.Receivers}: {s.FramesEncoded} frames, {s.KeyFrames} key"))}]");
     }
     return text.ToString();
+}
+
+/// <summary>The bench's recording store (BENCH_RECORD): as the worker's SealingRecordingStore does, each finished
+/// file is sealed (chunked AES-256-GCM, <c>SealedFormat.SealAsync</c>, a fresh random key per recording) on a
+/// thread of its own, here into a local folder instead of the upload spool; then both the plaintext and the
+/// sealed file are deleted. No key grain, no blob upload. Counts files and bytes, and when the last part was
+/// handed over and sealed (for "stop to playable").</summary>
+sealed class BenchRecordingStore : IRecordingStore, IRecordingSink, IDisposable
+{
+    private readonly string _folder;
+    private readonly byte[] _key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    private readonly BlockingCollection<string> _jobs = new();
+    private readonly Thread _thread;
+    private int _busy;
+    public long Parts, Utterances, PartBytes, UtteranceBytes, SealedBytes, Sealed;
+    public double UtteranceSeconds;
+    public long LastPartHandedAt, LastSealedAt;
+
+    public BenchRecordingStore(string folder)
+    {
+        _folder = folder;
+        Directory.CreateDirectory(folder);
+        _thread = new Thread(Seal) { IsBackground = true, Name = "bench-seal" };
+        _thread.Start();
+    }
+
+    public IRecordingSink Open(Guid meetingId, RecordingOrder order) => this;
+
+    public void PartCompleted(RecordedPart part)
+    {
+        Interlocked.Increment(ref Parts);
+        Interlocked.Add(ref PartBytes, part.Bytes > 0 ? part.Bytes : new FileInfo(part.LocalPath).Length);
+        if (part.Last)
+        {
+            Volatile.Write(ref LastPartHandedAt, Stopwatch.GetTimestamp());
+        }
+        Interlocked.Increment(ref _busy);
+        _jobs.Add(part.LocalPath);
+    }
+
+    public void UtteranceCompleted(RecordedUtterance utterance)
+    {
+        Interlocked.Increment(ref Utterances);
+        Interlocked.Add(ref UtteranceBytes, new FileInfo(utterance.LocalPath).Length);
+        lock (_jobs)
+        {
+            UtteranceSeconds += (utterance.EndedAt - utterance.StartedAt).TotalSeconds;
+        }
+        Interlocked.Increment(ref _busy);
+        _jobs.Add(utterance.LocalPath);
+    }
+
+    /// <summary>Waits until every file handed over so far is sealed; returns when the last one was.</summary>
+    public long WaitSealed()
+    {
+        while (Volatile.Read(ref _busy) > 0)
+        {
+            Thread.Sleep(1);
+        }
+        return Volatile.Read(ref LastSealedAt);
+    }
+
+    private void Seal()
+    {
+        foreach (var path in _jobs.GetConsumingEnumerable())
+        {
+            var sealedPath = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".sealed");
+            using (var source = File.OpenRead(path))
+            using (var destination = File.Create(sealedPath))
+            {
+                Sparkle.Recordings.SealedFormat.SealAsync(source, destination, _key).GetAwaiter().GetResult();
+            }
+            Interlocked.Add(ref SealedBytes, new FileInfo(sealedPath).Length);
+            File.Delete(path);
+            File.Delete(sealedPath);
+            Interlocked.Increment(ref Sealed);
+            Volatile.Write(ref LastSealedAt, Stopwatch.GetTimestamp());
+            Interlocked.Decrement(ref _busy);
+        }
+    }
+
+
+    private long _startedAt;
+    private Guid _meeting;
+    private object? _recorder;
+
+    /// <summary>"record &lt;meeting&gt; whole|utterances|both": starts a recording as the meeting grain's order would.</summary>
+    public async Task<string> StartAsync(MediaEngine engine, Guid meeting, string mode)
+    {
+        var whole = mode is "whole" or "both";
+        var utterances = mode is "utterances" or "both";
+        await engine.StartRecordingAsync(meeting, new RecordingOrder(Guid.NewGuid(), Guid.NewGuid(), whole, false, utterances, DateTimeOffset.UtcNow));
+        _startedAt = Stopwatch.GetTimestamp();
+        _meeting = meeting;
+        _recorder = Recorder(engine, meeting);
+        return "ok";
+    }
+
+    /// <summary>"stoprec": stops the recording, waits until every file is sealed; the figures as one line.</summary>
+    public async Task<string> StopAsync(MediaEngine engine)
+    {
+        var refused = _recorder?.GetType().GetProperty("Refused")?.GetValue(_recorder) ?? -1L;
+        var busy = (TimeSpan?)_recorder?.GetType().GetProperty("BusyTime")?.GetValue(_recorder) ?? TimeSpan.Zero;
+        var stop = Stopwatch.GetTimestamp();
+        var recorded = Stopwatch.GetElapsedTime(_startedAt, stop).TotalSeconds;
+        await engine.StopRecordingAsync(_meeting);
+        var returned = Stopwatch.GetTimestamp();
+        var sealedAt = WaitSealed();
+        double Ms(long t) => t == 0 ? double.NaN : Stopwatch.GetElapsedTime(stop, t).TotalMilliseconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"recorded_s={recorded:F1} parts={Parts} part_bytes={PartBytes} utterances={Utterances} utterance_bytes={UtteranceBytes} utterance_s={UtteranceSeconds:F1} " +
+            $"sealed_files={Sealed} sealed_bytes={SealedBytes} refused={refused} recorder_busy_s={busy.TotalSeconds:F2} " +
+            $"stop_returned_ms={Ms(returned):F1} stop_to_last_part_ms={Ms(Volatile.Read(ref LastPartHandedAt)):F1} stop_to_all_sealed_ms={Ms(sealedAt):F1}");
+    }
+
+    /// <summary>CPU seconds (utime + stime) of this process's threads whose name starts with one of the prefixes.</summary>
+    public static double ThreadCpu(params string[] prefixes)
+    {
+        var total = 0.0;
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                if (!prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                total += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            }
+            catch (IOException)
+            {
+                // the thread ended
+            }
+        }
+        return total;
+    }
+
+    // The engine keeps its meetings private; a benchmark may look (reflection).
+    private static object? Recorder(MediaEngine engine, Guid meeting)
+    {
+        const System.Reflection.BindingFlags Any = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public;
+        var meetings = (System.Collections.IDictionary)typeof(MediaEngine).GetField("_meetings", Any)!.GetValue(engine)!;
+        var media = meetings[meeting];
+        return media?.GetType().GetProperty("Recorder", Any)?.GetValue(media);
+    }
+
+    public void Dispose()
+    {
+        _jobs.CompleteAdding();
+        _thread.Join();
+    }
 }
 
 sealed class NullSink : IMediaEventSink
