@@ -102,7 +102,10 @@ public sealed class MixerLeg : IDisposable
             Detector.Silence();
             return;
         }
-        HadAudio = _input.ReadFrame(Native, mustDecode: IsSpeaker);
+        // A leg someone records (per-utterance recording) is decoded in full: packets its sender marked quiet
+        // (Opus VAD, RFC 6464) may still hold a soft talker's words.
+        var taps = _tapSnapshot;
+        HadAudio = _input.ReadFrame(Native, mustDecode: IsSpeaker || taps.Length > 0);
         if (HadAudio)
         {
             Detector.Update(Native);
@@ -111,7 +114,6 @@ public sealed class MixerLeg : IDisposable
         {
             Detector.Silence();
         }
-        var taps = _tapSnapshot;
         foreach (var tap in taps)
         {
             tap.OnLegAudio(ParticipantId, Native, _input.SampleRate, Detector.Talking);

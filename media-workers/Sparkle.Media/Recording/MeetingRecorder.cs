@@ -149,11 +149,8 @@ public sealed class MeetingRecorder : IAudioTap, IEncodedVideoSink, IDisposable
             while (!_stop.IsSet)
             {
                 var started = Stopwatch.GetTimestamp();
+                Grow();
                 Drain();
-                if (_queue.GrowIfNeeded())
-                {
-                    _log?.Invoke($"Recording {_plan.RecordingId}: the writer is behind, queue grown to {_queue.Capacity / 1024} KiB, {_queue.EntryCapacity} entries");
-                }
                 ReportRefused();
                 BusyTime += Stopwatch.GetElapsedTime(started);
                 _stop.Wait(10);
@@ -174,8 +171,15 @@ public sealed class MeetingRecorder : IAudioTap, IEncodedVideoSink, IDisposable
 
     private void Drain()
     {
+        var read = 0;
         while (_queue.TryRead(ref _scratch, out var item))
         {
+            // Encoding what was read takes time while the media threads keep writing (100 legs with utterances
+            // write 101 entries a tick): grow during the drain, not only after it, when the ring is empty again.
+            if (++read % 32 == 0)
+            {
+                Grow();
+            }
             var data = _scratch.AsSpan(0, item.Length);
             switch (item.Kind)
             {
@@ -294,12 +298,20 @@ public sealed class MeetingRecorder : IAudioTap, IEncodedVideoSink, IDisposable
         }
     }
 
+    private void Grow()
+    {
+        if (_queue.GrowIfNeeded())
+        {
+            _log?.Invoke($"Recording {_plan.RecordingId}: the writer is behind, queue grown to {_queue.Capacity / 1024} KiB, {_queue.EntryCapacity} entries");
+        }
+    }
+
     private void ReportRefused()
     {
         var refused = _queue.Refused;
         if (refused != _refusedLogged)
         {
-            _log?.Invoke($"Recording {_plan.RecordingId}: {refused - _refusedLogged} media frames lost, the writer is too far behind (queue at its bound)");
+            _log?.Invoke($"Recording {_plan.RecordingId}: {refused - _refusedLogged} media frames lost: the queue was full ({_queue.Capacity / 1024} KiB, {_queue.EntryCapacity} entries now)");
             _refusedLogged = refused;
         }
     }

@@ -28,7 +28,7 @@ internal struct RecordingItem
 /// recorder thread. Writers copy under a monitor and never allocate; when the ring is short of room the
 /// recorder thread (not the writer) grows it, up to a bound. Beyond the bound an entry is refused and
 /// counted, and the recorder logs the count: nothing is dropped silently.</summary>
-internal sealed class RecordingQueue(int initialBytes, int maxBytes, int initialEntries = 1024, int maxEntries = 65536)
+internal sealed class RecordingQueue(int initialBytes, int maxBytes, int initialEntries = 8192, int maxEntries = 65536)
 {
     // A monitor, not Lock: waiting on it allocates nothing (media-workers/ARCHITECTURE.md, "Locks").
     private readonly object _lock = new();

@@ -275,6 +275,26 @@ public class OpusSilenceSkippingTests
     }
 
     [Fact]
+    public void ALegSomeoneRecordsIsDecodedEvenWhenMarkedQuiet()
+    {
+        // Per-utterance recording taps the leg: a soft talker's packets marked quiet may still hold words.
+        using var harness = new MixerHarness();
+        harness.Add("talker", AudioCodec.Pcmu, MixerHarness.Tone(440, 8000));
+        var recorded = harness.Add("recorded", AudioCodec.Pcmu, MixerHarness.Silence());
+        recorded.MarkedQuiet = true;
+        recorded.Leg.AddTap(new CountingTap());
+        harness.Run(60);
+        Assert.Equal(0, recorded.Leg.DecodesSkipped);
+    }
+
+    private sealed class CountingTap : IAudioTap
+    {
+        public void OnConferenceMix(ReadOnlySpan<short> pcm, int sampleRate)
+        {
+        }
+    }
+
+    [Fact]
     public void G722IsDecodedEvenWhenMarkedQuiet()
     {
         // Its ADPCM decoder keeps state between packets: skipping some would garble the next speech.
