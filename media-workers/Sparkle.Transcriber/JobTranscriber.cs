@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Minutes;
-using Sparkle.Grains.Recordings;
-using Sparkle.Grains.Tenants;
 using Sparkle.Recordings;
 using Sparkle.Transcription;
 
@@ -13,7 +11,7 @@ namespace Sparkle.Transcriber;
 /// (unsupported language, missing or altered blob, destroyed key, unreadable audio) is an UNTRANSCRIBED
 /// result with the reason; only infrastructure faults (blob store or cluster unreachable) throw, so the job
 /// stays leased and is retried.</summary>
-public sealed class JobTranscriber(IGrainFactory grains, IRecordingBlobStore blobs, UtteranceTranscriber transcriber,
+public sealed class JobTranscriber(ITranscriptionContext cluster, IRecordingBlobStore blobs, UtteranceTranscriber transcriber,
     IReadOnlyList<string> languages, string engineName, TimeSpan maxDuration)
 {
     /// <summary>Sealed utterances above this are refused unread (60 s of 32 kbit/s Opus is ~240 KB).</summary>
@@ -21,7 +19,7 @@ public sealed class JobTranscriber(IGrainFactory grains, IRecordingBlobStore blo
 
     public async Task<TranscriptionResult> TranscribeAsync(TranscriptionJob job, CancellationToken cancellationToken)
     {
-        var language = (await grains.GetGrain<ITenantGrain>(job.TenantId).GetAsync(Caller.System(job.TenantId))).Policies.MinutesLanguage;
+        var language = await cluster.LanguageAsync(job.TenantId);
         if (!languages.Any(l => string.Equals(l, language, StringComparison.OrdinalIgnoreCase)))
         {
             return Untranscribed($"Minutes language '{language}' is not supported: the installed engine ({engineName}) recognises {string.Join(", ", languages)} only.", language);
@@ -35,7 +33,7 @@ public sealed class JobTranscriber(IGrainFactory grains, IRecordingBlobStore blo
         byte[] key;
         try
         {
-            key = await grains.GetGrain<ITenantKeyGrain>(job.TenantId).UnwrapAsync(job.Key);
+            key = await cluster.UnwrapAsync(job.TenantId, job.Key);
         }
         catch (Exception e) when (e is NotFoundException or ValidationException)
         {

@@ -25,7 +25,7 @@ builder.Services.AddSingleton(sp =>
     var options = sp.GetRequiredService<IOptions<TranscriberOptions>>().Value;
     // PocketSphinx with Debian's model is the only installed engine: US English, wideband.
     using var probe = new PocketSphinxEngine();
-    return new JobTranscriber(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IRecordingBlobStore>(),
+    return new JobTranscriber(new GrainTranscriptionContext(sp.GetRequiredService<IGrainFactory>()), sp.GetRequiredService<IRecordingBlobStore>(),
         sp.GetRequiredService<UtteranceTranscriber>(), probe.Languages, probe.Name, TimeSpan.FromSeconds(Math.Max(1, options.MaxUtteranceSeconds)));
 });
 builder.Services.AddHostedService<TranscriptionService>();
