@@ -15,6 +15,10 @@ public interface IMinutesGrain : IGrainWithGuidKey
     /// <summary>Idempotent on the utterance id; returns the entry (the existing one on a repeat).</summary>
     Task<MinutesEntry> AddEntryAsync(TranscriptionJob job, TranscriptionResult result);
 
+    // The recording catalog
+    /// <summary>The meeting is deleted: its minutes (text and edits) go with its recordings.</summary>
+    Task DeleteAllAsync();
+
     // Users
     Task<MinutesView> GetAsync(Caller caller);
     Task<MinutesEntry> EditAsync(Caller caller, Guid entryId, string text);

@@ -73,6 +73,12 @@ public sealed class MinutesGrain(
         return ToEntry(record);
     }
 
+    public async Task DeleteAllAsync()
+    {
+        await state.ClearStateAsync();
+        state.State = new MinutesState();
+    }
+
     // ---- Users
 
     public async Task<MinutesView> GetAsync(Caller caller)

@@ -87,6 +87,8 @@ public sealed class RecordingCatalogGrain(
         await state.WriteStateAsync();
         await audit.ClearStateAsync();
         audit.State = new RecordingAuditState();
+        // What was said goes with how it sounded (transcriptions still queued find no meeting and are dropped).
+        await GrainFactory.GetGrain<IMinutesGrain>(MeetingId).DeleteAllAsync();
         DeleteBlobsInBackground();
     }
 

@@ -332,4 +332,22 @@ public sealed class MinutesTests(ClusterFixture fixture)
         Assert.Contains("takes no minutes", refused.Message);
         await Assert.ThrowsAsync<ValidationException>(() => m.Minutes.FinalizeAsync(m.T.Owner));
     }
+
+    [Fact]
+    public async Task DeletingTheMeetingDeletesItsMinutesAndDropsItsQueuedUtterances()
+    {
+        var m = await MeetingAsync();
+        await TranscribedAsync(m, 1);
+        var waiting = RecordingSamples.Utterance(m.Speaker, DateTimeOffset.UtcNow.AddSeconds(30));
+        await m.Catalog.AddUtteranceAsync(waiting);
+
+        await m.Meeting.DeleteAsync(m.T.Manager);
+
+        await Assert.ThrowsAsync<NotFoundException>(() => m.Minutes.GetAsync(m.T.Owner));
+        var lease = Assert.Single(await LeaseOwnAsync(m.Id, "w", 1, TimeSpan.FromSeconds(30)));
+        Assert.True(await Queue.CompleteAsync("w", lease.Job.UtteranceId, Text("after deletion")));
+        Assert.Null(await Queue.OldestWaitingAsync(m.Id));
+        var job = lease.Job with { UtteranceId = Guid.NewGuid() };
+        await Assert.ThrowsAsync<NotFoundException>(() => m.Minutes.AddEntryAsync(job, Text("no meeting")));
+    }
 }

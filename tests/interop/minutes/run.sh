@@ -55,9 +55,11 @@ print(json.dumps({"order": [["1001", a, start_a], ["1002", b, start_b], ["1001",
 PY
 
 # G.722 first: the en-us model needs wideband audio.
-baresip_config "$WORK/c1" 1001 udp "$SPARKLE_SIP_PORT" "aufile,$WORK/1001.wav" "module aufile.so" "module g722.so"
-baresip_config "$WORK/c2" 1002 udp "$SPARKLE_SIP_PORT" "aufile,$WORK/1002.wav" "module aufile.so" "module g722.so"
-sed -i 's/;regint=0/;regint=0;audio_codecs=G722/' "$WORK/c1/accounts" "$WORK/c2/accounts"
+# baresip offers its codecs in module load order: G.722 is loaded before G.711 so the call is wideband (a first
+# run with G.711 first gave narrowband legs, whose entries are flagged and their text withheld).
+baresip_config "$WORK/c1" 1001 udp "$SPARKLE_SIP_PORT" "aufile,$WORK/1001.wav" "module aufile.so"
+baresip_config "$WORK/c2" 1002 udp "$SPARKLE_SIP_PORT" "aufile,$WORK/1002.wav" "module aufile.so"
+sed -i 's/^module g711.so$/module g722.so\nmodule g711.so/' "$WORK/c1/config" "$WORK/c2/config"
 
 created=$(gql 'mutation { createMeeting(input: { title: "Minuted", recording: { minutes: true } }) { id conferenceNumber } }')
 MEETING=$(field "$created" 'd["data"]["createMeeting"]["id"]')
