@@ -107,6 +107,9 @@ start_platform() {
   start_process media-worker "$logs/media-worker.log" "$SPARKLE_ROOT/media-workers/Sparkle.MediaWorker/bin/$bin/Sparkle.MediaWorker.dll" \
     "${common[@]}" "Media__WorkerId=worker-1" "Media__Address=127.0.0.1" "Media__RtpPortMin=$RTP_MIN" "Media__RtpPortMax=$RTP_MAX" \
     "Media__Recording__SpoolFolder=$STATE/spool/worker-1"
+  # Minutes: the transcription worker reads stored utterances, so it runs only with blob storage.
+  [ -n "${AZURITE_PORT:-}" ] && start_process transcriber "$logs/transcriber.log" \
+    "$SPARKLE_ROOT/media-workers/Sparkle.Transcriber/bin/$bin/Sparkle.Transcriber.dll" "${common[@]}" "Transcriber__WorkerId=transcriber-1"
   start_process gateway "$logs/gateway.log" "$SPARKLE_ROOT/gateway/Sparkle.Gateway/bin/$bin/Sparkle.Gateway.dll" "${common[@]}" \
     "Sip__Address=127.0.0.1" "Sip__UdpPort=$SIP_PORT" "Sip__TcpPort=$SIP_PORT" "Sip__TlsPort=$SIP_TLS_PORT" \
     "Sip__CertificatePath=$STATE/keys/sip-tls.pfx" "Sip__GatewayId=gateway-1"

@@ -13,9 +13,16 @@ public sealed class UtteranceTranscriber(SpeechEnginePool engines, int engineSam
 {
     /// <param name="codecNarrowband">The leg sent G.711 (or Opus limited to narrowband).</param>
     /// <exception cref="InvalidDataException">The file is not a readable Ogg Opus stream.</exception>
-    public UtteranceTranscript Transcribe(string oggOpusPath, bool codecNarrowband, CancellationToken cancellationToken = default)
+    public UtteranceTranscript Transcribe(string oggOpusPath, bool codecNarrowband, CancellationToken cancellationToken = default) =>
+        Transcribe(OggOpusReader.Read(oggOpusPath), codecNarrowband, cancellationToken);
+
+    /// <summary>The same from the file's bytes (the transcription worker decrypts into memory, never to disk).</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a readable Ogg Opus stream, or longer than <paramref name="maxDuration"/>.</exception>
+    public UtteranceTranscript Transcribe(ReadOnlySpan<byte> oggOpus, bool codecNarrowband, TimeSpan maxDuration, CancellationToken cancellationToken = default) =>
+        Transcribe(OggOpusReader.Read(oggOpus, maxDuration), codecNarrowband, cancellationToken);
+
+    private UtteranceTranscript Transcribe(OggOpusAudio audio, bool codecNarrowband, CancellationToken cancellationToken)
     {
-        var audio = OggOpusReader.Read(oggOpusPath);
         var pcm = AudioPreparation.Prepare(audio.Pcm, OggOpusAudio.SampleRate, 1, preparation, engineSampleRate);
         var narrowband = BandwidthDetector.IsNarrowband(pcm, codecNarrowband);
         return new UtteranceTranscript(engines.Transcribe(pcm, cancellationToken), narrowband, audio.Duration);

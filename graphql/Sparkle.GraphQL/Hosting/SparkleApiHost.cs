@@ -1,5 +1,6 @@
 using Orleans.Runtime;
 using Sparkle.GraphQL.Identity;
+using Sparkle.GraphQL.Minutes;
 using Sparkle.GraphQL.Recordings;
 using Sparkle.GraphQL.Schema;
 using Sparkle.GraphQL.Transport;
@@ -26,6 +27,7 @@ public static class SparkleApiHost
         builder.Services.AddSparkleGraphQL(builder.Configuration);
         builder.Services.AddSparkleWebhooks(builder.Configuration);
         builder.Services.AddSparkleRecordingPlayback(builder.Configuration);
+        builder.Services.AddSparkleMinutes();
 
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
@@ -33,6 +35,7 @@ public static class SparkleApiHost
         app.MapGet("/health", HealthEndpoint.HandleAsync);
         app.MapSparkleGraphQL("/graphql");
         app.MapSparkleMedia();
+        app.MapSparkleMinutes();
         return app;
     }
 

@@ -33,5 +33,6 @@ public sealed class MeetingType : ObjectGraphType<MeetingSnapshot>
         Field<DateTimeOffsetGraphType>("startedAt").Resolve(ctx => ctx.Source.StartedAt);
         Field<DateTimeOffsetGraphType>("endedAt").Resolve(ctx => ctx.Source.EndedAt);
         RecordingFields.AddTo(this);
+        Minutes.MinutesFields.AddTo(this);
     }
 }

@@ -48,9 +48,14 @@ public sealed class MediaEndpoint(
         PlaybackGrant grant;
         try
         {
-            grant = claims.Kind == MediaLinkKind.Utterance
-                ? await catalog.CheckUtteranceAsync(caller, claims.ItemId)
-                : await catalog.CheckPlaybackAsync(caller, claims.ItemId, claims.Kind == MediaLinkKind.Export);
+            grant = claims.Kind switch
+            {
+                MediaLinkKind.Utterance => await catalog.CheckUtteranceAsync(caller, claims.ItemId),
+                // A minutes entry's audio: whoever may read the minutes hears what the entry was made from.
+                MediaLinkKind.MinutesAudio => await grains.GetGrain<Sparkle.Grains.Minutes.IMinutesGrain>(claims.MeetingId).CheckEntryAudioAsync(caller, claims.ItemId),
+                MediaLinkKind.Play or MediaLinkKind.Export => await catalog.CheckPlaybackAsync(caller, claims.ItemId, claims.Kind == MediaLinkKind.Export),
+                _ => throw new NotFoundException("Not media."),
+            };
         }
         catch (AccessDeniedException)
         {

@@ -10,6 +10,11 @@ public enum MediaLinkKind
     Play = 0,
     Export = 1,
     Utterance = 2,
+    /// <summary>The utterance of a minutes entry, for whoever may read the minutes.</summary>
+    MinutesAudio = 3,
+    /// <summary>The minutes as a document (GET /minutes/{token}).</summary>
+    MinutesMarkdown = 4,
+    MinutesDocx = 5,
 }
 
 /// <summary>What a valid link grants: this item, this way, to this user, until then.</summary>
@@ -47,9 +52,11 @@ public sealed class MediaLinkSigner
     public static MediaLinkSigner FromKeyFolder(string keyFolder, TimeProvider clock) =>
         new(LoadOrCreate(Path.GetFullPath(Path.Combine(keyFolder, FileName))), clock);
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(MediaLinkKind kind, Guid tenantId, string userNumber, Guid meetingId, Guid itemId)
+    /// <param name="lifetime"><see cref="Lifetime"/> unless given (the audio links inside an exported minutes
+    /// document live longer; every request still re-checks the user's rights).</param>
+    public (string Token, DateTimeOffset ExpiresAt) Issue(MediaLinkKind kind, Guid tenantId, string userNumber, Guid meetingId, Guid itemId, TimeSpan? lifetime = null)
     {
-        var expires = Clock.GetUtcNow() + Lifetime;
+        var expires = Clock.GetUtcNow() + (lifetime ?? Lifetime);
         var payload = string.Join('|', Version, ((int)kind).ToString(CultureInfo.InvariantCulture), tenantId.ToString("N"), userNumber,
             meetingId.ToString("N"), itemId.ToString("N"), expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         var bytes = Encoding.UTF8.GetBytes(payload);

@@ -74,7 +74,7 @@ public static class RecordingMutations
     }
 
     /// <summary>"Recordings:PublicBaseUrl" behind a proxy, else the origin the request came to.</summary>
-    private static string BaseUrl(IResolveFieldContext ctx)
+    internal static string BaseUrl(IResolveFieldContext ctx)
     {
         if (ctx.Service<IConfiguration>()["Recordings:PublicBaseUrl"] is { Length: > 0 } configured)
         {

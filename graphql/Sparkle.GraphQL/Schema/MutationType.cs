@@ -22,5 +22,6 @@ public sealed class MutationType : ObjectGraphType
         TenantMutations.AddTo(this);
         WebhookMutations.AddTo(this);
         RecordingMutations.AddTo(this);
+        Minutes.MinutesMutations.AddTo(this);
     }
 }

@@ -19,6 +19,8 @@ public sealed class TenantPoliciesInputType : InputObjectGraphType<TenantPolicie
         Field<IntGraphType>("recordingRetentionDays").Description("0 (keep until deleted) when omitted.");
         Field<RoleType>("recordingExportMinimumRole").Description("manager when omitted; owner narrows downloads to owners.");
         Field<BooleanGraphType>("allowUtteranceReplayAfterMeeting").Description("false when omitted: participants replay only while the meeting runs.");
+        Field<BooleanGraphType>("participantsReadMinutes").Description("false when omitted: only owners, chairs, the minutes editor and managers read minutes.");
+        Field<StringGraphType>("minutesLanguage").Description("en-US when omitted, the only language the installed engine supports.");
     }
 
     public override object ParseDictionary(IDictionary<string, object?> value) =>
@@ -30,5 +32,7 @@ public sealed class TenantPoliciesInputType : InputObjectGraphType<TenantPolicie
             value.Value<SipTrunk>("trunk"),
             value.Value<int?>("recordingRetentionDays") ?? 0,
             value.Value<Role?>("recordingExportMinimumRole") ?? Role.Manager,
-            value.Value<bool>("allowUtteranceReplayAfterMeeting"));
+            value.Value<bool>("allowUtteranceReplayAfterMeeting"),
+            value.Value<bool>("participantsReadMinutes"),
+            value.Value<string?>("minutesLanguage") is { Length: > 0 } language ? language.Trim() : "en-US");
 }

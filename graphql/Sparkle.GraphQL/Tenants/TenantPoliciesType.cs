@@ -19,5 +19,7 @@ public sealed class TenantPoliciesType : ObjectGraphType<TenantPolicies>
         Field(x => x.RecordingRetentionDays).Description("0: recordings are kept until deleted.");
         Field<NonNullGraphType<RoleType>>("recordingExportMinimumRole").Resolve(ctx => ctx.Source.RecordingExportMinimumRole);
         Field(x => x.AllowUtteranceReplayAfterMeeting);
+        Field(x => x.ParticipantsReadMinutes).Description("Participants of a meeting read its minutes.");
+        Field(x => x.MinutesLanguage).Description("BCP-47 language of the minutes. Supported: en-US only (PocketSphinx with its US English model); others give untranscribed entries.");
     }
 }

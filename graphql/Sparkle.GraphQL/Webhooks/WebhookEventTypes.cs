@@ -8,6 +8,9 @@ public static class WebhookEventTypes
     public const string MeetingEnded = "meeting.ended";
     public const string ParticipantJoined = "participant.joined";
     public const string ParticipantLeft = "participant.left";
+    /// <summary>finalizeMinutes: the meeting, its title, participants and a link to the DOCX (sent by the API host
+    /// that finalized, not the meeting watcher: minutes are usually finalized after the meeting ended).</summary>
+    public const string MinutesFinalized = "minutes.finalized";
 
-    public static IReadOnlyList<string> All { get; } = [MeetingScheduled, MeetingStarted, MeetingEnded, ParticipantJoined, ParticipantLeft];
+    public static IReadOnlyList<string> All { get; } = [MeetingScheduled, MeetingStarted, MeetingEnded, ParticipantJoined, ParticipantLeft, MinutesFinalized];
 }

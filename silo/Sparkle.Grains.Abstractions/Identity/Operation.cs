@@ -45,6 +45,12 @@ public enum Operation
     DeleteRecording,
     ViewRecordingAudit,
     RotateRecordingKey,
+    // Minutes (the minutes grain raises a meeting's owner, chairs and minutes editor, and by tenant policy its
+    // participants for reading)
+    ReadMinutes,
+    EditMinutes,
+    FinalizeMinutes,
+    SetMinutesEditor,
     // Platform
     ManageTenants,
 }

@@ -47,6 +47,13 @@ public static class Permissions
         [Operation.DeleteRecording] = Role.Manager,
         [Operation.ViewRecordingAudit] = Role.Manager,
         [Operation.RotateRecordingKey] = Role.Owner,
+        // The meeting's owner, chairs and minutes editor are raised to Manager for these on that meeting only, and
+        // its participants for ReadMinutes when TenantPolicies.ParticipantsReadMinutes allows (MinutesGrain).
+        [Operation.ReadMinutes] = Role.Manager,
+        [Operation.EditMinutes] = Role.Manager,
+        [Operation.FinalizeMinutes] = Role.Manager,
+        // The meeting role counts: a member who chairs the meeting names its editor.
+        [Operation.SetMinutesEditor] = Role.Chair,
         [Operation.ManageTenants] = Role.Owner, // only meaningful for the platform operator, see Allows(Caller...)
     };
 

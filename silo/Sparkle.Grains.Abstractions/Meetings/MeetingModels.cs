@@ -122,6 +122,8 @@ public enum MeetingEventKind
     DtmfReceived = 9,
     UtteranceRecorded = 10,  // Detail: the utterance id, once it is stored and listed
     RecordingChanged = 11,   // Detail: "recording", "degraded", "stopped"
+    MinutesEntryAdded = 12,  // Detail: the minutes entry id
+    MinutesEntryEdited = 13, // Detail: the minutes entry id
 }
 
 /// <summary>One change of a meeting. The SIP conference event package and the GraphQL subscription are

@@ -26,7 +26,13 @@ public sealed record TenantPolicies(
     /// widen the matrix).</summary>
     [property: Id(6)] Role RecordingExportMinimumRole = Role.Manager,
     /// <summary>Participants may replay utterances after the meeting ended, not only while it runs.</summary>
-    [property: Id(7)] bool AllowUtteranceReplayAfterMeeting = false);
+    [property: Id(7)] bool AllowUtteranceReplayAfterMeeting = false,
+    /// <summary>Participants of a meeting read its minutes (otherwise only its owner, chairs, minutes editor and
+    /// the tenant's owners and managers do).</summary>
+    [property: Id(8)] bool ParticipantsReadMinutes = false,
+    /// <summary>BCP-47 language of the minutes. The installed engine (PocketSphinx, Debian's model) recognises
+    /// en-US only; other languages give UNTRANSCRIBED entries saying so.</summary>
+    [property: Id(9)] string MinutesLanguage = "en-US");
 
 [GenerateSerializer, Immutable]
 public sealed record TenantInfo(

@@ -1,3 +1,4 @@
+using Sparkle.Grains.Identity;
 using Sparkle.Grains.Meetings;
 using Sparkle.Grains.Recordings;
 
@@ -14,7 +15,26 @@ public interface IMeetingRecordingsGrain : IGrainWithGuidKey
     Task<SpeakerInfo> GetSpeakerAsync(string participantId);
     Task OnUtteranceRecordedAsync(Guid utteranceId);
     Task OnRecordingHealthAsync(Guid recordingId, RecordingHealth health);
+    /// <summary>Null when the meeting does not exist.</summary>
+    Task<MinutesAudience?> GetMinutesAudienceAsync(string? userNumber);
+    /// <summary>The minutes grain added (or someone edited) an entry: emitted on the meeting's stream.</summary>
+    Task OnMinutesEntryAsync(Guid entryId, bool edited);
 }
+
+/// <summary>The meeting as the minutes grain's checks see it, for one user.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MinutesAudience(
+    [property: Id(0)] Guid TenantId,
+    [property: Id(1)] MeetingStatus Status,
+    /// <summary>The meeting's recording settings ask for minutes (which records per utterance).</summary>
+    [property: Id(2)] bool TakesMinutes,
+    [property: Id(3)] string Title,
+    /// <summary>The user's role in the meeting (the owner chairs); null for none.</summary>
+    [property: Id(4)] Role? MeetingRole,
+    /// <summary>The user is (or was) a participant of the meeting, planned or joined.</summary>
+    [property: Id(5)] bool IsParticipant,
+    /// <summary>Everyone planned or joined, by number and name (for the minutes' header and the webhook).</summary>
+    [property: Id(6)] IReadOnlyList<Minutes.MinutesParticipant> Participants);
 
 /// <summary>The meeting as the catalog's checks see it, for one user.</summary>
 [GenerateSerializer, Immutable]

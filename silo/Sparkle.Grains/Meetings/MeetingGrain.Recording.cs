@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Internal;
 using Sparkle.Grains.Media;
+using Sparkle.Grains.Plans;
 using Sparkle.Grains.Recordings;
 using Sparkle.Grains.Security;
 using Sparkle.Recordings;
@@ -25,7 +26,7 @@ public sealed partial class MeetingGrain
                 // (the worker records one order per meeting; an utterance in progress is cut there).
                 await StopRecordingAsync();
             }
-            await StartRecordingAsync(wholeMeeting: true, perUtterance: settings?.PerUtteranceRecording ?? false);
+            await StartRecordingAsync(wholeMeeting: true, perUtterance: RecordsUtterances(settings));
         }
         else
         {
@@ -145,14 +146,18 @@ public sealed partial class MeetingGrain
     private void MediaCameUp()
     {
         var settings = S.Spec?.Recording;
-        if (S.AutoRecordingTried || S.Recording || settings is null || !(settings.RecordMeeting || settings.PerUtteranceRecording))
+        if (S.AutoRecordingTried || S.Recording || settings is null || !(settings.RecordMeeting || RecordsUtterances(settings)))
         {
             return;
         }
 
         S.AutoRecordingTried = true;
-        _ = AutoStartRecordingAsync(settings.RecordMeeting, settings.PerUtteranceRecording);
+        _ = AutoStartRecordingAsync(settings.RecordMeeting, RecordsUtterances(settings));
     }
+
+    /// <summary>Minutes are made from the per-utterance recordings, so asking for minutes records utterances.</summary>
+    private static bool RecordsUtterances(RecordingSettings? settings) =>
+        settings is not null && (settings.PerUtteranceRecording || settings.Minutes);
 
     private async Task AutoStartRecordingAsync(bool wholeMeeting, bool perUtterance)
     {
@@ -195,6 +200,39 @@ public sealed partial class MeetingGrain
         if (S.Exists)
         {
             Emit(MeetingEventKind.UtteranceRecorded, detail: utteranceId.ToString("D"));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<MinutesAudience?> GetMinutesAudienceAsync(string? userNumber)
+    {
+        if (!S.Exists)
+        {
+            return Task.FromResult<MinutesAudience?>(null);
+        }
+
+        Role? role = null;
+        var participant = false;
+        if (!string.IsNullOrEmpty(userNumber))
+        {
+            role = MeetingRoleOf(userNumber);
+            participant = userNumber == S.OwnerNumber || S.Participants.Any(p => p.UserNumber == userNumber || p.DialNumber == userNumber);
+        }
+
+        var people = S.Participants
+            .Select(p => new Minutes.MinutesParticipant(p.UserNumber, p.DisplayName))
+            .DistinctBy(p => (p.Number, p.Name))
+            .ToList();
+        return Task.FromResult<MinutesAudience?>(new MinutesAudience(
+            S.TenantId, S.Status, S.Spec?.Recording?.Minutes ?? false, S.Spec?.Title ?? "", role, participant, people));
+    }
+
+    public Task OnMinutesEntryAsync(Guid entryId, bool edited)
+    {
+        if (S.Exists)
+        {
+            Emit(edited ? MeetingEventKind.MinutesEntryEdited : MeetingEventKind.MinutesEntryAdded, detail: entryId.ToString("D"));
         }
 
         return Task.CompletedTask;

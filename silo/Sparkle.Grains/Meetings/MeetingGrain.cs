@@ -30,7 +30,9 @@ public sealed partial class MeetingGrain(
         nameof(OnMediaEventAsync) or nameof(DialOutProgressAsync) or nameof(LeaveAsync)
         or nameof(GetAsync) or nameof(GetEventsSinceAsync) or nameof(SubscribeAsync) or nameof(UnsubscribeAsync)
         // The recording catalog asks and reports while the meeting may be waiting on it.
-        or nameof(GetRecordingAudienceAsync) or nameof(GetSpeakerAsync) or nameof(OnUtteranceRecordedAsync) or nameof(OnRecordingHealthAsync);
+        or nameof(GetRecordingAudienceAsync) or nameof(GetSpeakerAsync) or nameof(OnUtteranceRecordedAsync) or nameof(OnRecordingHealthAsync)
+        // So does the minutes grain.
+        or nameof(GetMinutesAudienceAsync) or nameof(OnMinutesEntryAsync);
 
     private Guid Id => this.GetPrimaryKey();
     private MeetingState S => state.State;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Internal;
 using Sparkle.Grains.Meetings;
+using Sparkle.Grains.Minutes;
 using Sparkle.Grains.Security;
 using Sparkle.Recordings;
 
@@ -86,6 +87,8 @@ public sealed class RecordingCatalogGrain(
         await state.WriteStateAsync();
         await audit.ClearStateAsync();
         audit.State = new RecordingAuditState();
+        // What was said goes with how it sounded (transcriptions still queued find no meeting and are dropped).
+        await GrainFactory.GetGrain<IMinutesGrain>(MeetingId).DeleteAllAsync();
         DeleteBlobsInBackground();
     }
 
@@ -167,6 +170,15 @@ public sealed class RecordingCatalogGrain(
             S.PageCount++;
             await state.WriteStateAsync();
             await Page(S.PageCount - 1).AddAsync(record);
+        }
+
+        // A meeting that takes minutes queues the utterance for transcription before the worker hears "stored"
+        // (a failure here fails the call, and the worker's retry queues it: the queue is idempotent).
+        if ((await Meeting.GetMinutesAudienceAsync(null))?.TakesMinutes == true)
+        {
+            await GrainFactory.GetGrain<ITranscriptionQueueGrain>(0).EnqueueAsync(new TranscriptionJob(
+                record.Id, MeetingId, S.TenantId, record.BlobName, record.SealedBytes, record.Key, record.ContentType,
+                record.SpeakerNumber, record.SpeakerName, record.StartedAt, record.EndedAt, DateTimeOffset.UtcNow));
         }
 
         await Meeting.OnUtteranceRecordedAsync(record.Id);

@@ -56,6 +56,10 @@ public sealed record GuardedOperation(
         new(Operation.DeleteRecording, async (t, c) => { var (catalog, id) = await RecordedAsync(t); await catalog.DeleteRecordingAsync(c, id); }),
         new(Operation.ViewRecordingAudit, async (t, c) => await (await RecordedAsync(t)).Catalog.GetAuditAsync(c)),
         new(Operation.RotateRecordingKey, (t, c) => t.Tenant.RotateRecordingKeyAsync(c, forgetOld: false)),
+        new(Operation.ReadMinutes, async (t, c) => await (await MinutesAsync(t)).GetAsync(c)),
+        new(Operation.EditMinutes, async (t, c) => { var minutes = await MinutesAsync(t); await minutes.EditAsync(c, await EntryAsync(t, minutes), "edited"); }),
+        new(Operation.FinalizeMinutes, async (t, c) => await (await MinutesAsync(t)).FinalizeAsync(c)),
+        new(Operation.SetMinutesEditor, async (t, c) => await (await MinutesAsync(t)).SetEditorAsync(c, "1004")),
         new(Operation.ManageTenants, (t, c) => t.Grains.GetGrain<ITenantGrain>(c.Kind == CallerKind.PlatformOperator ? Guid.NewGuid() : t.Id).CreateAsync(c, $"n-{Guid.NewGuid():N}", [$"d{Guid.NewGuid():N}.test"], new TenantPolicies())),
     ];
 
@@ -132,6 +136,23 @@ public sealed record GuardedOperation(
         s_replays.AddOrUpdate(t, Tuple.Create(catalog, utterance.UtteranceId));
         await t.Tenant.SetUserRoleAsync(t.System, "1005", role);
         return t.User("1005");
+    }
+
+    /// <summary>The minutes of a system meeting that takes them (nobody owns, chairs or edits it).</summary>
+    private static async Task<Sparkle.Grains.Minutes.IMinutesGrain> MinutesAsync(TestTenant t)
+    {
+        var meeting = NewMeeting(t);
+        await meeting.CreateAsync(t.System, new MeetingSpec("Minuted", [new PlannedParticipant("1005")], Recording: new RecordingSettings(Minutes: true)));
+        return t.Grains.GetGrain<Sparkle.Grains.Minutes.IMinutesGrain>(meeting.GetPrimaryKey());
+    }
+
+    /// <summary>One entry, written as the transcription queue writes them.</summary>
+    private static async Task<Guid> EntryAsync(TestTenant t, Sparkle.Grains.Minutes.IMinutesGrain minutes)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var job = new Sparkle.Grains.Minutes.TranscriptionJob(Guid.NewGuid(), minutes.GetPrimaryKey(), t.Id, "blob", 100, new WrappedKey("k1", new byte[40]),
+            "audio/ogg", "1005", "User 1005", now, now.AddSeconds(2), now);
+        return (await minutes.AddEntryAsync(job, new Sparkle.Grains.Minutes.TranscriptionResult(Sparkle.Grains.Minutes.MinutesEntryStatus.Transcribed, "said", 0.8, false))).Id;
     }
 
     private static JoinRequest Join(Caller c) =>
