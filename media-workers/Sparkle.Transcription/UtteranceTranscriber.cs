@@ -24,7 +24,9 @@ public sealed class UtteranceTranscriber(SpeechEnginePool engines, int engineSam
     private UtteranceTranscript Transcribe(OggOpusAudio audio, bool codecNarrowband, CancellationToken cancellationToken)
     {
         var pcm = AudioPreparation.Prepare(audio.Pcm, OggOpusAudio.SampleRate, 1, preparation, engineSampleRate);
-        var narrowband = BandwidthDetector.IsNarrowband(pcm, codecNarrowband);
+        // The recorder writes the leg's codec rate into the OpusHead: 8 kHz is a G.711 leg, whatever the
+        // spectrum looks like after Opus (the spectral check alone once let a G.711 utterance's garbage through).
+        var narrowband = BandwidthDetector.IsNarrowband(pcm, codecNarrowband || audio.InputSampleRate is > 0 and <= 8000);
         return new UtteranceTranscript(engines.Transcribe(pcm, cancellationToken), narrowband, audio.Duration);
     }
 }
