@@ -208,7 +208,8 @@ public sealed class RecordingTests(ApiFixture api)
         Assert.Equal("NOT_FOUND", foreign.ErrorCode);
         var mismatched = await owner.ExecuteAsync(replay, new { m = Guid.NewGuid(), u = apiId });
         Assert.Equal("BAD_USER_INPUT", mismatched.ErrorCode);
-        var unknownMeeting = await owner.ExecuteAsync(replay, new { m = Guid.NewGuid(), u = RecordingIds.Format(Guid.NewGuid(), utteranceId) });
+        var nowhere = Guid.NewGuid();
+        var unknownMeeting = await owner.ExecuteAsync(replay, new { m = nowhere, u = RecordingIds.Format(nowhere, utteranceId) });
         Assert.Equal("NOT_FOUND", unknownMeeting.ErrorCode);
 
         // Nothing was authorised, so nothing was audited.
