@@ -8,7 +8,7 @@ namespace Sparkle.Grains.Meetings;
 /// <summary>Private replay (issue 9): stored utterances played into one participant's own leg only, the meeting
 /// ducked underneath on the worker. <c>*7</c> / <c>*77</c> from the keypad, <c>replayUtterance</c> from the API.
 /// The right to replay: a participant of the meeting while it runs (the matrix's <see cref="Operation.ReplayUtterance"/>),
-/// and a leg to play into: connected (or on hold) and past the PIN lobby.</summary>
+/// and a leg to play into: connected (not on hold) and past the PIN lobby.</summary>
 public sealed partial class MeetingGrain
 {
     /// <summary><c>*77</c>: the utterances of others that ended within this window before the key press.</summary>
@@ -44,9 +44,10 @@ public sealed partial class MeetingGrain
         return true;
     }
 
-    /// <summary>Connected or on hold, and let into the conversation (a lobby leg hears nothing, so no replay).</summary>
+    /// <summary>Connected and let into the conversation: a lobby leg hears nothing, and the worker sends a held
+    /// call nothing, so neither gets a replay.</summary>
     private bool CanHearReplay(ParticipantRecord record) =>
-        S.Status == MeetingStatus.Active && record.State is CallState.Connected or CallState.OnHold && !record.InLobby;
+        S.Status == MeetingStatus.Active && record.State == CallState.Connected && !record.InLobby;
 
     /// <summary><c>*7</c> (<paramref name="window"/> null): the latest utterance of anyone else that had ended by
     /// now. <c>*77</c>: every utterance of others that ended in the window, in the order they started. Nothing

@@ -218,10 +218,7 @@ public sealed class RecordingCatalogGrain(
             return null;
         }
 
-        foreach (var u in chosen)
-        {
-            await AuditAsync(selection.Who, RecordingAuditAction.Replay, u.Id);
-        }
+        await AuditAsync(selection.Who, RecordingAuditAction.Replay, chosen.Select(u => u.Id));
 
         return new Sparkle.Grains.Media.ReplayClip(S.TenantId, chosen.Select(u => new Sparkle.Grains.Media.ReplaySegment(u.Id, u.BlobName, u.SealedBytes, u.Key)).ToList());
     }
@@ -504,18 +501,23 @@ public sealed class RecordingCatalogGrain(
         (await GrainFactory.GetGrain<ITenantUsersGrain>(tenantId).FindTenantAsync())?.Policies ?? new Tenants.TenantPolicies();
 
     private Task AuditAsync(Caller caller, RecordingAuditAction action, Guid itemId) =>
-        AuditAsync(caller.Kind == CallerKind.User ? caller.UserNumber! : caller.Kind.ToString().ToLowerInvariant(), action, itemId);
+        AuditAsync(caller.Kind == CallerKind.User ? caller.UserNumber! : caller.Kind.ToString().ToLowerInvariant(), action, [itemId]);
 
-    private async Task AuditAsync(string who, RecordingAuditAction action, Guid itemId)
+    /// <summary>One row per item, one write.</summary>
+    private async Task AuditAsync(string who, RecordingAuditAction action, IEnumerable<Guid> itemIds)
     {
         var entries = audit.State.Entries;
-        entries.Add(new RecordingAuditEntry(DateTimeOffset.UtcNow, who, action, itemId));
+        foreach (var itemId in itemIds)
+        {
+            entries.Add(new RecordingAuditEntry(DateTimeOffset.UtcNow, who, action, itemId));
+            logger.LogInformation("Recording audit: meeting {MeetingId} {Who} {Action} {ItemId}", MeetingId, who, action, itemId);
+        }
+
         if (entries.Count > MaxAuditEntries)
         {
             entries.RemoveRange(0, entries.Count - MaxAuditEntries);
         }
 
-        logger.LogInformation("Recording audit: meeting {MeetingId} {Who} {Action} {ItemId}", MeetingId, who, action, itemId);
         await audit.WriteStateAsync();
     }
 
