@@ -77,7 +77,8 @@ public sealed class ReplayEngineTests : IAsyncLifetime
     }
 
     /// <summary>Every phone sends a frame every 20 ms until <paramref name="until"/> holds (at most 15 s: a limit
-    /// that turns a hang into a failure, not a measurement).</summary>
+    /// that turns a hang into a failure, not a measurement). A talker pauses for one frame every 2 s, as people
+    /// breathe: the speaker detector takes a tone held for seconds on end for background noise.</summary>
     private static async Task TalkUntilAsync(IEnumerable<FakePhone> phones, Func<bool> until, int atLeast = 0)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
@@ -85,7 +86,13 @@ public sealed class ReplayEngineTests : IAsyncLifetime
         {
             foreach (var phone in phones)
             {
+                var tone = phone.ToneHz;
+                if (i % 100 == 99)
+                {
+                    phone.ToneHz = 0;
+                }
                 phone.SendFrame();
+                phone.ToneHz = tone;
             }
             await timer.WaitForNextTickAsync();
         }
