@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sparkle.MediaWorker;
@@ -24,7 +25,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<GrainEventSink>())
 builder.Services.AddSingleton<SealingRecordingStore>();
 builder.Services.AddSingleton<IRecordingStore>(sp => sp.GetRequiredService<SealingRecordingStore>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SealingRecordingStore>());
-builder.Services.AddSingleton<IClipSource, SealedClipSource>();
+builder.Services.AddSingleton<IClipSource>(sp => new SealedClipSource(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IConfiguration>()));
 builder.Services.AddSingleton<MediaEngine>();
 builder.Services.AddHostedService<WorkerRegistrationService>();
 await builder.Build().RunAsync();
