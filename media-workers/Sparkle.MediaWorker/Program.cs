@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sparkle.MediaWorker;
 using Sparkle.MediaWorker.Engine;
 using Sparkle.MediaWorker.Hosting;
 using Sparkle.MediaWorker.Recording;
+using Sparkle.MediaWorker.Replay;
 using Sparkle.ServiceDefaults;
 
 // RTP receive handlers only copy into a jitter buffer and never block: run socket completions on the
@@ -23,6 +25,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<GrainEventSink>())
 builder.Services.AddSingleton<SealingRecordingStore>();
 builder.Services.AddSingleton<IRecordingStore>(sp => sp.GetRequiredService<SealingRecordingStore>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SealingRecordingStore>());
+builder.Services.AddSingleton<IClipSource>(sp => new SealedClipSource(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IConfiguration>()));
 builder.Services.AddSingleton<MediaEngine>();
 builder.Services.AddHostedService<WorkerRegistrationService>();
 await builder.Build().RunAsync();

@@ -186,6 +186,38 @@ public sealed class RecordingTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task ReplayUtterancePlaysOnlyIntoTheCallersOwnConnectedCall()
+    {
+        const string replay = "mutation($m: ID!, $u: ID!) { replayUtterance(meetingId: $m, utteranceId: $u) }";
+        var owner = api.Client(api.Demo.Demo.Owner);
+        var meeting = await owner.CreateMeetingAsync("Replay", []);
+        var catalog = api.Cluster.Grains.GetGrain<IRecordingCatalogGrain>(meeting.Id);
+        await catalog.RecordingStartedAsync(api.Demo.Demo.Id, [], DateTimeOffset.UtcNow);
+        var utteranceId = Guid.NewGuid();
+        await catalog.AddUtteranceAsync(new UtteranceInfo(utteranceId, "p1", DateTimeOffset.UtcNow.AddSeconds(-3), DateTimeOffset.UtcNow,
+            null, $"blob-{Guid.NewGuid():N}", new WrappedKey("k1", new byte[40]), 1_100, 1_000, "audio/ogg"));
+        var apiId = RecordingIds.Format(meeting.Id, utteranceId);
+
+        // The owner may replay the meeting's utterances but has no call in it to play into.
+        var notConnected = await owner.ExecuteAsync(replay, new { m = meeting.Id, u = apiId });
+        Assert.Equal("BAD_USER_INPUT", notConnected.ErrorCode);
+        Assert.Equal("You are not connected to this meeting: a replay plays into your own call.", notConnected.Errors[0].Message);
+
+        // Another tenant finds nothing; an utterance of another meeting is bad input.
+        var foreign = await api.Client(api.Demo.Demo2.Owner).ExecuteAsync(replay, new { m = meeting.Id, u = apiId });
+        Assert.Equal("NOT_FOUND", foreign.ErrorCode);
+        var mismatched = await owner.ExecuteAsync(replay, new { m = Guid.NewGuid(), u = apiId });
+        Assert.Equal("BAD_USER_INPUT", mismatched.ErrorCode);
+        var nowhere = Guid.NewGuid();
+        var unknownMeeting = await owner.ExecuteAsync(replay, new { m = nowhere, u = RecordingIds.Format(nowhere, utteranceId) });
+        Assert.Equal("NOT_FOUND", unknownMeeting.ErrorCode);
+
+        // Nothing was authorised, so nothing was audited.
+        var audit = (await api.Client(api.Demo.Demo.Manager).ExecuteAsync(AuditQuery, new { id = meeting.Id })).Field("recordingAudit");
+        Assert.Empty(audit.EnumerateArray());
+    }
+
+    [Fact]
     public async Task OnlyTheOwnerRotatesTheRecordingKey()
     {
         foreach (var role in new[] { Role.Manager, Role.Chair, Role.Member, Role.Participant })

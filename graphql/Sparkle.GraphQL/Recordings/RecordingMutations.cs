@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using Sparkle.Grains.Identity;
+using Sparkle.Grains.Meetings;
 using Sparkle.Grains.Recordings;
 using Sparkle.Grains.Tenants;
 using Sparkle.GraphQL.Schema;
@@ -29,6 +30,21 @@ public static class RecordingMutations
                 var (meetingId, utteranceId) = RecordingIds.Parse(ctx.GetArgument<string>("utteranceId"), "utterance");
                 var grant = await ctx.Grains().GetGrain<IRecordingCatalogGrain>(meetingId).AuthorizeUtteranceAsync(caller, utteranceId);
                 return Link(ctx, caller, MediaLinkKind.Utterance, grant);
+            });
+        mutation.Field<NonNullGraphType<BooleanGraphType>>("replayUtterance")
+            .Description("Plays one utterance privately into your own call in the meeting (you must be connected to it and may replay its utterances; audited). The others do not hear it; the meeting goes on underneath, 12 dB lower.")
+            .Argument<NonNullGraphType<IdGraphType>>("meetingId")
+            .Argument<NonNullGraphType<IdGraphType>>("utteranceId")
+            .ResolveAsync(async ctx =>
+            {
+                var meetingId = ctx.GetArgument<Guid>("meetingId");
+                var (utteranceMeeting, utteranceId) = RecordingIds.Parse(ctx.GetArgument<string>("utteranceId"), "utterance");
+                if (utteranceMeeting != meetingId)
+                {
+                    throw ResolveContextExtensions.BadInput("The utterance is not one of this meeting's.");
+                }
+
+                return await ctx.Grains().GetGrain<IMeetingGrain>(meetingId).ReplayUtteranceAsync(ctx.Caller(), utteranceId);
             });
         mutation.Field<NonNullGraphType<BooleanGraphType>>("deleteRecording")
             .Description("Deletes the recording and forgets its keys: no copy can be played again (owners and managers).")

@@ -5,8 +5,9 @@ namespace Sparkle.Media.Mixing;
 /// <summary>The audio mix of one conference, advanced by <see cref="Tick"/> every 20 ms:
 /// every leg's frame is pulled and scored; the loudest few eligible talkers are mixed at 48 kHz; each
 /// speaker hears the mix minus itself (its own encoder); everyone else hears the full mix, encoded once
-/// per codec and shared. Muted and forbidden legs never enter the mix. A tick allocates nothing unless
-/// the set of active speakers changes.</summary>
+/// per codec and shared. Muted and forbidden legs never enter the mix. A leg with a private replay
+/// (<see cref="MixerLeg.PlayPrivately"/>) gets its own encode: the meeting ducked with the replay on top. A tick
+/// allocates nothing unless the set of active speakers changes.</summary>
 public sealed class ConferenceMixer : IDisposable
 {
     private const int CodecCount = 4;
@@ -19,6 +20,7 @@ public sealed class ConferenceMixer : IDisposable
     private readonly int[] _sum = new int[MixerOptions.MixFrameSamples];
     private readonly short[] _mix = new short[MixerOptions.MixFrameSamples];
     private readonly short[] _minus = new short[MixerOptions.MixFrameSamples];
+    private readonly float _duck;
     private readonly MixerLeg[] _speakers;
     private MixerLeg[] _legs = [];
     private MixerLeg?[] _ranked = [];
@@ -30,6 +32,7 @@ public sealed class ConferenceMixer : IDisposable
     {
         _options = options ?? new MixerOptions();
         _speakers = new MixerLeg[_options.MaxSpeakers];
+        _duck = (float)Math.Pow(10, Math.Min(0, _options.PlaybackDuckDb) / 20);
     }
 
     /// <summary>Raised (on the mixer thread) when the set of mixed speakers or the loudest one changes;
@@ -182,11 +185,22 @@ public sealed class ConferenceMixer : IDisposable
     {
         foreach (var leg in legs)
         {
+            var playback = leg.Playback;
             if (!leg.Sending || !leg.Listening)
             {
+                if (playback is not null)
+                {
+                    leg.EndPlayback(playback); // a leg kept out (lobby) or on hold hears no replay, now or later
+                }
                 continue;
             }
-            if (leg.IsSpeaker)
+            if (playback is not null)
+            {
+                // A private replay: this leg's own encode, the meeting (minus itself) ducked, the clip on top.
+                // The shared encodes never carry it, so no one else hears it.
+                DeliverWithPlayback(leg, playback);
+            }
+            else if (leg.IsSpeaker)
             {
                 // The mix minus this speaker's own voice.
                 var own = leg.Mix48;
@@ -209,6 +223,27 @@ public sealed class ConferenceMixer : IDisposable
                 leg.Sink.SendFrame(shared.LastPayload, shared.RtpTicks);
             }
         }
+    }
+
+    private void DeliverWithPlayback(MixerLeg leg, PrivatePlayback playback)
+    {
+        var own = leg.IsSpeaker ? leg.Mix48 : null;
+        var clip = playback.Pcm;
+        var position = playback.Position;
+        var available = Math.Clamp(playback.Length - position, 0, _sum.Length);
+        for (var i = 0; i < _sum.Length; i++)
+        {
+            var meeting = own is null ? _sum[i] : _sum[i] - own[i];
+            var sample = (int)(meeting * _duck) + (i < available ? clip[position + i] : 0);
+            _minus[i] = Saturate(sample);
+        }
+        playback.Position = position + available;
+        if (playback.Finished)
+        {
+            leg.EndPlayback(playback);
+        }
+        var payload = leg.OwnEncoder.Encode(_minus);
+        leg.Sink.SendFrame(payload, leg.OwnEncoder.RtpTicks);
     }
 
     private string[]? SpeakersChanged()

@@ -18,6 +18,7 @@ public sealed class MixerLeg : IDisposable
     private volatile bool _sending = true;
     private volatile bool _listening = true;
     private float _gain = 1f;
+    private PrivatePlayback? _playback;
 
     internal MixerLeg(string participantId, AudioCodec codec, IMixerLegSink sink, MixerOptions options)
     {
@@ -58,6 +59,19 @@ public sealed class MixerLeg : IDisposable
     /// <summary>False while the meeting keeps this caller out of the conversation (a PIN lobby): it is
     /// sent no mix. Kept apart from <see cref="Sending"/>, which follows the SDP direction.</summary>
     public bool Listening { get => _listening; set => _listening = value; }
+
+    /// <summary>The private replay this leg hears, or null.</summary>
+    public PrivatePlayback? Playback => Volatile.Read(ref _playback);
+
+    /// <summary>Plays audio into this leg only, over the meeting ducked by <see cref="MixerOptions.PlaybackDuckDb"/>;
+    /// replaces a playback in progress. Dropped while the leg is sent nothing (lobby, hold). Any thread.</summary>
+    public void PlayPrivately(PrivatePlayback playback) => Volatile.Write(ref _playback, playback);
+
+    /// <summary>Stops a private playback (any thread).</summary>
+    public void StopPlayback() => Volatile.Write(ref _playback, null);
+
+    /// <summary>Ends <paramref name="playback"/> unless another replaced it meanwhile (mixer thread).</summary>
+    internal void EndPlayback(PrivatePlayback playback) => Interlocked.CompareExchange(ref _playback, null, playback);
 
     internal IMixerLegSink Sink { get; }
     internal short[] Native { get; }

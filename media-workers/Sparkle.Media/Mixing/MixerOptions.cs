@@ -24,4 +24,7 @@ public sealed record MixerOptions
 
     /// <summary>A current speaker keeps its place unless a newcomer's score is this many times higher.</summary>
     public double SpeakerStickiness { get; init; } = 1.5;
+
+    /// <summary>How far the meeting is lowered (dB) under a private replay in one leg.</summary>
+    public double PlaybackDuckDb { get; init; } = -12;
 }

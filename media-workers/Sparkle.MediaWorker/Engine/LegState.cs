@@ -25,4 +25,6 @@ internal sealed class LegState(string participantId, string displayName, AudioLe
     public bool VideoStarted { get; set; }
     /// <summary>Video negotiated and in the meeting's video conference.</summary>
     public bool VideoActive { get; set; }
+    /// <summary>Counts replay requests: only the newest one's audio is played (under the engine's lock).</summary>
+    public long ReplayGeneration { get; set; }
 }

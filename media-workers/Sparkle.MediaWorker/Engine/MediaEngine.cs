@@ -8,6 +8,7 @@ using Sparkle.Media.Mixing;
 using Sparkle.Media.Recording;
 using Sparkle.Media.Transport;
 using Sparkle.Media.Video;
+using Sparkle.MediaWorker.Replay;
 
 namespace Sparkle.MediaWorker.Engine;
 
@@ -20,6 +21,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     private readonly MediaWorkerOptions _options;
     private readonly IMediaEventSink _events;
     private readonly IRecordingStore _recordings;
+    private readonly IClipSource? _clips;
     private readonly ILogger<MediaEngine> _logger;
     private readonly RtpPortAllocator _ports;
     private readonly MixerClock _clock = new();
@@ -31,7 +33,8 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     private int _activeLegs;
     private DateTime _lastSummary = DateTime.UtcNow;
 
-    public MediaEngine(IOptions<MediaWorkerOptions> options, IMediaEventSink events, ILogger<MediaEngine> logger, IRecordingStore? recordings = null)
+    public MediaEngine(IOptions<MediaWorkerOptions> options, IMediaEventSink events, ILogger<MediaEngine> logger, IRecordingStore? recordings = null,
+        IClipSource? clips = null)
     {
         _options = options.Value;
         if (!IPAddress.TryParse(_options.MediaAddress, out var announced) || announced.Equals(IPAddress.Any) || announced.Equals(IPAddress.IPv6Any))
@@ -42,6 +45,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         _events = events;
         _logger = logger;
         _recordings = recordings ?? new DiscardingRecordingStore(logger);
+        _clips = clips;
         _ports = new RtpPortAllocator(IPAddress.Parse(_options.Address), _options.RtpPortMin, _options.RtpPortMax);
         _clock.TickFailed += (_, e) => _logger.LogError(e, "A mixer tick failed");
         _clock.Start();

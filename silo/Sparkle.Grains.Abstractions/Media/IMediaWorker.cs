@@ -22,6 +22,10 @@ public interface IMediaWorker : IGrainObserver
     Task StartRecordingAsync(Guid meetingId, Sparkle.Grains.Recordings.RecordingOrder order);
     /// <summary>Stops the running recording: the last part is finished, sealed and reported. False when none runs.</summary>
     Task<bool> StopRecordingAsync(Guid meetingId);
+    /// <summary>Plays stored utterances privately into this leg only, with the meeting ducked underneath; a new
+    /// replay replaces one in progress. Returns at once (the worker fetches and decodes in the background); false
+    /// when the leg is not here or is kept out of the conversation (lobby).</summary>
+    Task<bool> PlayIntoLegAsync(Guid meetingId, string participantId, ReplayClip clip);
 }
 
 /// <summary>The registry of media workers. Key: 0. Workers register and heartbeat every second;

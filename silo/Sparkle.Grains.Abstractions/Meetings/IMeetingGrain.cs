@@ -51,6 +51,9 @@ public interface IMeetingGrain : IGrainWithGuidKey
     Task PlaceInSlotAsync(Caller caller, string participantId, int slot);
     Task SetLockedAsync(Caller caller, bool locked);
     Task SetRecordingAsync(Caller caller, bool recording);
+    /// <summary>Plays a stored utterance privately into the caller's own leg (the caller must be connected to this
+    /// meeting and may replay its utterances); audited. ValidationException when the caller has no leg here.</summary>
+    Task<bool> ReplayUtteranceAsync(Caller caller, Guid utteranceId);
 
     // Events
     Task SubscribeAsync(Caller caller, IMeetingObserver observer);

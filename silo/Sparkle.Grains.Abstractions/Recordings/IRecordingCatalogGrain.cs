@@ -15,6 +15,9 @@ public interface IRecordingCatalogGrain : IGrainWithGuidKey
     Task RecordingStoppedAsync(IReadOnlyList<Guid> recordingIds, DateTimeOffset at);
     /// <summary>The meeting is deleted: every blob, every wrapped key, the audit log.</summary>
     Task DeleteAllAsync();
+    /// <summary>Chooses the utterances a keypad replay plays (see <see cref="ReplaySelection"/>) and audits each
+    /// as a Replay; null when there is none.</summary>
+    Task<Sparkle.Grains.Media.ReplayClip?> SelectReplayAsync(ReplaySelection selection);
 
     // The worker
     Task AddPartAsync(RecordingPartInfo part);

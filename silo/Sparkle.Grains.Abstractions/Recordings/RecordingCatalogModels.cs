@@ -76,3 +76,21 @@ public sealed record RecordingAuditEntry(
 public sealed record RecordingStart(
     [property: Id(0)] Guid RecordingId,
     [property: Id(1)] RecordingKind Kind);
+
+/// <summary>What a participant's keypad replay asks the catalog for. The meeting grain has checked the listener
+/// (connected, past the lobby, the meeting running); the catalog chooses the utterances and audits each.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReplaySelection(
+    /// <summary>The listener's own utterances are never chosen.</summary>
+    [property: Id(0)] string ListenerParticipantId,
+    /// <summary>Who the audit names (the user number, or <c>participant:{id}</c> for a guest).</summary>
+    [property: Id(1)] string Who,
+    [property: Id(2)] DateTimeOffset Now,
+    /// <summary>Null: the latest utterance of someone else that ended at or before <see cref="Now"/> (<c>*7</c>).
+    /// Set: every utterance of others that ended within this window before <see cref="Now"/>, oldest start first
+    /// (<c>*77</c>).</summary>
+    [property: Id(3)] TimeSpan? Window)
+{
+    /// <summary>At most this many utterances in one replay.</summary>
+    public const int MaxSegments = 20;
+}

@@ -10,6 +10,9 @@ public interface IUtterancePageGrain : IGrainWithStringKey
     Task<bool> AddAsync(UtteranceRecord utterance);
     Task<IReadOnlyList<UtteranceRecord>> ListAsync(string? speakerNumber, DateTimeOffset? after, int max);
     Task<UtteranceRecord?> FindAsync(Guid utteranceId);
+    /// <summary>Utterances not of <paramref name="exceptParticipantId"/> that ended after <paramref name="endedAfter"/>
+    /// (any, with null) and at or before <paramref name="endedBy"/>, latest end first.</summary>
+    Task<IReadOnlyList<UtteranceRecord>> ListEndedAsync(string exceptParticipantId, DateTimeOffset? endedAfter, DateTimeOffset endedBy, int max);
     /// <summary>Removes the utterances that ended before <paramref name="cutoff"/> (all with null) and
     /// returns their blob names: their wrapped keys are gone with them.</summary>
     Task<IReadOnlyList<string>> RemoveEndedBeforeAsync(DateTimeOffset? cutoff);

@@ -207,6 +207,34 @@ public sealed class RecordingCatalogGrain(
         }
     }
 
+    /// <summary>Pages searched for a keypad replay, newest first: utterances are added as they are stored, so the
+    /// last two pages (512 utterances) hold everything that ended in the last minutes of all but huge meetings.</summary>
+    private const int ReplayPages = 2;
+
+    public async Task<Sparkle.Grains.Media.ReplayClip?> SelectReplayAsync(ReplaySelection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var endedAfter = selection.Window is { } window ? selection.Now - window : (DateTimeOffset?)null;
+        var found = new List<UtteranceRecord>();
+        for (var page = S.PageCount - 1; page >= 0 && page >= S.PageCount - ReplayPages; page--)
+        {
+            found.AddRange(await Page(page).ListEndedAsync(selection.ListenerParticipantId, endedAfter, selection.Now, ReplaySelection.MaxSegments));
+        }
+
+        // *7: the one that ended last. *77: all in the window (the latest MaxSegments), played in the order they started.
+        var chosen = selection.Window is null
+            ? found.OrderByDescending(u => u.EndedAt).ThenByDescending(u => u.StartedAt).Take(1).ToList()
+            : found.OrderByDescending(u => u.EndedAt).Take(ReplaySelection.MaxSegments).OrderBy(u => u.StartedAt).ToList();
+        if (chosen.Count == 0)
+        {
+            return null;
+        }
+
+        await AuditAsync(selection.Who, RecordingAuditAction.Replay, chosen.Select(u => u.Id));
+
+        return new Sparkle.Grains.Media.ReplayClip(S.TenantId, chosen.Select(u => new Sparkle.Grains.Media.ReplaySegment(u.Id, u.BlobName, u.SealedBytes, u.Key)).ToList());
+    }
+
     // ---- Users
 
     public async Task<IReadOnlyList<RecordingInfo>> ListRecordingsAsync(Caller caller)
@@ -484,17 +512,24 @@ public sealed class RecordingCatalogGrain(
     private async Task<Tenants.TenantPolicies> PoliciesAsync(Guid tenantId) =>
         (await GrainFactory.GetGrain<ITenantUsersGrain>(tenantId).FindTenantAsync())?.Policies ?? new Tenants.TenantPolicies();
 
-    private async Task AuditAsync(Caller caller, RecordingAuditAction action, Guid itemId)
+    private Task AuditAsync(Caller caller, RecordingAuditAction action, Guid itemId) =>
+        AuditAsync(caller.Kind == CallerKind.User ? caller.UserNumber! : caller.Kind.ToString().ToLowerInvariant(), action, [itemId]);
+
+    /// <summary>One row per item, one write.</summary>
+    private async Task AuditAsync(string who, RecordingAuditAction action, IEnumerable<Guid> itemIds)
     {
-        var who = caller.Kind == CallerKind.User ? caller.UserNumber! : caller.Kind.ToString().ToLowerInvariant();
         var entries = audit.State.Entries;
-        entries.Add(new RecordingAuditEntry(DateTimeOffset.UtcNow, who, action, itemId));
+        foreach (var itemId in itemIds)
+        {
+            entries.Add(new RecordingAuditEntry(DateTimeOffset.UtcNow, who, action, itemId));
+            logger.LogInformation("Recording audit: meeting {MeetingId} {Who} {Action} {ItemId}", MeetingId, who, action, itemId);
+        }
+
         if (entries.Count > MaxAuditEntries)
         {
             entries.RemoveRange(0, entries.Count - MaxAuditEntries);
         }
 
-        logger.LogInformation("Recording audit: meeting {MeetingId} {Who} {Action} {ItemId}", MeetingId, who, action, itemId);
         await audit.WriteStateAsync();
     }
 

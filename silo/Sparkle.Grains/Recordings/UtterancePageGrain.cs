@@ -35,6 +35,13 @@ public sealed class UtterancePageGrain(
             .Take(max)
             .ToList());
 
+    public Task<IReadOnlyList<UtteranceRecord>> ListEndedAsync(string exceptParticipantId, DateTimeOffset? endedAfter, DateTimeOffset endedBy, int max) =>
+        Task.FromResult<IReadOnlyList<UtteranceRecord>>(Items
+            .Where(u => u.ParticipantId != exceptParticipantId && u.EndedAt <= endedBy && (endedAfter is null || u.EndedAt > endedAfter))
+            .OrderByDescending(u => u.EndedAt)
+            .Take(max)
+            .ToList());
+
     public Task<UtteranceRecord?> FindAsync(Guid utteranceId) =>
         Task.FromResult(Items.FirstOrDefault(u => u.Id == utteranceId));
 

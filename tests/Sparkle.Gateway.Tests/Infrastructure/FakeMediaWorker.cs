@@ -45,4 +45,6 @@ public sealed class FakeMediaWorker : IMediaWorker
     public Task StartRecordingAsync(Guid meetingId, Sparkle.Grains.Recordings.RecordingOrder order) => Task.CompletedTask;
 
     public Task<bool> StopRecordingAsync(Guid meetingId) => Task.FromResult(false);
+
+    public Task<bool> PlayIntoLegAsync(Guid meetingId, string participantId, ReplayClip clip) => Task.FromResult(false);
 }

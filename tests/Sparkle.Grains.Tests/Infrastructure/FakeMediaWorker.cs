@@ -16,6 +16,7 @@ public sealed class FakeMediaWorker : IMediaWorker
     public ConcurrentQueue<(Guid MeetingId, string ParticipantId)> KeyFrameRequests { get; } = new();
     public ConcurrentQueue<(Guid MeetingId, Sparkle.Grains.Recordings.RecordingOrder Order)> RecordingStarts { get; } = new();
     public ConcurrentQueue<Guid> RecordingStops { get; } = new();
+    public ConcurrentQueue<(Guid MeetingId, string ParticipantId, ReplayClip Clip)> Replays { get; } = new();
 
     public static string AnswerFor(string participantId) => $"v=0\r\ns=answer {participantId}\r\n";
     public static string OfferFor(string participantId) => $"v=0\r\ns=offer {participantId}\r\n";
@@ -85,6 +86,12 @@ public sealed class FakeMediaWorker : IMediaWorker
     public Task<bool> StopRecordingAsync(Guid meetingId)
     {
         RecordingStops.Enqueue(meetingId);
+        return Task.FromResult(true);
+    }
+
+    public Task<bool> PlayIntoLegAsync(Guid meetingId, string participantId, ReplayClip clip)
+    {
+        Replays.Enqueue((meetingId, participantId, clip));
         return Task.FromResult(true);
     }
 }
