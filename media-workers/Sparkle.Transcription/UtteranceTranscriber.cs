@@ -1,3 +1,4 @@
+using Sparkle.Media.Codecs;
 using Sparkle.Transcription.Audio;
 
 namespace Sparkle.Transcription;

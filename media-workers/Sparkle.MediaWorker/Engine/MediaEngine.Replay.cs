@@ -57,7 +57,11 @@ public sealed partial class MediaEngine
                     break;
                 }
                 var file = await _clips!.ReadAsync(clip.TenantId, segment, CancellationToken.None);
-                var pcm = OggOpusFile.DecodeToPcm48(file, maxSamples - total);
+                var pcm = OggOpusReader.Read(file, MaxReplay).Pcm;
+                if (pcm.Length > maxSamples - total)
+                {
+                    pcm = pcm[..(maxSamples - total)];
+                }
                 decoded.Add(pcm);
                 total += pcm.Length + ReplayGapSamples;
             }

@@ -64,7 +64,7 @@ public sealed class ReplayEngineTests : IAsyncLifetime
     /// <summary>Seals a tone utterance as the worker stores one and returns its segment.</summary>
     private async Task<ReplaySegment> StoreToneAsync(double frequency, int frames)
     {
-        var plain = OggOpusFileTests.ToneFile(_folder, frequency, frames, rate: 8000);
+        var plain = OggOpusReaderTests.ToneFile(_folder, frequency, frames, rate: 8000);
         var key = RandomNumberGenerator.GetBytes(32);
         var wrapped = new WrappedKey("k1", RandomNumberGenerator.GetBytes(40));
         _keys[Convert.ToHexString(wrapped.Ciphertext)] = key;

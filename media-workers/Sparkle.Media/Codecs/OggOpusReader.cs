@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
-using Sparkle.Media.Codecs;
 
-namespace Sparkle.Transcription.Audio;
+namespace Sparkle.Media.Codecs;
 
 /// <summary>An Ogg Opus file decoded to 48 kHz mono. <see cref="InputSampleRate"/> and
 /// <see cref="Channels"/> are what the OpusHead says about the original (informational).</summary>
@@ -12,7 +11,7 @@ public sealed record OggOpusAudio(short[] Pcm, int Channels, int InputSampleRate
     public TimeSpan Duration => TimeSpan.FromSeconds((double)Pcm.Length / SampleRate);
 }
 
-/// <summary>Reads one utterance file: an Ogg stream (RFC 3533) of Opus (RFC 7845: OpusHead, OpusTags, then
+/// <summary>Reads one utterance file (what the recorder writes; used by replay and by the transcriber): an Ogg stream (RFC 3533) of Opus (RFC 7845: OpusHead, OpusTags, then
 /// audio packets), decoded with Sparkle.Media's libopus decoder (stereo is downmixed by libopus), with the
 /// header's pre-skip dropped, its output gain applied and the end trimmed to the last granule position.
 /// Anything malformed (bad capture pattern or CRC, a lost page, a packet libopus rejects, no end-of-stream
