@@ -20,6 +20,9 @@ public static class SparkleApiHost
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultUrl);
+        // The console's files come from the build output of Sparkle.Console (run.sh and test.sh start the
+        // host from its build folder, not from a publish).
+        builder.WebHost.UseStaticWebAssets();
 
         AddClusterClient(builder);
         builder.Services.AddSingleton<Orleans.IClientConnectionRetryFilter, ClusterConnectionRetryFilter>();
@@ -36,6 +39,7 @@ public static class SparkleApiHost
         app.MapSparkleGraphQL("/graphql");
         app.MapSparkleMedia();
         app.MapSparkleMinutes();
+        ConsoleFiles.Map(app);
         return app;
     }
 
