@@ -4,9 +4,10 @@ using System.Text.Json;
 namespace Sparkle.Console.Localization;
 
 /// <summary>The console's words in every language it speaks. Components never hold user-visible text: they
-/// ask for a key (<c>T["meetings.title"]</c>). The tables are the embedded Localization/*.json files; a key
-/// missing from a language falls back to English, and a key missing from English shows as itself (a test
-/// keeps every table complete).</summary>
+/// ask for a key (<c>T["meetings.title"]</c>). The tables are the embedded Localization/Tables/{area}.{language}.json
+/// files (one area per page or feature, so that people working on different pages do not edit one file),
+/// merged per language; a key missing from a language falls back to English, and a key missing from English
+/// shows as itself (a test keeps every table complete).</summary>
 public sealed class Strings
 {
     public const string English = "en";
@@ -53,8 +54,18 @@ public sealed class Strings
     private static IReadOnlyDictionary<string, string> Load(string code)
     {
         var assembly = typeof(Strings).Assembly;
-        var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith($".Localization.{code}.json", StringComparison.Ordinal));
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        return JsonSerializer.Deserialize<Dictionary<string, string>>(stream)!;
+        var table = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.EndsWith($".{code}.json", StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            foreach (var (key, text) in JsonSerializer.Deserialize<Dictionary<string, string>>(stream)!)
+            {
+                if (!table.TryAdd(key, text))
+                {
+                    throw new InvalidOperationException($"The string '{key}' is defined twice for {code} (in {name}).");
+                }
+            }
+        }
+        return table;
     }
 }
