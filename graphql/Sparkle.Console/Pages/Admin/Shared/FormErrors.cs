@@ -3,9 +3,9 @@ using Sparkle.Console.Localization;
 
 namespace Sparkle.Console.Pages.Admin.Shared;
 
-/// <summary>Where an API error belongs in a form: the field whose name or words the API's message mentions.
-/// The API's typed errors (extensions.code) carry no field, so a form lists, per field, the words its
-/// validation messages use ("PIN must be 4 to 12 digits." → the PIN field).</summary>
+/// <summary>Where an API error belongs in a form. A word in capitals (INVALID_LOGO, PASSWORD_TOO_WEAK) matches the
+/// error's extensions.code; any other word matches its message ("PIN must be 4 to 12 digits." → the PIN field),
+/// since BAD_USER_INPUT errors name no field. The first route that matches wins.</summary>
 public sealed record FieldRoute(string Field, params string[] Words);
 
 /// <summary>The errors a form shows: one per field (next to it, by id "{field}-error") and one for the
@@ -36,9 +36,7 @@ public sealed class FormErrors
     public void FromApi(SparkleApiException error, Strings t, params FieldRoute[] routes)
     {
         var text = Describe(error, t);
-        var route = error.Code == "BAD_USER_INPUT"
-            ? routes.FirstOrDefault(r => r.Words.Any(w => error.Message.Contains(w, StringComparison.OrdinalIgnoreCase)))
-            : null;
+        var route = IsInputError(error.Code) ? routes.FirstOrDefault(r => r.Words.Any(w => Matches(w, error))) : null;
         if (route is not null)
         {
             Set(route.Field, text);
@@ -49,13 +47,23 @@ public sealed class FormErrors
         }
     }
 
+    private static bool Matches(string word, SparkleApiException error) =>
+        IsCode(word) ? word == error.Code : error.Message.Contains(word, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsCode(string word) => word.Length > 2 && word.All(c => char.IsAsciiLetterUpper(c) || c == '_');
+
+    /// <summary>Errors about what was typed (BAD_USER_INPUT and the specific codes like INVALID_COLOR), as opposed
+    /// to rights, existence, the session or the server.</summary>
+    private static bool IsInputError(string? code) =>
+        code is not (null or "FORBIDDEN" or "NOT_FOUND" or "UNAUTHENTICATED" or "INTERNAL_SERVER_ERROR" or "UNAVAILABLE" or "TRANSPORT");
+
     /// <summary>The API's message with its code and what to do about it, in the user's language.</summary>
     public static string Describe(SparkleApiException error, Strings t) => error.Code switch
     {
-        "BAD_USER_INPUT" => t.Format("admin.error.badInput", error.Message),
         "FORBIDDEN" => t.Format("admin.error.forbidden", error.Message),
         "NOT_FOUND" => t.Format("admin.error.notFound", error.Message),
         "UNAUTHENTICATED" => t["admin.error.unauthenticated"],
+        _ when IsInputError(error.Code) => t.Format("admin.error.badInput", error.Message, error.Code),
         _ => t.Format("admin.error.other", error.Message, error.Code ?? "?"),
     };
 }
