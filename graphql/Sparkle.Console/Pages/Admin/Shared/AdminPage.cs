@@ -37,7 +37,7 @@ public abstract class AdminPage : ComponentBase, IDisposable
         errors?.Clear();
         try
         {
-            var api = await Session.GetApiAsync();
+            var api = await GetApiAsync();
             if (api is null)
             {
                 Problem = T["admin.error.unauthenticated"];
@@ -67,6 +67,9 @@ public abstract class AdminPage : ComponentBase, IDisposable
             Status = null;
         }
     }
+
+    /// <summary>The client calls go through: the session's (a page with another credential overrides it).</summary>
+    protected virtual Task<SparkleClient?> GetApiAsync() => Session.GetApiAsync();
 
     /// <summary>A call whose result does not matter: true when it succeeded.</summary>
     protected async Task<bool> CallAsync(string status, Func<SparkleClient, Task> call, FormErrors? errors = null, params FieldRoute[] routes) =>
