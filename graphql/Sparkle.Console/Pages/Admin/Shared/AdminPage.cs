@@ -7,11 +7,10 @@ namespace Sparkle.Console.Pages.Admin.Shared;
 
 /// <summary>What every administration page shares: the session and strings, the role checks that hide what a
 /// role may not do (the grains refuse it anyway), one way to call the API with progress and typed errors, and
-/// a re-render when the language changes (the layout re-renders itself, not a page without parameters).</summary>
-public abstract class AdminPage : ComponentBase, IDisposable
+/// a re-render when the language changes (see LocalizedComponent).</summary>
+public abstract class AdminPage : LocalizedComponent
 {
     [Inject] protected ConsoleSession Session { get; set; } = default!;
-    [Inject] protected Strings T { get; set; } = default!;
     [Inject] protected NavigationManager Navigation { get; set; } = default!;
 
     /// <summary>The page-level error (network, rights), with what to do.</summary>
@@ -24,8 +23,6 @@ public abstract class AdminPage : ComponentBase, IDisposable
 
     /// <summary>The user's tenant role is at least this one.</summary>
     protected bool AtLeast(Role role) => Session.Role is { } mine && mine >= role;
-
-    protected override void OnInitialized() => T.Changed += OnLanguageChanged;
 
     /// <summary>Runs one API call with <paramref name="status"/> shown meanwhile. A typed API error goes to
     /// <paramref name="errors"/> (next to the field its message names, see <see cref="FieldRoute"/>) or, without
@@ -83,11 +80,4 @@ public abstract class AdminPage : ComponentBase, IDisposable
 
     protected string RoleName(Role role) => T["role." + role.ToString().ToLowerInvariant()];
 
-    private void OnLanguageChanged() => InvokeAsync(StateHasChanged);
-
-    public virtual void Dispose()
-    {
-        T.Changed -= OnLanguageChanged;
-        GC.SuppressFinalize(this);
-    }
 }

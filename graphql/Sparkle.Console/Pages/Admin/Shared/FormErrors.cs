@@ -3,7 +3,7 @@ using Sparkle.Console.Localization;
 
 namespace Sparkle.Console.Pages.Admin.Shared;
 
-/// <summary>Where an API error belongs in a form. A word in capitals (INVALID_LOGO, PASSWORD_TOO_WEAK) matches the
+/// <summary>Where an API error belongs in a form. A word in upper snake case (INVALID_LOGO, PASSWORD_TOO_WEAK) matches the
 /// error's extensions.code; any other word matches its message ("PIN must be 4 to 12 digits." → the PIN field),
 /// since BAD_USER_INPUT errors name no field. The first route that matches wins.</summary>
 public sealed record FieldRoute(string Field, params string[] Words);
@@ -50,7 +50,8 @@ public sealed class FormErrors
     private static bool Matches(string word, SparkleApiException error) =>
         IsCode(word) ? word == error.Code : error.Message.Contains(word, StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsCode(string word) => word.Length > 2 && word.All(c => char.IsAsciiLetterUpper(c) || c == '_');
+    // Codes are upper snake case with at least one underscore, so that a word like "PIN" still matches messages.
+    private static bool IsCode(string word) => word.Contains('_') && word.All(c => char.IsAsciiLetterUpper(c) || c == '_');
 
     /// <summary>Errors about what was typed (BAD_USER_INPUT and the specific codes like INVALID_COLOR), as opposed
     /// to rights, existence, the session or the server.</summary>
