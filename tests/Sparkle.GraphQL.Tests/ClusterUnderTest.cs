@@ -40,6 +40,8 @@ public sealed class ClusterUnderTest
             ["Webhooks:RetryBaseMilliseconds"] = "300",
             ["Webhooks:MaxAttempts"] = "4",
             ["Webhooks:DiscoverySeconds"] = "1",
+            // The test receivers listen on 127.0.0.1: the operator's on-premises exception, for that address only.
+            ["Webhooks:AllowedPrivateNetworks:0"] = "127.0.0.1/32",
             ["GraphQL:ConnectionInitTimeoutSeconds"] = "2",
         };
     }
