@@ -78,6 +78,8 @@ public sealed class MeetingListTests : ConsoleTestContext
         Assert.Equal("title_asc", search.Var("order"));
         Assert.Null(search.Var("after"));
         Assert.Contains("titleContains: $title", search.Query);
+        Assert.Contains("$from: DateTimeOffset", search.Query);
+        Assert.Contains("$order: MeetingOrder", search.Query);
     }
 
     [Fact]

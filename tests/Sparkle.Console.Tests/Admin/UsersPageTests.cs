@@ -52,11 +52,14 @@ public sealed class UsersPageTests : ConsoleTestContext
 
         page.Find("#user-search").Change("dan");
         page.Find("#user-role-filter").Change("chair");
+        page.Find("#user-order").Change("name_asc");
         page.Find("form.filters").Submit();
 
         page.WaitForAssertion(() => Assert.Equal(2, Api.CallsTo("users").Count));
         Assert.Equal("dan", Api.CallsTo("users")[1].Var("search"));
         Assert.Equal("chair", Api.CallsTo("users")[1].Var("role"));
+        Assert.Equal("name_asc", Api.CallsTo("users")[1].Var("order"));
+        Assert.Equal("number_asc", Api.CallsTo("users")[0].Var("order"));
     }
 
     [Fact]
