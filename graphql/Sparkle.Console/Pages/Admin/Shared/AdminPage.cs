@@ -59,6 +59,12 @@ public abstract class AdminPage : LocalizedComponent
             Problem = T["common.error.network"];
             return default;
         }
+        catch (System.Text.Json.JsonException e)
+        {
+            // An answer of another shape (an older or newer API): say so rather than break the page.
+            Problem = T.Format("admin.error.other", e.Message, "RESPONSE_SHAPE");
+            return default;
+        }
         finally
         {
             Status = null;
