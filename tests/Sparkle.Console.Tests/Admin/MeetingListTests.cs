@@ -170,6 +170,22 @@ public sealed class MeetingListTests : ConsoleTestContext
     }
 
     [Fact]
+    public void ANetworkFailureSaysWhatToDoAndTryAgainLoads()
+    {
+        SignIn(Role.Member);
+        ServeTwoPages();
+        Api.Offline = true;
+
+        var page = Render<MeetingList>();
+
+        page.WaitForAssertion(() => Assert.Contains(T["common.error.network"], page.Find(".form-error").TextContent));
+        Api.Offline = false;
+        page.Find(".form-error button").Click();
+        page.WaitForAssertion(() => Assert.Equal(25, page.FindAll("tbody tr").Count));
+        Assert.Empty(page.FindAll(".form-error"));
+    }
+
+    [Fact]
     public void AnEmptyListSaysSo()
     {
         SignIn(Role.Member);

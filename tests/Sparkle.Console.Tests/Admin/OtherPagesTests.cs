@@ -99,6 +99,27 @@ public sealed class AccountPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public void SavingShowsProgressAndThenConfirms()
+    {
+        SignIn(Role.Member);
+        Api.On("changePassword", true);
+        Api.Gate = new TaskCompletionSource();
+        var page = Render<AccountPage>();
+        page.Find("#current-password").Change("old password");
+        page.Find("#new-password").Change("a new password");
+        page.Find("#repeat-password").Change("a new password");
+
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Equal(T["admin.saving"], page.Find("button[type=submit]").TextContent));
+        Assert.True(page.Find("button[type=submit]").HasAttribute("disabled"));
+        Api.Gate.SetResult();
+        page.WaitForAssertion(() => Assert.Equal(T["admin.account.changed"], page.Find(".notice").TextContent));
+        Assert.False(page.Find("button[type=submit]").HasAttribute("disabled"));
+        Assert.Equal("", page.Find("#current-password").GetAttribute("value"));
+    }
+
+    [Fact]
     public void DifferentRepeatsAreCaughtInTheForm()
     {
         SignIn(Role.Member);

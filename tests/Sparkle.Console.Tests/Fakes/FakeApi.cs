@@ -58,6 +58,9 @@ public sealed class FakeApi : HttpMessageHandler
     /// <summary>While set, GraphQL calls wait for it (a test sees the page's progress state).</summary>
     public TaskCompletionSource? Gate { get; set; }
 
+    /// <summary>While true, GraphQL calls fail as if the network were down (HttpRequestException).</summary>
+    public bool Offline { get; set; }
+
     /// <summary>Answers <paramref name="rootField"/> with data.rootField = the value returned.</summary>
     public FakeApi On(string rootField, Func<GraphQLCall, object?> data)
     {
@@ -121,6 +124,10 @@ public sealed class FakeApi : HttpMessageHandler
                 return new HttpResponseMessage(HttpStatusCode.NotFound);
         }
 
+        if (Offline)
+        {
+            throw new HttpRequestException("The fake API is offline.");
+        }
         using var body = JsonDocument.Parse(await request.Content!.ReadAsStringAsync(cancellationToken));
         var query = body.RootElement.GetProperty("query").GetString()!;
         var variables = body.RootElement.TryGetProperty("variables", out var v) ? v.Clone() : default;
