@@ -26,7 +26,9 @@ public sealed class ApiRateLimitOptions
 public static class ApiRateLimits
 {
     public const string RateLimited = "RATE_LIMITED";
-    private static readonly string[] s_limitedPaths = ["/graphql", "/auth", "/media", "/minutes"];
+    // Not /media or /minutes: those links are signed, short-lived grants already, and players (ffprobe, a browser's
+    // <video>, the console's preview) make many range requests without a token.
+    private static readonly string[] s_limitedPaths = ["/graphql", "/auth"];
 
     public static IServiceCollection AddSparkleRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
