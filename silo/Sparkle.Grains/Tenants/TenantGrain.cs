@@ -210,16 +210,9 @@ public sealed class TenantGrain(
         {
             throw new ValidationException("Recording retention is 0 (keep) to 36500 days.");
         }
-        foreach (var pattern in policies.DialOutPatterns ?? [])
+        if (DialOutPatterns.Problem(policies.DialOutPatterns) is { } problem)
         {
-            try
-            {
-                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromMilliseconds(50));
-            }
-            catch (ArgumentException)
-            {
-                throw new ValidationException($"Dial-out pattern '{pattern}' is not a regular expression.");
-            }
+            throw new ValidationException(problem);
         }
     }
 
