@@ -9,8 +9,8 @@ using Sparkle.Grains.Tenants;
 namespace Sparkle.Silo;
 
 /// <summary>On first start (no tenant "demo" yet) creates the tenants demo and demo2, each with users
-/// 1001-1010 (1001 owner, 1002 manager, 1003 chair, the rest members) and random SIP passwords, and
-/// writes them to the demo file. Later starts change nothing.</summary>
+/// 1001-1010 (1001 owner, 1002 manager, 1003 chair, the rest members) and random passwords (each user's SIP
+/// password is also their web-console password), and writes them to the demo file. Later starts change nothing.</summary>
 public sealed class DemoSeeder(IGrainFactory grains, DemoSeedOptions options, ILogger<DemoSeeder> logger) : IHostedService
 {
     private static readonly (string Name, string Domain)[] s_tenants = [("demo", "demo.sparkle.test"), ("demo2", "demo2.sparkle.test")];
@@ -69,7 +69,7 @@ public sealed class DemoSeeder(IGrainFactory grains, DemoSeedOptions options, IL
             var number = (1001 + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var role = i switch { 0 => Role.Owner, 1 => Role.Manager, 2 => Role.Chair, _ => Role.Member };
             var password = NewPassword();
-            await tenant.AddUserAsync(system, new UserSpec(number, s_names[i], role, Email: $"{number}@{domain}", SipPassword: password));
+            await tenant.AddUserAsync(system, new UserSpec(number, s_names[i], role, Email: $"{number}@{domain}", SipPassword: password, ConsolePassword: password));
             users.Add(new DemoUser(number, s_names[i], role.ToWire(), password));
         }
 
