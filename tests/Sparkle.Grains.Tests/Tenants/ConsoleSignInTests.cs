@@ -177,11 +177,11 @@ public sealed class ConsoleSignInTests(ClusterFixture fixture)
 
     private async Task<UserState> ReadUserStateAsync(TestTenant t, string number)
     {
-        var silo = (InProcessSiloHandle)fixture.Cluster.Primary;
+        var silo = (InProcessSiloHandle)fixture.Cluster.Primary!;
         var storage = silo.SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(SparkleStorage.Name);
         var grainId = fixture.Grains.GetGrain<IUserGrain>(UserKey.For(t.Id, number)).GetGrainId();
         var state = new GrainState<UserState>();
         await storage.ReadStateAsync("user", grainId, state);
-        return state.State;
+        return state.State ?? throw new InvalidOperationException("No user state stored.");
     }
 }
