@@ -10,12 +10,12 @@ using Sparkle.Client;
 namespace Sparkle.GraphQL.Tests;
 
 /// <summary>The web console's sign-in over real HTTP: /auth/login, refresh, logout, branding, and the password
-/// and branding mutations. Users made here have numbers of their own (555xxxx), so the counters and sessions
+/// and branding mutations. Users made here have numbers of their own (555xxxxx), so the counters and sessions
 /// of one test never touch another's.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class AuthTests(ApiFixture api)
 {
-    private static int s_nextNumber = 5_550_000;
+    private static int s_nextNumber = 55_500_000;
 
     private Uri BaseAddress => new(api.Endpoint, "/");
 
@@ -46,7 +46,7 @@ public sealed class AuthTests(ApiFixture api)
         var (number, password) = await AddUserAsync();
 
         var wrongPassword = await PostAsync("auth/login", new { tenant = "demo", number, password = password + "x" });
-        var unknownUser = await PostAsync("auth/login", new { tenant = "demo", number = "5559999", password });
+        var unknownUser = await PostAsync("auth/login", new { tenant = "demo", number = "55599999", password });
         var unknownTenant = await PostAsync("auth/login", new { tenant = "nowhere.example", number, password });
 
         foreach (var response in new[] { wrongPassword, unknownUser, unknownTenant })
@@ -115,7 +115,7 @@ public sealed class AuthTests(ApiFixture api)
             // 20 failures spread over 20 accounts (4 per account stays under the account limit).
             for (var i = 0; i < 20; i++)
             {
-                var response = await PostAsync("auth/login", new { tenant = "demo", number = (5_558_000 + i % 5).ToString(System.Globalization.CultureInfo.InvariantCulture), password = "wrong" }, baseAddress);
+                var response = await PostAsync("auth/login", new { tenant = "demo", number = (55_580_000 + i % 5).ToString(System.Globalization.CultureInfo.InvariantCulture), password = "wrong" }, baseAddress);
                 Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
             }
 
