@@ -41,10 +41,12 @@ public static class ApiRateLimits
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await http.Response.WriteAsJsonAsync(new
-                {
-                    errors = new[] { new { message = $"Too many requests; retry after {retryAfter} s.", extensions = new { code = RateLimited, retryAfter } } },
-                }, cancellationToken);
+                var message = $"Too many requests; retry after {retryAfter} s.";
+                // Each path answers in its own error shape: the sign-in endpoints' { error, message, retryAfter }, GraphQL's errors list.
+                object body = http.Request.Path.StartsWithSegments("/auth", StringComparison.OrdinalIgnoreCase)
+                    ? new { error = "rate_limited", message, retryAfter }
+                    : new { errors = new[] { new { message, extensions = new { code = RateLimited, retryAfter } } } };
+                await http.Response.WriteAsJsonAsync(body, cancellationToken);
             };
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context => CallerPartition(context)),
