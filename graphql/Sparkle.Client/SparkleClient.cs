@@ -120,6 +120,29 @@ public sealed class SparkleClient : IDisposable
             new { s = search, l = limit },
             cancellationToken: cancellationToken)).Get<List<Contact>>("directory");
 
+    private const string BrandingFields = "productName logoDataUrl primaryColor accentColor signInMessage";
+
+    /// <summary>The signed-in user's new console password; SparkleApiException with Code INVALID_PASSWORD (wrong
+    /// current password) or PASSWORD_TOO_WEAK.</summary>
+    public async Task ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync(
+            "mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }",
+            new { c = currentPassword, n = newPassword },
+            cancellationToken: cancellationToken)).Get<bool>("changePassword");
+
+    public async Task<TenantBranding> GetTenantBrandingAsync(CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync($"{{ tenant {{ branding {{ {BrandingFields} }} }} }}", cancellationToken: cancellationToken))
+            .Get<TenantBrandingHolder>("tenant").Branding;
+
+    /// <summary>Replaces the tenant's branding (owners); SparkleApiException with Code INVALID_COLOR or INVALID_LOGO.</summary>
+    public async Task<TenantBranding> SetTenantBrandingAsync(TenantBranding branding, CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync(
+            $"mutation($input: TenantBrandingInput!) {{ setTenantBranding(input: $input) {{ {BrandingFields} }} }}",
+            new { input = branding },
+            cancellationToken: cancellationToken)).Get<TenantBranding>("setTenantBranding");
+
+    private sealed record TenantBrandingHolder(TenantBranding Branding);
+
     private static object ToInput(PlannedParticipant p) =>
         new { number = string.IsNullOrEmpty(p.Number) ? null : p.Number, displayName = p.DisplayName, role = p.Role, contactExternalId = p.ContactExternalId };
 }

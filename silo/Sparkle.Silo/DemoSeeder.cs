@@ -9,8 +9,8 @@ using Sparkle.Grains.Tenants;
 namespace Sparkle.Silo;
 
 /// <summary>On first start (no tenant "demo" yet) creates the tenants demo and demo2, each with users
-/// 1001-1010 (1001 owner, 1002 manager, 1003 chair, the rest members) and random SIP passwords, and
-/// writes them to the demo file. Later starts change nothing.</summary>
+/// 1001-1010 (1001 owner, 1002 manager, 1003 chair, the rest members) and random passwords (each user's SIP
+/// password is also their web-console password), and writes them to the demo file. Later starts change nothing.</summary>
 public sealed class DemoSeeder(IGrainFactory grains, DemoSeedOptions options, ILogger<DemoSeeder> logger) : IHostedService
 {
     private static readonly (string Name, string Domain)[] s_tenants = [("demo", "demo.sparkle.test"), ("demo2", "demo2.sparkle.test")];
@@ -34,6 +34,7 @@ public sealed class DemoSeeder(IGrainFactory grains, DemoSeedOptions options, IL
         if (await registry.FindByNameAsync(s_tenants[0].Name) is not null)
         {
             logger.LogInformation("Demo tenants exist already: nothing seeded");
+            await BackfillConsolePasswordsAsync(cancellationToken);
             return;
         }
 
@@ -56,6 +57,65 @@ public sealed class DemoSeeder(IGrainFactory grains, DemoSeedOptions options, IL
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Demo data seeded before web-console passwords existed: give each user of the demo file the
+    /// console password equal to their SIP password, once (the file is marked afterwards).</summary>
+    private async Task BackfillConsolePasswordsAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(options.DemoFile) || !File.Exists(options.DemoFile))
+        {
+            return;
+        }
+
+        var path = Path.GetFullPath(options.DemoFile);
+        var root = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path, cancellationToken))?.AsObject();
+        if (root is null || root[ConsolePasswordsMarker] is not null)
+        {
+            return;
+        }
+
+        var set = 0;
+        foreach (var tenant in root["tenants"]?.AsArray().OfType<System.Text.Json.Nodes.JsonObject>() ?? [])
+        {
+            if (!Guid.TryParse(tenant["id"]?.GetValue<string>(), out var tenantId))
+            {
+                continue;
+            }
+
+            foreach (var user in tenant["users"]?.AsArray().OfType<System.Text.Json.Nodes.JsonObject>() ?? [])
+            {
+                if (user["number"]?.GetValue<string>() is not { } number || user["password"]?.GetValue<string>() is not { } password)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var grain = grains.GetGrain<IUserGrain>(UserKey.For(tenantId, number));
+                    if (await grain.VerifyConsolePasswordAsync(Caller.System(tenantId), password) is null)
+                    {
+                        await grains.GetGrain<ITenantGrain>(tenantId).SetUserPasswordAsync(Caller.System(tenantId), number, password);
+                        set++;
+                    }
+                }
+                catch (Exception ex) when (ex is NotFoundException or ValidationException or AccessDeniedException)
+                {
+                    logger.LogDebug(ex, "No console password for demo user {Number}", number);
+                }
+            }
+        }
+
+        root[ConsolePasswordsMarker] = true;
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, root.ToJsonString(s_json), cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        logger.LogInformation("Gave {Count} demo users their SIP password as web-console password", set);
+    }
+
     private async Task<DemoTenant> SeedTenantAsync(string name, string domain)
     {
         var tenantId = Guid.NewGuid();
@@ -69,7 +129,7 @@ public sealed class DemoSeeder(IGrainFactory grains, DemoSeedOptions options, IL
             var number = (1001 + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var role = i switch { 0 => Role.Owner, 1 => Role.Manager, 2 => Role.Chair, _ => Role.Member };
             var password = NewPassword();
-            await tenant.AddUserAsync(system, new UserSpec(number, s_names[i], role, Email: $"{number}@{domain}", SipPassword: password));
+            await tenant.AddUserAsync(system, new UserSpec(number, s_names[i], role, Email: $"{number}@{domain}", SipPassword: password, ConsolePassword: password));
             users.Add(new DemoUser(number, s_names[i], role.ToWire(), password));
         }
 
@@ -99,7 +159,10 @@ public sealed class DemoSeeder(IGrainFactory grains, DemoSeedOptions options, IL
     private static string NewPassword() =>
         RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789", 16);
 
-    private sealed record DemoDocument(string Graphql, DemoSip Sip, IReadOnlyList<DemoTenant> Tenants);
+    /// <summary>Set in the demo file once every user's console password is their SIP password.</summary>
+    private const string ConsolePasswordsMarker = "consolePasswordsSeeded";
+
+    private sealed record DemoDocument(string Graphql, DemoSip Sip, IReadOnlyList<DemoTenant> Tenants, bool ConsolePasswordsSeeded = true);
 
     private sealed record DemoSip(string Udp, string Tcp, string Tls);
 

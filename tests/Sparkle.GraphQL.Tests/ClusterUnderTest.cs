@@ -23,6 +23,7 @@ public sealed class ClusterUnderTest
         System.IO.Directory.CreateDirectory(workFolder);
         var pg = TestEnvironment.RequirePostgres();
         var id = "gqltest-" + Guid.NewGuid().ToString("N")[..12];
+        ServiceId = id;
         _settings = new Dictionary<string, string?>
         {
             ["SPARKLE_PG"] = pg,
@@ -43,10 +44,22 @@ public sealed class ClusterUnderTest
             // The test receivers listen on 127.0.0.1: the operator's on-premises exception, for that address only.
             ["Webhooks:AllowedPrivateNetworks:0"] = "127.0.0.1/32",
             ["GraphQL:ConnectionInitTimeoutSeconds"] = "2",
+            // The limiter runs on every test request, with buckets no test run empties (ApiEdgeTests uses its own host).
+            ["RateLimits:PerCallerPerSecond"] = "100000",
+            ["RateLimits:PerCallerBurst"] = "100000",
+            ["RateLimits:PerTenantPerSecond"] = "100000",
+            ["RateLimits:PerTenantBurst"] = "100000",
+            ["RateLimits:AnonymousPerSecond"] = "100000",
+            ["RateLimits:AnonymousBurst"] = "100000",
         };
     }
 
     public string WorkFolder { get; }
+
+    /// <summary>The Orleans service id: the key of this cluster's rows in PostgreSQL.</summary>
+    public string ServiceId { get; }
+
+    public string PostgresConnectionString => _settings["Cluster:ConnectionString"]!;
 
     public string DemoFile => Path.Combine(WorkFolder, "demo.json");
 
@@ -84,13 +97,16 @@ public sealed class ClusterUnderTest
     }
 
     /// <summary>Another API host on the same cluster, with settings of its own (the caller stops it).</summary>
-    public async Task<(WebApplication Api, Uri Endpoint)> StartExtraApiAsync(IReadOnlyDictionary<string, string?> overrides)
+    /// <param name="services">Services registered before the host's own (e.g. a manual TimeProvider).</param>
+    public async Task<(WebApplication Api, Uri Endpoint)> StartExtraApiAsync(
+        IReadOnlyDictionary<string, string?> overrides, Action<IServiceCollection>? services = null)
     {
         var api = SparkleApiHost.Create([], b =>
         {
             b.Configuration.AddInMemoryCollection(_settings);
             b.Configuration.AddInMemoryCollection(overrides);
             b.Logging.SetMinimumLevel(LogLevel.Warning);
+            services?.Invoke(b.Services);
         });
         await api.StartAsync();
         var address = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -32,7 +32,7 @@ public sealed record DemoData(DemoTenant Demo, DemoTenant Demo2, string Operator
                     return null;
                 }
                 var number = user["number"]!.GetValue<string>();
-                users[number] = new DemoUser(number, user["role"]!.GetValue<string>(), token);
+                users[number] = new DemoUser(number, user["role"]!.GetValue<string>(), token, user["password"]?.GetValue<string>() ?? "");
             }
             if (tenant["syncToken"]?.GetValue<string>() is not { } sync)
             {

@@ -17,6 +17,7 @@ public sealed class PermissionMatrixTests(ApiFixture api)
         Operation.CreatePlan, Operation.EditAnyPlan, Operation.ViewAnyPlan, Operation.SharePlan,
         Operation.CreateMeeting, Operation.StartMeeting, Operation.ViewMeeting, Operation.EndMeeting, Operation.DeleteMeeting,
         Operation.LockMeeting, Operation.SetLayout, Operation.ManageTenants,
+        Operation.SetUserPassword, Operation.ManageBranding,
     ];
 
     public static TheoryData<Role, Operation> RoleCases()
@@ -94,6 +95,14 @@ public sealed class PermissionMatrixTests(ApiFixture api)
                 break;
             case Operation.ChangeRoles:
                 (field, response) = ("setUserRole", await caller.ExecuteAsync("mutation { setUserRole(number: \"1009\", role: member) { role } }"));
+                break;
+            case Operation.SetUserPassword:
+                (field, response) = ("setUserPassword", await caller.ExecuteAsync("mutation { setUserPassword(number: \"1099\", password: \"matrix password\") }"));
+                break;
+            case Operation.ManageBranding:
+                (field, response) = ("setTenantBranding", await caller.ExecuteAsync(
+                    "mutation($t: ID) { setTenantBranding(tenantId: $t, input: { productName: \"Sparkle.Cloud\", primaryColor: \"#3b5bdb\", accentColor: \"#f59f00\" }) { productName } }",
+                    new { t = api.Demo.Demo.Id }));
                 break;
             case Operation.ViewDirectory:
                 (field, response) = ("directory", await caller.ExecuteAsync("{ directory(search: \"a\") { externalId } }"));

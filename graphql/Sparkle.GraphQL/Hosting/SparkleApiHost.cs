@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using Sparkle.GraphQL.Auth;
 using Sparkle.GraphQL.Identity;
 using Sparkle.GraphQL.Minutes;
 using Sparkle.GraphQL.Recordings;
@@ -9,7 +10,7 @@ using Sparkle.ServiceDefaults;
 
 namespace Sparkle.GraphQL.Hosting;
 
-/// <summary>Builds the API host: an Orleans client of the Sparkle cluster serving /health and /graphql.
+/// <summary>Builds the API host: an Orleans client of the Sparkle cluster serving /health, /graphql and the console sign-in under /auth.
 /// Tests build the same application with their own configuration.</summary>
 public static class SparkleApiHost
 {
@@ -28,17 +29,21 @@ public static class SparkleApiHost
         builder.Services.AddSingleton<Orleans.IClientConnectionRetryFilter, ClusterConnectionRetryFilter>();
         builder.AddSparkleIdentity();
         builder.Services.AddSparkleGraphQL(builder.Configuration);
+        builder.Services.AddSparkleRateLimits(builder.Configuration);
         builder.Services.AddSparkleWebhooks(builder.Configuration);
         builder.Services.AddSparkleRecordingPlayback(builder.Configuration);
         builder.Services.AddSparkleMinutes();
+        builder.Services.AddSparkleAuth(builder.Configuration);
 
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.MapGet("/health", HealthEndpoint.HandleAsync);
         app.MapSparkleGraphQL("/graphql");
         app.MapSparkleMedia();
         app.MapSparkleMinutes();
+        app.MapSparkleAuth();
         ConsoleFiles.Map(app);
         return app;
     }

@@ -8,10 +8,15 @@ namespace Sparkle.GraphQL.Identity;
 /// Entra ID instead; the claims are the same so one mapping serves both.</summary>
 public sealed class LocalTokenIssuer(SigningKeyStore keys, IOptions<SparkleIdentityOptions> options)
 {
+    /// <summary>Claim naming the console session (refresh-token family) of a signed-in user's token.</summary>
+    public const string SessionClaim = "sid";
+
     private readonly JsonWebTokenHandler _handler = new();
 
-    public string IssueForUser(Guid tenantId, string userNumber, TimeSpan lifetime) =>
-        Issue($"{tenantId:N}/{userNumber}", ApiScopes.Api, lifetime, tenantId, userNumber);
+    /// <summary>A user token; <paramref name="sessionId"/> (claim "sid") names the console session it came from,
+    /// so changing one's password can keep that session and end the others.</summary>
+    public string IssueForUser(Guid tenantId, string userNumber, TimeSpan lifetime, Guid? sessionId = null) =>
+        Issue($"{tenantId:N}/{userNumber}", ApiScopes.Api, lifetime, tenantId, userNumber, sessionId);
 
     public string IssueForDirectorySync(Guid tenantId, TimeSpan lifetime) =>
         Issue($"{tenantId:N}/sync", ApiScopes.DirectorySync, lifetime, tenantId, null);
@@ -35,7 +40,7 @@ public sealed class LocalTokenIssuer(SigningKeyStore keys, IOptions<SparkleIdent
         return result.IsValid;
     }
 
-    private string Issue(string subject, string scope, TimeSpan lifetime, Guid? tenantId, string? userNumber)
+    private string Issue(string subject, string scope, TimeSpan lifetime, Guid? tenantId, string? userNumber, Guid? sessionId = null)
     {
         var claims = new Dictionary<string, object>
         {
@@ -49,6 +54,10 @@ public sealed class LocalTokenIssuer(SigningKeyStore keys, IOptions<SparkleIdent
         if (userNumber is not null)
         {
             claims[options.Value.UserClaim] = userNumber;
+        }
+        if (sessionId is { } sid)
+        {
+            claims[SessionClaim] = sid.ToString("D");
         }
         var now = DateTime.UtcNow;
         return _handler.CreateToken(new SecurityTokenDescriptor

@@ -40,5 +40,16 @@ public static class TenantMutations
                 var tenantId = ctx.GetArgument<Guid?>("tenantId") ?? caller.TenantId;
                 return await ctx.Grains().GetGrain<ITenantGrain>(tenantId).UpdatePoliciesAsync(caller, ctx.GetArgument<TenantPolicies>("policies"));
             });
+
+        mutation.Field<NonNullGraphType<TenantBrandingType>>("setTenantBranding")
+            .Description("Replaces the branding of the caller's tenant (owners).")
+            .Argument<NonNullGraphType<TenantBrandingInputType>>("input")
+            .Argument<IdGraphType>("tenantId", "The caller's tenant when omitted; another tenant is NOT_FOUND.")
+            .ResolveAsync(async ctx =>
+            {
+                var caller = ctx.Caller();
+                var tenantId = ctx.GetArgument<Guid?>("tenantId") ?? caller.TenantId;
+                return await ctx.Grains().GetGrain<ITenantGrain>(tenantId).SetBrandingAsync(caller, ctx.GetArgument<TenantBranding>("input"));
+            });
     }
 }

@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using Sparkle.Grains.Tenants;
+using Sparkle.GraphQL.Schema;
 
 namespace Sparkle.GraphQL.Tenants;
 
@@ -13,5 +14,8 @@ public sealed class TenantType : ObjectGraphType<TenantInfo>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("sipDomains").Resolve(ctx => ctx.Source.SipDomains);
         Field<NonNullGraphType<TenantPoliciesType>>("policies").Resolve(ctx => ctx.Source.Policies);
         Field<NonNullGraphType<DateTimeOffsetGraphType>>("createdAt").Resolve(ctx => ctx.Source.CreatedAt);
+        Field<NonNullGraphType<TenantBrandingType>>("branding")
+            .Description("The tenant's branding (the platform defaults until an owner sets it).")
+            .ResolveAsync(async ctx => await ctx.Grains().GetGrain<ITenantGrain>(ctx.Source.Id).GetBrandingAsync(ctx.Caller()));
     }
 }

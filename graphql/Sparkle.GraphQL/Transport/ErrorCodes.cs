@@ -10,4 +10,9 @@ public static class ErrorCodes
     public const string Unavailable = "UNAVAILABLE";
     public const string Internal = "INTERNAL_SERVER_ERROR";
     public const string BadRequest = "BAD_REQUEST";
+    // Typed input errors raised by the grains (ValidationException.Code, see ValidationCodes).
+    public const string PasswordTooWeak = Grains.Identity.ValidationCodes.PasswordTooWeak;
+    public const string InvalidPassword = Grains.Identity.ValidationCodes.InvalidPassword;
+    public const string InvalidColor = Grains.Identity.ValidationCodes.InvalidColor;
+    public const string InvalidLogo = Grains.Identity.ValidationCodes.InvalidLogo;
 }

@@ -15,7 +15,7 @@ internal static class GrainErrorMapper
         {
             AccessDeniedException e => (ErrorCodes.Forbidden, Readable(e.Message, "You are not allowed to do this.")),
             NotFoundException e => (ErrorCodes.NotFound, Readable(e.Message, "Not found.")),
-            ValidationException e => (ErrorCodes.BadUserInput, Readable(e.Message, "Invalid input.")),
+            ValidationException e => (e.Code ?? ErrorCodes.BadUserInput, Readable(e.Message, "Invalid input.")),
             SiloUnavailableException or TimeoutException or OrleansMessageRejectionException
                 => (ErrorCodes.Unavailable, "The cluster is not reachable right now; try again."),
             _ => (ErrorCodes.Internal, "Internal error."),

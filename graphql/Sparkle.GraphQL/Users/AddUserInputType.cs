@@ -18,6 +18,7 @@ public sealed class AddUserInputType : InputObjectGraphType<UserSpec>
         Field<StringGraphType>("landline");
         Field<StringGraphType>("email");
         Field<StringGraphType>("sipPassword").Description("SIP digest password; only its hashes are stored.");
+        Field<StringGraphType>("password").Description("Web-console password (at least 8 characters, else PASSWORD_TOO_WEAK); only its PBKDF2 hash is stored.");
     }
 
     public override object ParseDictionary(IDictionary<string, object?> value) =>
@@ -28,5 +29,6 @@ public sealed class AddUserInputType : InputObjectGraphType<UserSpec>
             value.Value<string>("mobile"),
             value.Value<string>("landline"),
             value.Value<string>("email"),
-            value.Value<string>("sipPassword"));
+            value.Value<string>("sipPassword"),
+            value.Value<string>("password"));
 }

@@ -9,6 +9,8 @@ public enum Operation
     ViewUsers,
     ManageUsers,
     ChangeRoles,
+    SetUserPassword,
+    ManageBranding,
     // Directory
     ViewDirectory,
     ManageDirectory,

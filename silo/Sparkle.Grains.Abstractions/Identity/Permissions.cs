@@ -12,6 +12,9 @@ public static class Permissions
         [Operation.ViewUsers] = Role.Member,
         [Operation.ManageUsers] = Role.Manager,
         [Operation.ChangeRoles] = Role.Manager,
+        // Also bounded by rank: nobody sets the password of a user above their own role (TenantGrain).
+        [Operation.SetUserPassword] = Role.Manager,
+        [Operation.ManageBranding] = Role.Owner,
         [Operation.ViewDirectory] = Role.Member,
         [Operation.ManageDirectory] = Role.Manager,
         [Operation.SyncDirectory] = Role.Manager,
@@ -96,11 +99,25 @@ public sealed class NotFoundException : Exception
     public NotFoundException(string message, Exception inner) : base(message, inner) { }
 }
 
-/// <summary>Bad input from a caller: a clear message, nothing changed.</summary>
+/// <summary>Bad input from a caller: a clear message, nothing changed. <see cref="Code"/> names the problem
+/// when clients must tell it apart (the API reports it as the error's code instead of BAD_USER_INPUT).</summary>
 [GenerateSerializer]
 public sealed class ValidationException : Exception
 {
     public ValidationException() { }
     public ValidationException(string message) : base(message) { }
     public ValidationException(string message, Exception inner) : base(message, inner) { }
+
+    [Id(0)] public string? Code { get; set; }
+
+    public static ValidationException WithCode(string code, string message) => new(message) { Code = code };
+}
+
+/// <summary>The typed codes of <see cref="ValidationException.Code"/>.</summary>
+public static class ValidationCodes
+{
+    public const string PasswordTooWeak = "PASSWORD_TOO_WEAK";
+    public const string InvalidPassword = "INVALID_PASSWORD";
+    public const string InvalidColor = "INVALID_COLOR";
+    public const string InvalidLogo = "INVALID_LOGO";
 }

@@ -18,6 +18,17 @@ public interface ITenantGrain : IGrainWithGuidKey
     Task RemoveUserAsync(Caller caller, string number);
     Task<IReadOnlyList<UserInfo>> ListUsersAsync(Caller caller);
     Task<UserInfo> SetUserRoleAsync(Caller caller, string number, Role role);
+    /// <summary>Sets a user's web-console password (owners and managers, for users up to their own role) and
+    /// ends that user's console sessions.</summary>
+    Task SetUserPasswordAsync(Caller caller, string number, string password);
+
+    /// <summary>The tenant's branding (members of the tenant).</summary>
+    Task<TenantBranding> GetBrandingAsync(Caller caller);
+    /// <summary>Replaces the tenant's branding (owners).</summary>
+    Task<TenantBranding> SetBrandingAsync(Caller caller, TenantBranding branding);
+    /// <summary>The branding for the anonymous sign-in page: the platform default when the tenant does not
+    /// exist, so the answer never tells whether it does.</summary>
+    Task<TenantBranding> GetPublicBrandingAsync();
 
     /// <summary>The current tenant role of a user, or null when the number is not a user of this tenant.
     /// Used by every grain to authorise callers.</summary>
@@ -39,6 +50,15 @@ public interface IUserGrain : IGrainWithStringKey
     Task<UserInfo?> GetAsync(Caller caller);
     /// <summary>Digest credentials for the SIP gateway (System callers of the same tenant only).</summary>
     Task<DigestCredentials?> GetDigestCredentialsAsync(Caller caller);
+
+    /// <summary>Checks a web-console password (System callers of the same tenant: the API host's sign-in).
+    /// Returns the user's current role, or null for a wrong password or an unknown user; both cost the same
+    /// PBKDF2 work.</summary>
+    Task<Role?> VerifyConsolePasswordAsync(Caller caller, string password);
+
+    /// <summary>The signed-in user changes their own console password; a wrong current password is
+    /// INVALID_PASSWORD. Ends the user's console sessions except <paramref name="keepSession"/>.</summary>
+    Task ChangeConsolePasswordAsync(Caller caller, string currentPassword, string newPassword, Guid? keepSession);
 }
 
 public static class UserKey

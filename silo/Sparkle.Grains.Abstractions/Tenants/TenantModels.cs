@@ -51,7 +51,9 @@ public sealed record UserSpec(
     [property: Id(4)] string? Landline = null,
     [property: Id(5)] string? Email = null,
     /// <summary>Plain SIP password; only its digest hashes are stored.</summary>
-    [property: Id(6)] string? SipPassword = null);
+    [property: Id(6)] string? SipPassword = null,
+    /// <summary>Plain web-console password; only its PBKDF2 hash is stored.</summary>
+    [property: Id(7)] string? ConsolePassword = null);
 
 [GenerateSerializer, Immutable]
 public sealed record UserInfo(
@@ -69,3 +71,22 @@ public sealed record DigestCredentials(
     [property: Id(0)] string Realm,
     [property: Id(1)] string Ha1Md5,
     [property: Id(2)] string Ha1Sha256);
+
+/// <summary>How a tenant's sign-in page and console look. Public by design: the sign-in page shows it before
+/// anyone is signed in.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TenantBranding(
+    [property: Id(0)] string ProductName,
+    /// <summary>A data:image/png|svg+xml|jpeg;base64 URL of at most 128 KiB, or null.</summary>
+    [property: Id(1)] string? LogoDataUrl,
+    /// <summary>#rrggbb</summary>
+    [property: Id(2)] string PrimaryColor,
+    /// <summary>#rrggbb</summary>
+    [property: Id(3)] string AccentColor,
+    [property: Id(4)] string? SignInMessage)
+{
+    /// <summary>The platform's own look: every tenant that set nothing, and every unknown tenant.</summary>
+    public static readonly TenantBranding Default = new("Sparkle.Cloud", null, "#3b5bdb", "#f59f00", null);
+
+    public const int MaxLogoBytes = 128 * 1024;
+}

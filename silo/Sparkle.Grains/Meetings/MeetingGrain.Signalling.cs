@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Sparkle.Grains.Gateway;
 using Sparkle.Grains.Identity;
@@ -488,20 +487,7 @@ public sealed partial class MeetingGrain
             return false;
         }
 
-        var patterns = policies.DialOutPatterns ?? [];
-        return patterns.Count == 0 || patterns.Any(p => MatchesSafely(number, p));
-    }
-
-    private static bool MatchesSafely(string number, string pattern)
-    {
-        try
-        {
-            return Regex.IsMatch(number, pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
-        }
-        catch (Exception e) when (e is ArgumentException or RegexMatchTimeoutException)
-        {
-            return false;
-        }
+        return DialOutPatterns.Allow(number, policies.DialOutPatterns);
     }
 
     /// <summary>A failed join leaves no trace: a new record goes, a reused one returns to what it was.</summary>

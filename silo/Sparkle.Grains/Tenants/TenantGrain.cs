@@ -19,7 +19,7 @@ public sealed class TenantGrain(
     private Guid TenantId => this.GetPrimaryKey();
 
     public static bool IsReadOnlyLookup(IInvokable request) =>
-        request.GetMethodName() is nameof(GetRoleAsync) or nameof(FindUserAsync) or nameof(FindTenantAsync);
+        request.GetMethodName() is nameof(GetRoleAsync) or nameof(FindUserAsync) or nameof(FindTenantAsync) or nameof(GetPublicBrandingAsync);
 
     public async Task<TenantInfo> CreateAsync(Caller caller, string name, IReadOnlyList<string> sipDomains, TenantPolicies policies)
     {
@@ -121,6 +121,12 @@ public sealed class TenantGrain(
                 DigestHash.Ha1Sha256(number, realm, user.SipPassword));
         }
 
+        if (user.ConsolePassword is not null)
+        {
+            var hash = HashConsolePassword(user.ConsolePassword);
+            await GrainFactory.GetGrain<IUserCredentialsGrain>(UserKey.For(TenantId, number)).SetConsolePasswordAsync(hash);
+        }
+
         state.State.Users[number] = record;
         await state.WriteStateAsync();
         return ToInfo(record);
@@ -171,6 +177,42 @@ public sealed class TenantGrain(
         return ToInfo(record);
     }
 
+    public async Task SetUserPasswordAsync(Caller caller, string number, string password)
+    {
+        var grant = await DemandAsync(caller, Operation.SetUserPassword);
+        if (!state.State.Users.TryGetValue(number ?? "", out var record))
+        {
+            throw new NotFoundException($"No user {number}.");
+        }
+
+        if (!grant.AtLeast(record.Role))
+        {
+            throw new AccessDeniedException("Nobody may set the password of a user above their own role.");
+        }
+
+        var key = UserKey.For(TenantId, record.Number);
+        await GrainFactory.GetGrain<IUserCredentialsGrain>(key).SetConsolePasswordAsync(HashConsolePassword(password));
+        await GrainFactory.GetGrain<IConsoleSessionGrain>(key).RevokeAllAsync(except: null);
+    }
+
+    public async Task<TenantBranding> GetBrandingAsync(Caller caller)
+    {
+        await DemandAsync(caller, Operation.ViewTenant);
+        return state.State.Branding ?? TenantBranding.Default;
+    }
+
+    public async Task<TenantBranding> SetBrandingAsync(Caller caller, TenantBranding branding)
+    {
+        await DemandAsync(caller, Operation.ManageBranding);
+        var clean = BrandingRules.Validate(branding);
+        state.State.Branding = clean;
+        await state.WriteStateAsync();
+        return clean;
+    }
+
+    public Task<TenantBranding> GetPublicBrandingAsync() =>
+        Task.FromResult(state.State.Exists ? state.State.Branding ?? TenantBranding.Default : TenantBranding.Default);
+
     public Task<Role?> GetRoleAsync(string number) => RoleOfAsync(number);
 
     public Task<UserInfo?> FindUserAsync(string number) =>
@@ -210,18 +252,16 @@ public sealed class TenantGrain(
         {
             throw new ValidationException("Recording retention is 0 (keep) to 36500 days.");
         }
-        foreach (var pattern in policies.DialOutPatterns ?? [])
+        if (DialOutPatterns.Problem(policies.DialOutPatterns) is { } problem)
         {
-            try
-            {
-                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromMilliseconds(50));
-            }
-            catch (ArgumentException)
-            {
-                throw new ValidationException($"Dial-out pattern '{pattern}' is not a regular expression.");
-            }
+            throw new ValidationException(problem);
         }
     }
+
+    private static ConsolePasswordHash HashConsolePassword(string password) =>
+        ConsolePasswords.Weakness(password) is { } weakness
+            ? throw ValidationException.WithCode(ValidationCodes.PasswordTooWeak, weakness)
+            : ConsolePasswords.Hash(password);
 
     private static string? OptionalNumber(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? null : Validate.Dialable(value.Trim(), field);

@@ -12,6 +12,8 @@ public sealed class TenantState
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }
     /// <summary>The users by number; the source of truth for roles.</summary>
     [Id(5)] public Dictionary<string, UserRecord> Users { get; set; } = [];
+    /// <summary>Null: the platform's default look.</summary>
+    [Id(6)] public TenantBranding? Branding { get; set; }
 }
 
 [GenerateSerializer]

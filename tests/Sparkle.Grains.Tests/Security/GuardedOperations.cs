@@ -25,6 +25,8 @@ public sealed record GuardedOperation(
         new(Operation.ViewUsers, (t, c) => t.Tenant.ListUsersAsync(c)),
         new(Operation.ManageUsers, (t, c) => t.Tenant.AddUserAsync(c, new UserSpec("3000", "New", Role.Participant))),
         new(Operation.ChangeRoles, (t, c) => t.Tenant.SetUserRoleAsync(c, "1005", Role.Member)),
+        new(Operation.SetUserPassword, (t, c) => t.Tenant.SetUserPasswordAsync(c, "1005", "a long enough password")),
+        new(Operation.ManageBranding, (t, c) => t.Tenant.SetBrandingAsync(c, TenantBranding.Default)),
         new(Operation.ViewDirectory, (t, c) => Directory(t).SearchAsync(c, null, 10)),
         new(Operation.ManageDirectory, (t, c) => Directory(t).UpsertContactAsync(c, new Contact("e1", "Eve", null, "2001", null, null, null, null))),
         new(Operation.SyncDirectory, (t, c) => Directory(t).SyncAsync(c, new DirectorySyncBatch(SyncMode.Delta, [], []))),
