@@ -104,7 +104,7 @@ public sealed class TenantPageTests : ConsoleTestContext
     {
         SignIn(Role.Owner);
         ServeTenant();
-        Api.OnError("setTenantBranding", "INVALID_COLOR", "accentColor must be #rrggbb.");
+        Api.OnError("setTenantBranding", "INVALID_COLOR", "Accent colour must be #rrggbb.");
         var page = Render<TenantPage>();
         page.WaitForAssertion(() => page.Find("#save-branding"));
 
@@ -116,7 +116,7 @@ public sealed class TenantPageTests : ConsoleTestContext
         page.Find("#brand-primary").Input("#aa0000");
         page.Find("form.branding").Submit();
 
-        page.WaitForAssertion(() => Assert.Contains("accentColor must be #rrggbb.", page.Find("#brand-accent-error").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("Accent colour must be #rrggbb.", page.Find("#brand-accent-error").TextContent));
         Assert.Empty(page.FindAll("#brand-primary-error"));
         var input = Api.CallsTo("setTenantBranding").Single().Path("input")!.Value;
         Assert.Equal("#aa0000", input.GetProperty("primaryColor").GetString());
