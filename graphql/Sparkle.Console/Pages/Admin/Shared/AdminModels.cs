@@ -33,8 +33,6 @@ public sealed record TenantPoliciesView(bool TlsOnlySignalling, bool SrtpRequire
     SipTrunkView? Trunk, int RecordingRetentionDays, Role RecordingExportMinimumRole, bool AllowUtteranceReplayAfterMeeting,
     bool ParticipantsReadMinutes, string MinutesLanguage);
 
-public sealed record BrandingView(string? ProductName, string? LogoDataUrl, string? PrimaryColor, string? AccentColor, string? SignInMessage);
-
 public sealed record TenantView(Guid Id, string Name, IReadOnlyList<string> SipDomains, TenantPoliciesView Policies, DateTimeOffset CreatedAt);
 
 public sealed record TenantRow(Guid Id, string Name, IReadOnlyList<string> SipDomains, DateTimeOffset CreatedAt);
