@@ -100,6 +100,7 @@ public sealed class PlanTests : ConsoleTestContext
     {
         Api.On("layouts", new[] { new { id = "1x1", name = "Single", slots = 1 }, new { id = "2x2", name = "Four", slots = 4 } });
         Api.On("directory", new[] { new { externalId = "hr-7", displayName = "Erin Wu", sipNumber = "1007" } });
+        Api.On("myContacts", FakeApi.Connection([new { externalId = "personal-1", displayName = "Erin (home)", mobile = "13900000000" }], hasNextPage: false));
     }
 
     [Fact]
@@ -149,8 +150,9 @@ public sealed class PlanTests : ConsoleTestContext
         page.FindAll(".add-number button")[0].Click();
         page.Find("#directory-search").Change("erin");
         page.FindAll(".pick-directory button")[0].Click();
-        page.WaitForAssertion(() => page.Find(".found button"));
-        page.Find(".found button").Click();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll(".found button").Count));
+        page.FindAll(".found button")[1].Click(); // the directory's Erin
+        page.FindAll(".found button")[0].Click(); // Erin's home number from my contacts
         page.Find("#participant-role-1").Change("chair");
         page.Find("#plan-layout").Change("2x2");
         page.Find("#rec-meeting").Change(true);
@@ -166,7 +168,10 @@ public sealed class PlanTests : ConsoleTestContext
         Assert.Equal("participant", participants[0].GetProperty("role").GetString());
         Assert.Equal("hr-7", participants[1].GetProperty("contactExternalId").GetString());
         Assert.Equal("chair", participants[1].GetProperty("role").GetString());
+        Assert.Equal("13900000000", participants[2].GetProperty("number").GetString());
+        Assert.False(participants[2].TryGetProperty("contactExternalId", out _));
         Assert.Equal("erin", Api.CallsTo("directory").Single().Var("s"));
+        Assert.Equal("erin", Api.CallsTo("myContacts").Single().Var("s"));
     }
 
     [Fact]
