@@ -21,7 +21,13 @@ public sealed class SigningKeyStore : IDisposable
         KeyPath = Path.GetFullPath(Path.Combine(keyFolder, FileName));
         _ecdsa = LoadOrCreate(KeyPath);
         var thumbprint = SHA256.HashData(_ecdsa.ExportSubjectPublicKeyInfo());
-        Key = new ECDsaSecurityKey(_ecdsa) { KeyId = Base64UrlEncoder.Encode(thumbprint.AsSpan(0, 12).ToArray()) };
+        Key = new ECDsaSecurityKey(_ecdsa)
+        {
+            KeyId = Base64UrlEncoder.Encode(thumbprint.AsSpan(0, 12).ToArray()),
+            // IdentityModel's default factory caches signature providers process-wide by key id: a second store of
+            // the same key file (an API host restarted in-process) would sign with this store's disposed ECDsa.
+            CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
+        };
     }
 
     public string KeyPath { get; }
