@@ -33,14 +33,14 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
         return Task.CompletedTask;
     }
 
-    public Task<bool> HeartbeatAsync(string workerId, int activeLegs, double cpuLoad)
+    public Task<bool> HeartbeatAsync(string workerId, int activeLegs, int meetings, double cpuLoad)
     {
         if (!_workers.TryGetValue(workerId ?? "", out var entry))
         {
             return Task.FromResult(false);
         }
 
-        entry.Info = entry.Info with { ActiveLegs = Math.Max(0, activeLegs), CpuLoad = cpuLoad, LastSeen = DateTimeOffset.UtcNow };
+        entry.Info = entry.Info with { ActiveLegs = Math.Max(0, activeLegs), Meetings = Math.Max(0, meetings), CpuLoad = cpuLoad, LastSeen = DateTimeOffset.UtcNow };
         entry.Reserved = 0; // the worker's own count now includes what was placed on it
         return Task.FromResult(true);
     }
@@ -85,7 +85,7 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
         Task.FromResult(_workers.TryGetValue(workerId ?? "", out var entry) && IsLive(entry, DateTimeOffset.UtcNow) ? entry.Worker : null);
 
     public Task<IReadOnlyList<MediaWorkerInfo>> ListAsync() =>
-        Task.FromResult<IReadOnlyList<MediaWorkerInfo>>(_workers.Values.Select(w => w.Info).OrderBy(i => i.WorkerId, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<MediaWorkerInfo>>(_workers.Values.Where(w => IsLive(w, DateTimeOffset.UtcNow)).Select(w => w.Info).OrderBy(i => i.WorkerId, StringComparer.Ordinal).ToList());
 
     private Task DropSilentWorkers()
     {

@@ -94,4 +94,15 @@ public sealed class FakeMediaWorker : IMediaWorker
         Replays.Enqueue((meetingId, participantId, clip));
         return Task.FromResult(true);
     }
+
+    /// <summary>What <see cref="GetPreviewAsync"/> answers per meeting (none: null, as for a meeting without video).</summary>
+    public ConcurrentDictionary<Guid, PreviewPicture> Previews { get; } = new();
+
+    public ConcurrentQueue<Guid> PreviewRequests { get; } = new();
+
+    public Task<PreviewPicture?> GetPreviewAsync(Guid meetingId)
+    {
+        PreviewRequests.Enqueue(meetingId);
+        return Task.FromResult(Previews.TryGetValue(meetingId, out var picture) ? picture : null);
+    }
 }

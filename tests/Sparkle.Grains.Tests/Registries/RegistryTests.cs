@@ -15,12 +15,12 @@ public sealed class RegistryTests(ClusterFixture fixture)
         var id = $"silent-{Guid.NewGuid():N}";
         var worker = fixture.Cluster.Client.CreateObjectReference<IMediaWorker>(new FakeMediaWorker());
         await registry.RegisterAsync(new MediaWorkerInfo(id, "127.0.0.2", 10, 0, 0, DateTimeOffset.UtcNow), worker);
-        Assert.True(await registry.HeartbeatAsync(id, 0, 0));
+        Assert.True(await registry.HeartbeatAsync(id, 0, 0, 0));
 
         // No heartbeats: the registry's timer drops it after DeadAfter.
         await Eventually.WaitAsync(async () => (await registry.ListAsync()).Any(w => w.WorkerId == id), present => !present, "the drop", seconds: 30);
 
-        Assert.False(await registry.HeartbeatAsync(id, 0, 0));
+        Assert.False(await registry.HeartbeatAsync(id, 0, 0, 0));
         Assert.Null(await registry.GetWorkerAsync(id));
     }
 
@@ -36,8 +36,8 @@ public sealed class RegistryTests(ClusterFixture fixture)
             // Bigger than the shared fixture worker, so only these two have room for 500 legs.
             await registry.RegisterAsync(new MediaWorkerInfo(busy, "127.0.0.3", 1000, 0, 0, DateTimeOffset.UtcNow), reference);
             await registry.RegisterAsync(new MediaWorkerInfo(idle, "127.0.0.4", 1000, 0, 0, DateTimeOffset.UtcNow), reference);
-            await registry.HeartbeatAsync(busy, 500, 0.5);
-            await registry.HeartbeatAsync(idle, 10, 0.1);
+            await registry.HeartbeatAsync(busy, 500, 5, 0.5);
+            await registry.HeartbeatAsync(idle, 10, 1, 0.1);
             var meeting = Guid.NewGuid();
 
             Assert.Equal(idle, await registry.PlaceAsync(meeting, 500));
@@ -59,7 +59,7 @@ public sealed class RegistryTests(ClusterFixture fixture)
         var registry = fixture.Grains.GetGrain<IGatewayRegistryGrain>(0);
         var fake = new FakeSipGateway();
         var id = $"gw-{Guid.NewGuid():N}";
-        await registry.RegisterAsync(id, fixture.Cluster.Client.CreateObjectReference<ISipGateway>(fake));
+        await registry.RegisterAsync(new GatewayInfo(id, "127.0.0.1", "test", 0, DateTimeOffset.UtcNow), fixture.Cluster.Client.CreateObjectReference<ISipGateway>(fake));
         try
         {
             var picked = await registry.PickAsync(id);
@@ -72,7 +72,7 @@ public sealed class RegistryTests(ClusterFixture fixture)
             await registry.UnregisterAsync(id);
         }
 
-        Assert.False(await registry.HeartbeatAsync(id));
+        Assert.False(await registry.HeartbeatAsync(id, 0));
     }
 
     [Fact]
