@@ -18,7 +18,8 @@ public interface IGatewayRegistryGrain : IGrainWithIntegerKey
     Task RegisterAsync(GatewayInfo info, ISipGateway gateway);
     /// <summary>Returns false when the registry does not know the gateway (it must register again).</summary>
     Task<bool> HeartbeatAsync(string gatewayId, int calls);
-    /// <summary>Every live gateway with its last heartbeat's figures, by id (the operator's fleet view).</summary>
+    /// <summary>Every registered gateway with its last heartbeat's figures, by id (the operator's fleet view); one silent
+    /// for <c>DeadAfter</c> is dropped within a second.</summary>
     Task<IReadOnlyList<GatewayInfo>> ListAsync();
     Task UnregisterAsync(string gatewayId);
     /// <summary>The gateway with this id if alive, else any live gateway, else null.</summary>

@@ -42,6 +42,7 @@ public interface IMediaWorkerRegistryGrain : IGrainWithIntegerKey
     /// <summary>Chooses the least-loaded live worker with room for more legs, or null.</summary>
     Task<string?> PlaceAsync(Guid meetingId, int expectedLegs);
     Task<IMediaWorker?> GetWorkerAsync(string workerId);
-    /// <summary>Every live worker with its last heartbeat's figures, by id (the operator's fleet view).</summary>
+    /// <summary>Every registered worker with its last heartbeat's figures, by id (the operator's fleet view); one silent
+    /// for <c>DeadAfter</c> is dropped within a second.</summary>
     Task<IReadOnlyList<MediaWorkerInfo>> ListAsync();
 }

@@ -41,12 +41,8 @@ public sealed class GatewayRegistryGrain(ILogger<GatewayRegistryGrain> logger) :
         return Task.FromResult(true);
     }
 
-    public Task<IReadOnlyList<GatewayInfo>> ListAsync()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return Task.FromResult<IReadOnlyList<GatewayInfo>>(_gateways.Values.Where(g => IsLive(g, now)).Select(g => g.Info)
-            .OrderBy(i => i.GatewayId, StringComparer.Ordinal).ToList());
-    }
+    public Task<IReadOnlyList<GatewayInfo>> ListAsync() =>
+        Task.FromResult<IReadOnlyList<GatewayInfo>>(_gateways.Values.Select(g => g.Info).OrderBy(i => i.GatewayId, StringComparer.Ordinal).ToList());
 
     public Task UnregisterAsync(string gatewayId)
     {

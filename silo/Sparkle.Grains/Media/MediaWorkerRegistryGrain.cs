@@ -85,7 +85,7 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
         Task.FromResult(_workers.TryGetValue(workerId ?? "", out var entry) && IsLive(entry, DateTimeOffset.UtcNow) ? entry.Worker : null);
 
     public Task<IReadOnlyList<MediaWorkerInfo>> ListAsync() =>
-        Task.FromResult<IReadOnlyList<MediaWorkerInfo>>(_workers.Values.Where(w => IsLive(w, DateTimeOffset.UtcNow)).Select(w => w.Info).OrderBy(i => i.WorkerId, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<MediaWorkerInfo>>(_workers.Values.Select(w => w.Info).OrderBy(i => i.WorkerId, StringComparer.Ordinal).ToList());
 
     private Task DropSilentWorkers()
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Media;
+using Sparkle.Grains.Security;
 
 namespace Sparkle.Grains.Meetings;
 

@@ -54,6 +54,37 @@ public sealed class RegistryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheFleetListsCarryWhatRegistrationAndTheLastHeartbeatSaid()
+    {
+        var workers = fixture.Grains.GetGrain<IMediaWorkerRegistryGrain>(0);
+        var gateways = fixture.Grains.GetGrain<IGatewayRegistryGrain>(0);
+        var workerId = $"fleet-{Guid.NewGuid():N}";
+        var gatewayId = $"fleet-gw-{Guid.NewGuid():N}";
+        var before = DateTimeOffset.UtcNow;
+        await workers.RegisterAsync(new MediaWorkerInfo(workerId, "10.0.0.7", 300, 0, 0, DateTimeOffset.MinValue, "1.2.3+abc", 0),
+            fixture.Cluster.Client.CreateObjectReference<IMediaWorker>(new FakeMediaWorker()));
+        await gateways.RegisterAsync(new GatewayInfo(gatewayId, "sip.example.test", "1.2.3+def", 0, DateTimeOffset.MinValue),
+            fixture.Cluster.Client.CreateObjectReference<ISipGateway>(new FakeSipGateway()));
+        try
+        {
+            Assert.True(await workers.HeartbeatAsync(workerId, 42, 3, 0.25));
+            Assert.True(await gateways.HeartbeatAsync(gatewayId, 7));
+
+            var worker = Assert.Single(await workers.ListAsync(), w => w.WorkerId == workerId);
+            Assert.Equal(("10.0.0.7", "1.2.3+abc", 300, 42, 3, 0.25), (worker.MediaAddress, worker.Version, worker.CapacityLegs, worker.ActiveLegs, worker.Meetings, worker.CpuLoad));
+            Assert.InRange(worker.LastSeen, before, DateTimeOffset.UtcNow);
+            var gateway = Assert.Single(await gateways.ListAsync(), g => g.GatewayId == gatewayId);
+            Assert.Equal(("sip.example.test", "1.2.3+def", 7), (gateway.Address, gateway.Version, gateway.Calls));
+            Assert.InRange(gateway.LastSeen, before, DateTimeOffset.UtcNow);
+        }
+        finally
+        {
+            await workers.UnregisterAsync(workerId);
+            await gateways.UnregisterAsync(gatewayId);
+        }
+    }
+
+    [Fact]
     public async Task GatewayPickPrefersTheNamedLiveGateway()
     {
         var registry = fixture.Grains.GetGrain<IGatewayRegistryGrain>(0);
