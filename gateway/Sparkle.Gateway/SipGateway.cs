@@ -5,6 +5,7 @@ using Sparkle.Gateway.DialOut;
 using Sparkle.Gateway.Focus;
 using Sparkle.Gateway.Hosting;
 using Sparkle.Gateway.Registrar;
+using Sparkle.Grains;
 using Sparkle.Grains.Gateway;
 using Sparkle.Sip.Auth;
 using Sparkle.Sip.Dialogs;
@@ -107,6 +108,13 @@ public sealed class SipGateway : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(StopAsync());
 
+    private GatewayInfo Describe() => new(
+        _options.GatewayId,
+        string.IsNullOrWhiteSpace(_options.AdvertisedHost) ? _options.Address : _options.AdvertisedHost,
+        BuildVersion.Of(typeof(SipGateway)),
+        Context.Calls.Count,
+        DateTimeOffset.UtcNow);
+
     /// <summary>Registers with the gateway registry, then heartbeats; registers again when the registry
     /// forgot us (it restarted, or we missed beats).</summary>
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
@@ -118,9 +126,9 @@ public sealed class SipGateway : IAsyncDisposable
         {
             try
             {
-                if (!registered || !await registry.HeartbeatAsync(_options.GatewayId))
+                if (!registered || !await registry.HeartbeatAsync(_options.GatewayId, Context.Calls.Count))
                 {
-                    await registry.RegisterAsync(_options.GatewayId, _reference!);
+                    await registry.RegisterAsync(Describe(), _reference!);
                     if (!registered)
                     {
                         _logger.LogInformation("Registered as {GatewayId} with the gateway registry", _options.GatewayId);

@@ -143,6 +143,27 @@ public sealed class SparkleClient : IDisposable
 
     private sealed record TenantBrandingHolder(TenantBranding Branding);
 
+    /// <summary>A link to a still (JPEG) of the running meeting's composite video, valid for 5 minutes; null when the
+    /// meeting is not running, has no video or the caller may not see it. Each GET of the link is a fresh picture:
+    /// an &lt;img&gt; refreshes by appending <c>?t=&lt;n&gt;</c>.</summary>
+    public async Task<string?> GetMeetingPreviewUrlAsync(Guid meetingId, CancellationToken cancellationToken = default)
+    {
+        var response = await ExecuteAsync("query($id: ID!) { meeting(id: $id) { previewUrl } }", new { id = meetingId }, cancellationToken: cancellationToken);
+        return response.Get<MeetingPreview?>("meeting")?.PreviewUrl;
+    }
+
+    /// <summary>The live media workers (platform operator only; a tenant user gets a FORBIDDEN error).</summary>
+    public async Task<IReadOnlyList<MediaWorker>> ListMediaWorkersAsync(CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync("{ mediaWorkers { id address version legs capacity meetings cpu lastHeartbeat } }", cancellationToken: cancellationToken))
+            .Get<List<MediaWorker>>("mediaWorkers");
+
+    /// <summary>The live SIP gateways (platform operator only; a tenant user gets a FORBIDDEN error).</summary>
+    public async Task<IReadOnlyList<SipGateway>> ListSipGatewaysAsync(CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync("{ sipGateways { id address version calls lastHeartbeat } }", cancellationToken: cancellationToken))
+            .Get<List<SipGateway>>("sipGateways");
+
+    private sealed record MeetingPreview(string? PreviewUrl);
+
     private static object ToInput(PlannedParticipant p) =>
         new { number = string.IsNullOrEmpty(p.Number) ? null : p.Number, displayName = p.DisplayName, role = p.Role, contactExternalId = p.ContactExternalId };
 }

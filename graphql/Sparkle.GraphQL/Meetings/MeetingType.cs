@@ -32,7 +32,11 @@ public sealed class MeetingType : ObjectGraphType<MeetingSnapshot>
         Field<NonNullGraphType<DateTimeOffsetGraphType>>("createdAt").Resolve(ctx => ctx.Source.CreatedAt);
         Field<DateTimeOffsetGraphType>("startedAt").Resolve(ctx => ctx.Source.StartedAt);
         Field<DateTimeOffsetGraphType>("endedAt").Resolve(ctx => ctx.Source.EndedAt);
+        Field<IdGraphType>("mediaWorkerId")
+            .Description("The media worker the meeting is placed on (platform operator and tenant managers; null for others and before placement).")
+            .ResolveAsync(async ctx => await Fleet.FleetAccess.MaySeePlacementAsync(ctx, ctx.Source.TenantId) ? ctx.Source.MediaWorkerId : null);
         RecordingFields.AddTo(this);
+        Preview.PreviewFields.AddTo(this);
         Minutes.MinutesFields.AddTo(this);
     }
 }

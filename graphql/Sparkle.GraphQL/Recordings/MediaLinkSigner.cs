@@ -15,6 +15,8 @@ public enum MediaLinkKind
     /// <summary>The minutes as a document (GET /minutes/{token}).</summary>
     MinutesMarkdown = 4,
     MinutesDocx = 5,
+    /// <summary>The live composite of a running meeting as JPEG (GET /media/preview/{token}); item = the meeting.</summary>
+    LivePreview = 6,
 }
 
 /// <summary>What a valid link grants: this item, this way, to this user, until then.</summary>

@@ -20,12 +20,14 @@ public static class RecordingServiceExtensions
         }
 
         services.AddSingleton<MediaEndpoint>();
+        services.AddSingleton<Preview.PreviewEndpoint>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapSparkleMedia(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/media/{token}", (HttpContext context, string token, MediaEndpoint endpoint) => endpoint.HandleAsync(context, token));
+        endpoints.MapGet("/media/preview/{token}", (HttpContext context, string token, Preview.PreviewEndpoint endpoint) => endpoint.HandleAsync(context, token));
         return endpoints;
     }
 }

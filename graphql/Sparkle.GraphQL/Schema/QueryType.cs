@@ -25,5 +25,6 @@ public sealed class QueryType : ObjectGraphType
         TenantQueries.AddTo(this);
         WebhookQueries.AddTo(this);
         RecordingQueries.AddTo(this);
+        Fleet.FleetQueries.AddTo(this);
     }
 }

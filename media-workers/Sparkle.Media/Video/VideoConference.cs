@@ -31,7 +31,12 @@ public sealed class VideoConference : IDisposable
     private volatile SharedVideoStream? _recorded;
     private long _busyTicks;
     private long _lastReview;
+    private long _lastRender;
+    private PreviewGrabber? _preview;
     private int _disposed;
+
+    /// <summary>A composite not rendered for this long (nobody receives video any more) is no preview.</summary>
+    private static readonly TimeSpan s_previewStaleAfter = TimeSpan.FromSeconds(2);
 
     /// <summary>How often receivers' bitrate feedback (TMMBR, REMB) may move them between streams.</summary>
     private static readonly TimeSpan s_reviewEvery = TimeSpan.FromSeconds(2);
@@ -224,6 +229,47 @@ public sealed class VideoConference : IDisposable
         }
     }
 
+    /// <summary>The console's still preview: the latest large composite (what receivers of the 1280x720
+    /// stream see) as JPEG, encoded only on request and at most once per <see cref="PreviewGrabber.MinInterval"/>.
+    /// Null while nothing is being composed (no receiver of video). Any thread; the encode runs on the caller's.</summary>
+    public Preview? GrabPreview()
+    {
+        PreviewGrabber grabber;
+        lock (_tickLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            grabber = _preview ??= new PreviewGrabber(CapturePreview, _options.PreviewClock, _options.PreviewMinInterval);
+        }
+        return grabber.Grab();
+    }
+
+    // Copies the canvas under the tick lock, so the tick never composes into it while it is read; the tick
+    // itself keeps no copy and pays nothing for previews.
+    private bool CapturePreview(I420Frame destination)
+    {
+        lock (_tickLock)
+        {
+            if (_disposed != 0 || _lastRender == 0 || Stopwatch.GetElapsedTime(_lastRender) > s_previewStaleAfter)
+            {
+                return false;
+            }
+            CompositeOutput? best = null;
+            foreach (var output in _mixer.Outputs)
+            {
+                if (output.FrameCount > 0 && output.LayoutOverride is null && (best is null || output.Width > best.Width))
+                {
+                    best = output;
+                }
+            }
+            if (best is null)
+            {
+                return false;
+            }
+            destination.CopyFrom(best.Canvas.AsView());
+            return true;
+        }
+    }
+
     /// <summary>One frame: take what arrived, decode the visible senders, render, encode, send.</summary>
     public void Tick(long now)
     {
@@ -251,6 +297,7 @@ public sealed class VideoConference : IDisposable
             if (anyReceiver)
             {
                 _mixer.Render(elapsed);
+                _lastRender = now;
                 foreach (var stream in _streams)
                 {
                     stream.EncodeAndSend(now);
@@ -471,6 +518,7 @@ public sealed class VideoConference : IDisposable
             _streams.Clear();
             _mixer.Dispose();
         }
+        _preview?.Dispose();
         _stop.Dispose();
     }
 

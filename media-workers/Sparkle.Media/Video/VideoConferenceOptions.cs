@@ -30,4 +30,10 @@ public sealed record VideoConferenceOptions
 
     /// <summary>A sender whose packets stop for this long shows its name instead of a frozen picture.</summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The console's preview: at most one JPEG encode per this interval, however many ask.</summary>
+    public TimeSpan PreviewMinInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The preview cache's clock (a manual one in tests).</summary>
+    public TimeProvider PreviewClock { get; init; } = TimeProvider.System;
 }

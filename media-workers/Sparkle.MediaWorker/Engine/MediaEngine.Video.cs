@@ -52,6 +52,30 @@ public sealed partial class MediaEngine
         return Task.FromResult(false);
     }
 
+    public Task<PreviewPicture?> GetPreviewAsync(Guid meetingId)
+    {
+        VideoConference? video;
+        lock (_lock)
+        {
+            video = _meetings.TryGetValue(meetingId, out var meeting) ? meeting.Video : null;
+        }
+        if (video is null)
+        {
+            return Task.FromResult<PreviewPicture?>(null);
+        }
+        // The encode (a few ms, at most one per meeting per half second) runs off the engine's lock.
+        try
+        {
+            return Task.FromResult(video.GrabPreview() is { } preview
+                ? new PreviewPicture(preview.Jpeg, preview.Width, preview.Height, preview.TakenAt)
+                : null);
+        }
+        catch (ObjectDisposedException)
+        {
+            return Task.FromResult<PreviewPicture?>(null); // the meeting was released meanwhile
+        }
+    }
+
     private VideoConferenceOptions? CreateVideoOptions()
     {
         var video = _options.Video;

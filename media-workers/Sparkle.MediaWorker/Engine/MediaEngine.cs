@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Sparkle.Grains;
 using Sparkle.Grains.Media;
 using Sparkle.Grains.Meetings;
 using Sparkle.Media.Mixing;
@@ -60,8 +61,21 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     /// <summary>Updated by the registration service (CPU of the whole process, 0..1 of all cores).</summary>
     public double CpuLoad { get; set; }
 
+    /// <summary>Meetings with media here now.</summary>
+    public int ActiveMeetings
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _meetings.Count;
+            }
+        }
+    }
+
     public MediaWorkerInfo Describe() =>
-        new(_options.WorkerId, _options.MediaAddress, _options.CapacityLegs, ActiveLegs, CpuLoad, DateTimeOffset.UtcNow);
+        new(_options.WorkerId, _options.MediaAddress, _options.CapacityLegs, ActiveLegs, CpuLoad, DateTimeOffset.UtcNow,
+            BuildVersion.Of(typeof(MediaEngine)), ActiveMeetings);
 
     public Task<MediaWorkerInfo> PingAsync() => Task.FromResult(Describe());
 

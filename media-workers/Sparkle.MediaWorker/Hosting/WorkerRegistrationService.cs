@@ -39,7 +39,7 @@ public sealed class WorkerRegistrationService(
             engine.CpuLoad = cpu.Sample();
             try
             {
-                if (!registered || !await registry.HeartbeatAsync(options.Value.WorkerId, engine.ActiveLegs, engine.CpuLoad))
+                if (!registered || !await registry.HeartbeatAsync(options.Value.WorkerId, engine.ActiveLegs, engine.ActiveMeetings, engine.CpuLoad))
                 {
                     await registry.RegisterAsync(engine.Describe(), _reference);
                     if (!registered)

@@ -22,3 +22,15 @@ public sealed record RegistrationBinding(
     /// <summary>Where the REGISTER came from (transport:address:port), for NATed clients.</summary>
     [property: Id(3)] string Source,
     [property: Id(4)] string? InstanceId);
+
+/// <summary>A SIP gateway as the registry knows it: what it registered with and its last heartbeat.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GatewayInfo(
+    [property: Id(0)] string GatewayId,
+    /// <summary>Where SIP reaches it (its advertised host or bind address).</summary>
+    [property: Id(1)] string Address,
+    /// <summary>The gateway's build (its assembly's informational version).</summary>
+    [property: Id(2)] string Version,
+    /// <summary>Calls (focus dialogs, dialled in or out) it holds now.</summary>
+    [property: Id(3)] int Calls,
+    [property: Id(4)] DateTimeOffset LastSeen);

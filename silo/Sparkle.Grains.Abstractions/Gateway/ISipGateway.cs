@@ -15,8 +15,12 @@ public interface ISipGateway : IGrainObserver
 /// <summary>Live gateways. Key: 0.</summary>
 public interface IGatewayRegistryGrain : IGrainWithIntegerKey
 {
-    Task RegisterAsync(string gatewayId, ISipGateway gateway);
-    Task<bool> HeartbeatAsync(string gatewayId);
+    Task RegisterAsync(GatewayInfo info, ISipGateway gateway);
+    /// <summary>Returns false when the registry does not know the gateway (it must register again).</summary>
+    Task<bool> HeartbeatAsync(string gatewayId, int calls);
+    /// <summary>Every registered gateway with its last heartbeat's figures, by id (the operator's fleet view); one silent
+    /// for <c>DeadAfter</c> is dropped within a second.</summary>
+    Task<IReadOnlyList<GatewayInfo>> ListAsync();
     Task UnregisterAsync(string gatewayId);
     /// <summary>The gateway with this id if alive, else any live gateway, else null.</summary>
     Task<ISipGateway?> PickAsync(string? preferredGatewayId);

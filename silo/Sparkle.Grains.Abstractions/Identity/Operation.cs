@@ -55,4 +55,7 @@ public enum Operation
     SetMinutesEditor,
     // Platform
     ManageTenants,
+    // The console's live preview of a running meeting's composite (the meeting grain raises anyone with a role in
+    // the meeting: owner, chairs, planned participants)
+    ViewLiveVideo,
 }

@@ -57,6 +57,9 @@ public static class Permissions
         [Operation.FinalizeMinutes] = Role.Manager,
         // The meeting role counts: a member who chairs the meeting names its editor.
         [Operation.SetMinutesEditor] = Role.Chair,
+        // The meeting's owner, chairs and planned participants are raised to Manager for this on that meeting only
+        // (MeetingGrain.Preview); a member with no part in the meeting is refused.
+        [Operation.ViewLiveVideo] = Role.Manager,
         [Operation.ManageTenants] = Role.Owner, // only meaningful for the platform operator, see Allows(Caller...)
     };
 

@@ -26,6 +26,9 @@ public interface IMediaWorker : IGrainObserver
     /// replay replaces one in progress. Returns at once (the worker fetches and decodes in the background); false
     /// when the leg is not here or is kept out of the conversation (lobby).</summary>
     Task<bool> PlayIntoLegAsync(Guid meetingId, string participantId, ReplayClip clip);
+    /// <summary>The meeting's latest large composite (what video receivers see) as JPEG, encoded on request and
+    /// cached by the worker for half a second; null when the meeting has no video here or nothing is composed.</summary>
+    Task<PreviewPicture?> GetPreviewAsync(Guid meetingId);
 }
 
 /// <summary>The registry of media workers. Key: 0. Workers register and heartbeat every second;
@@ -34,10 +37,12 @@ public interface IMediaWorkerRegistryGrain : IGrainWithIntegerKey
 {
     Task RegisterAsync(MediaWorkerInfo info, IMediaWorker worker);
     /// <summary>Returns false when the registry does not know the worker (it must register again).</summary>
-    Task<bool> HeartbeatAsync(string workerId, int activeLegs, double cpuLoad);
+    Task<bool> HeartbeatAsync(string workerId, int activeLegs, int meetings, double cpuLoad);
     Task UnregisterAsync(string workerId);
     /// <summary>Chooses the least-loaded live worker with room for more legs, or null.</summary>
     Task<string?> PlaceAsync(Guid meetingId, int expectedLegs);
     Task<IMediaWorker?> GetWorkerAsync(string workerId);
+    /// <summary>Every registered worker with its last heartbeat's figures, by id (the operator's fleet view); one silent
+    /// for <c>DeadAfter</c> is dropped within a second.</summary>
     Task<IReadOnlyList<MediaWorkerInfo>> ListAsync();
 }

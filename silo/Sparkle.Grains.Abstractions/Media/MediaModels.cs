@@ -8,9 +8,13 @@ public sealed record MediaWorkerInfo(
     /// <summary>Legs (participants) this worker accepts at most.</summary>
     [property: Id(2)] int CapacityLegs,
     [property: Id(3)] int ActiveLegs,
-    /// <summary>CPU load, 0..1 of the worker's cores.</summary>
+    /// <summary>CPU load, 0..1 of the worker's cores: the process's share over the last heartbeat interval.</summary>
     [property: Id(4)] double CpuLoad,
-    [property: Id(5)] DateTimeOffset LastSeen);
+    [property: Id(5)] DateTimeOffset LastSeen,
+    /// <summary>The worker's build (its assembly's informational version).</summary>
+    [property: Id(6)] string Version = "",
+    /// <summary>Meetings with media on this worker now.</summary>
+    [property: Id(7)] int Meetings = 0);
 
 /// <summary>Asks a worker for a leg. With RemoteSdp the worker answers it; without, it makes an offer.</summary>
 [GenerateSerializer, Immutable]
@@ -50,3 +54,11 @@ public sealed record VideoLayoutControl(
     [property: Id(1)] bool Automatic,
     /// <summary>Participant ids placed by the chair, by slot index (null = free slot).</summary>
     [property: Id(2)] IReadOnlyList<string?> Placements);
+
+/// <summary>A still of a meeting's composite for the console: a JPEG file's bytes and when it was encoded.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PreviewPicture(
+    [property: Id(0)] byte[] Jpeg,
+    [property: Id(1)] int Width,
+    [property: Id(2)] int Height,
+    [property: Id(3)] DateTimeOffset TakenAt);

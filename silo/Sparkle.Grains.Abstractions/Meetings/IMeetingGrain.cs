@@ -16,6 +16,12 @@ public interface IMeetingGrain : IGrainWithGuidKey
 {
     Task<MeetingSnapshot> CreateAsync(Caller caller, MeetingSpec spec);
     Task<MeetingSnapshot?> GetAsync(Caller caller);
+    /// <summary>Whether the meeting runs with video now, for a caller who may see its live view
+    /// (<see cref="Identity.Operation.ViewLiveVideo"/>; else AccessDenied).</summary>
+    Task<bool> HasLivePreviewAsync(Caller caller);
+    /// <summary>The latest composite as JPEG from the meeting's worker; null when the meeting is not running, has no
+    /// video or no picture right now. Same right as <see cref="HasLivePreviewAsync"/>.</summary>
+    Task<Sparkle.Grains.Media.PreviewPicture?> GetPreviewAsync(Caller caller);
     /// <summary>One click: activates the meeting and dials every planned participant in parallel;
     /// returns at once, progress comes as events.</summary>
     Task<MeetingSnapshot> StartAsync(Caller caller);

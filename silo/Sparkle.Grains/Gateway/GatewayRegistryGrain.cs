@@ -16,29 +16,33 @@ public sealed class GatewayRegistryGrain(ILogger<GatewayRegistryGrain> logger) :
         return Task.CompletedTask;
     }
 
-    public Task RegisterAsync(string gatewayId, ISipGateway gateway)
+    public Task RegisterAsync(GatewayInfo info, ISipGateway gateway)
     {
-        if (string.IsNullOrWhiteSpace(gatewayId))
+        ArgumentNullException.ThrowIfNull(info);
+        if (string.IsNullOrWhiteSpace(info.GatewayId))
         {
-            throw new ArgumentException("A gateway needs an id.", nameof(gatewayId));
+            throw new ArgumentException("A gateway needs an id.", nameof(info));
         }
 
         ArgumentNullException.ThrowIfNull(gateway);
-        _gateways[gatewayId] = new GatewayEntry(gateway) { LastSeen = DateTimeOffset.UtcNow };
-        logger.LogInformation("SIP gateway {GatewayId} registered", gatewayId);
+        _gateways[info.GatewayId] = new GatewayEntry(gateway) { Info = info with { LastSeen = DateTimeOffset.UtcNow } };
+        logger.LogInformation("SIP gateway {GatewayId} registered at {Address}", info.GatewayId, info.Address);
         return Task.CompletedTask;
     }
 
-    public Task<bool> HeartbeatAsync(string gatewayId)
+    public Task<bool> HeartbeatAsync(string gatewayId, int calls)
     {
         if (!_gateways.TryGetValue(gatewayId ?? "", out var entry))
         {
             return Task.FromResult(false);
         }
 
-        entry.LastSeen = DateTimeOffset.UtcNow;
+        entry.Info = entry.Info with { Calls = Math.Max(0, calls), LastSeen = DateTimeOffset.UtcNow };
         return Task.FromResult(true);
     }
+
+    public Task<IReadOnlyList<GatewayInfo>> ListAsync() =>
+        Task.FromResult<IReadOnlyList<GatewayInfo>>(_gateways.Values.Select(g => g.Info).OrderBy(i => i.GatewayId, StringComparer.Ordinal).ToList());
 
     public Task UnregisterAsync(string gatewayId)
     {
@@ -77,11 +81,11 @@ public sealed class GatewayRegistryGrain(ILogger<GatewayRegistryGrain> logger) :
         return Task.CompletedTask;
     }
 
-    private static bool IsLive(GatewayEntry entry, DateTimeOffset now) => now - entry.LastSeen <= DeadAfter;
+    private static bool IsLive(GatewayEntry entry, DateTimeOffset now) => now - entry.Info.LastSeen <= DeadAfter;
 
     private sealed class GatewayEntry(ISipGateway gateway)
     {
         public ISipGateway Gateway { get; } = gateway;
-        public DateTimeOffset LastSeen { get; set; }
+        public required GatewayInfo Info { get; set; }
     }
 }

@@ -33,14 +33,14 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
         return Task.CompletedTask;
     }
 
-    public Task<bool> HeartbeatAsync(string workerId, int activeLegs, double cpuLoad)
+    public Task<bool> HeartbeatAsync(string workerId, int activeLegs, int meetings, double cpuLoad)
     {
         if (!_workers.TryGetValue(workerId ?? "", out var entry))
         {
             return Task.FromResult(false);
         }
 
-        entry.Info = entry.Info with { ActiveLegs = Math.Max(0, activeLegs), CpuLoad = cpuLoad, LastSeen = DateTimeOffset.UtcNow };
+        entry.Info = entry.Info with { ActiveLegs = Math.Max(0, activeLegs), Meetings = Math.Max(0, meetings), CpuLoad = cpuLoad, LastSeen = DateTimeOffset.UtcNow };
         entry.Reserved = 0; // the worker's own count now includes what was placed on it
         return Task.FromResult(true);
     }

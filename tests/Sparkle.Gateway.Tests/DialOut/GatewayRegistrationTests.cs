@@ -15,6 +15,6 @@ public sealed class GatewayRegistrationTests(GatewayFixture fixture)
         await registry.UnregisterAsync("gateway-test");
 
         // The next heartbeat returns false and the gateway registers again.
-        await Eventually.TrueAsync(async () => await registry.HeartbeatAsync("gateway-test"), "the gateway is back in the registry");
+        await Eventually.TrueAsync(async () => await registry.HeartbeatAsync("gateway-test", 0), "the gateway is back in the registry");
     }
 }

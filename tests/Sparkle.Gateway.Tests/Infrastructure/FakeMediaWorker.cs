@@ -47,4 +47,6 @@ public sealed class FakeMediaWorker : IMediaWorker
     public Task<bool> StopRecordingAsync(Guid meetingId) => Task.FromResult(false);
 
     public Task<bool> PlayIntoLegAsync(Guid meetingId, string participantId, ReplayClip clip) => Task.FromResult(false);
+
+    public Task<PreviewPicture?> GetPreviewAsync(Guid meetingId) => Task.FromResult<PreviewPicture?>(null);
 }

@@ -78,7 +78,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     {
         try
         {
-            if (!await workers.HeartbeatAsync(info.WorkerId, 0, 0.1))
+            if (!await workers.HeartbeatAsync(info.WorkerId, 0, 0, 0.1))
             {
                 await workers.RegisterAsync(info with { LastSeen = DateTimeOffset.UtcNow }, workerRef);
             }

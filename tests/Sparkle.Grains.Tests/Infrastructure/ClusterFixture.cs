@@ -22,6 +22,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public string WorkerId { get; } = $"worker-{Guid.NewGuid():N}";
     public string GatewayId { get; } = $"gateway-{Guid.NewGuid():N}";
 
+    private GatewayInfo GatewayInfo => new(GatewayId, "127.0.0.1", "test", 0, DateTimeOffset.UtcNow);
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(1);
@@ -34,7 +36,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var workers = Grains.GetGrain<IMediaWorkerRegistryGrain>(0);
         var gateways = Grains.GetGrain<IGatewayRegistryGrain>(0);
         await workers.RegisterAsync(new MediaWorkerInfo(WorkerId, "127.0.0.1", WorkerCapacity, 0, 0, DateTimeOffset.UtcNow), workerRef);
-        await gateways.RegisterAsync(GatewayId, gatewayRef);
+        await gateways.RegisterAsync(GatewayInfo, gatewayRef);
 
         // Heartbeat every second like the real processes, registering again when told to.
         _heartbeat = new Timer(_ => _ = BeatAsync(workers, gateways, workerRef, gatewayRef), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
@@ -55,14 +57,14 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         try
         {
-            if (!await workers.HeartbeatAsync(WorkerId, 0, 0.1))
+            if (!await workers.HeartbeatAsync(WorkerId, 0, 0, 0.1))
             {
                 await workers.RegisterAsync(new MediaWorkerInfo(WorkerId, "127.0.0.1", WorkerCapacity, 0, 0, DateTimeOffset.UtcNow), workerRef);
             }
 
-            if (!await gateways.HeartbeatAsync(GatewayId))
+            if (!await gateways.HeartbeatAsync(GatewayId, 0))
             {
-                await gateways.RegisterAsync(GatewayId, gatewayRef);
+                await gateways.RegisterAsync(GatewayInfo, gatewayRef);
             }
         }
         catch (Exception)

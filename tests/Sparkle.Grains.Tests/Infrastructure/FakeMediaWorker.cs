@@ -4,7 +4,8 @@ using Sparkle.Grains.Media;
 namespace Sparkle.Grains.Tests.Infrastructure;
 
 /// <summary>Stands in for a media-worker process: answers with canned SDP and records every command.
-/// An offer containing "reject" is refused as a media worker would refuse an unusable offer.</summary>
+/// An offer containing "reject" is refused as a media worker would refuse an unusable offer; one containing
+/// "audio-only" gets a leg without video.</summary>
 public sealed class FakeMediaWorker : IMediaWorker
 {
     public ConcurrentQueue<LegRequest> Allocations { get; } = new();
@@ -30,7 +31,8 @@ public sealed class FakeMediaWorker : IMediaWorker
         }
 
         var sdp = request.RemoteSdp is null ? OfferFor(request.ParticipantId) : AnswerFor(request.ParticipantId);
-        return Task.FromResult(new LegAllocation(true, sdp, null, 1000, 2000));
+        var audioOnly = request.RemoteSdp?.Contains("audio-only", StringComparison.Ordinal) == true;
+        return Task.FromResult(new LegAllocation(true, sdp, null, 1000, audioOnly ? null : 2000));
     }
 
     public Task<LegAllocation> CompleteLegAsync(Guid meetingId, string participantId, string remoteSdp)
@@ -93,5 +95,16 @@ public sealed class FakeMediaWorker : IMediaWorker
     {
         Replays.Enqueue((meetingId, participantId, clip));
         return Task.FromResult(true);
+    }
+
+    /// <summary>What <see cref="GetPreviewAsync"/> answers per meeting (none: null, as for a meeting without video).</summary>
+    public ConcurrentDictionary<Guid, PreviewPicture> Previews { get; } = new();
+
+    public ConcurrentQueue<Guid> PreviewRequests { get; } = new();
+
+    public Task<PreviewPicture?> GetPreviewAsync(Guid meetingId)
+    {
+        PreviewRequests.Enqueue(meetingId);
+        return Task.FromResult(Previews.TryGetValue(meetingId, out var picture) ? picture : null);
     }
 }

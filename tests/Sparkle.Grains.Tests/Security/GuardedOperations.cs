@@ -62,6 +62,7 @@ public sealed record GuardedOperation(
         new(Operation.EditMinutes, async (t, c) => { var minutes = await MinutesAsync(t); await minutes.EditAsync(c, await EntryAsync(t, minutes), "edited"); }),
         new(Operation.FinalizeMinutes, async (t, c) => await (await MinutesAsync(t)).FinalizeAsync(c)),
         new(Operation.SetMinutesEditor, async (t, c) => await (await MinutesAsync(t)).SetEditorAsync(c, "1004")),
+        new(Operation.ViewLiveVideo, async (t, c) => await (await SystemMeetingAsync(t)).GetPreviewAsync(c)),
         new(Operation.ManageTenants, (t, c) => t.Grains.GetGrain<ITenantGrain>(c.Kind == CallerKind.PlatformOperator ? Guid.NewGuid() : t.Id).CreateAsync(c, $"n-{Guid.NewGuid():N}", [$"d{Guid.NewGuid():N}.test"], new TenantPolicies())),
     ];
 

@@ -170,6 +170,27 @@ public sealed class VideoConferenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public void ThePreviewIsTheReceiversCompositeAsJpegEncodedOnlyWhenAsked()
+    {
+        Assert.Null(_conference.GrabPreview()); // nothing composed yet
+
+        long Decoded() => _conference.Senders.Single(s => s.ParticipantId == "sender").FramesDecoded;
+        for (var i = 0; i < 150 && Decoded() <= 5; i++)
+        {
+            Ticks(1);
+        }
+        Assert.True(Decoded() > 5, "the sender was never decoded");
+
+        var preview = _conference.GrabPreview();
+        Assert.NotNull(preview);
+        Assert.Equal((640, 360), (preview.Width, preview.Height)); // the conference's large output (640x360 here)
+        Assert.Equal([0xFF, 0xD8], preview.Jpeg[..2]);
+        Assert.Equal([0xFF, 0xD9], preview.Jpeg[^2..]);
+        // Asked again at once (another viewer): the same encode.
+        Assert.Same(preview, _conference.GrabPreview());
+    }
+
+    [Fact]
     public void ARecorderTakesTheReceiversEncodeKeepsItGoingAloneAndTicksAllocateNothing()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"video-recorder-{Guid.NewGuid():N}");

@@ -5,6 +5,7 @@
 # snapshot module saves what the second client receives, and we look at its tiles: the two video
 # senders show their picture, the audio-only one the "video off" tile. Then the chair's controls over
 # GraphQL act on the picture: forbidVideo/allowVideo, and a fixed one-tile layout with a participant placed.
+# The console's preview (Meeting.previewUrl, a JPEG of the composite) must show the same tiles as the client.
 # Run over UDP with RTP/AVP, then over TLS with SRTP (SDES) for audio and video.
 set -uo pipefail
 source "$(dirname "$0")/../lib.sh"
@@ -90,6 +91,39 @@ participant_id() {
   python3 -c 'import json,sys; m=json.loads(sys.argv[1]); print(next(p["id"] for p in m["participants"] if p["userNumber"]==sys.argv[2] and p["state"]=="connected"))' "$1" "$2"
 }
 
+# preview_matches TRANSPORT RUN_DIR MEETING_ID CTRL_PORT_OF_1002: fetches Meeting.previewUrl, GETs it twice (the
+# second time with "&t=2" appended, as a console's <img> refreshes), and compares the JPEG's tiles with what
+# 1002 receives (both are the same composite; a snapshot is retaken when a control moved it in between).
+preview_matches() {
+  local transport="$1" run="$2" id="$3" ctrl1="$4" url status seen expected attempt size
+  url=$(gql "{ meeting(id: \"$id\") { previewUrl } }" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["meeting"]["previewUrl"] or "")')
+  check "$transport: a running meeting with video has a previewUrl" test -n "$url"
+  [ -n "$url" ] || return
+  for attempt in 1 2 3; do
+    status=$(curl -s -o "$run/preview.jpg" -w '%{http_code} %{content_type}' "$url")
+    [ "$status" = "200 image/jpeg" ] || { sleep 1; continue; }
+    ffmpeg -v error -y -i "$run/preview.jpg" "$run/preview.png" || continue
+    seen=$(tiles "$run/preview.png" 2 2)
+    expected=$(tiles "$(snapshot "$run/c1" "$ctrl1")" 2 2)
+    echo "  preview: $seen; ${USERS[1]} receives: $expected"
+    [ "${seen%%@*}" = "${expected%%@*}" ] && break
+    sleep 1
+  done
+  check "$transport: GET previewUrl answers 200 image/jpeg" test "$status" = "200 image/jpeg"
+  size=$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0:s=x "$run/preview.jpg" 2>/dev/null)
+  check "$transport: the preview is 1280x720 ($size)" test "$size" = "1280x720"
+  check "$transport: the preview's tiles are those the SIP client receives" test -n "$seen" -a "${seen%%@*}" = "${expected%%@*}"
+  check "$transport: the preview is not cached (Cache-Control: no-store)" \
+    bash -c "curl -s -D - -o /dev/null '$url' | grep -qi '^cache-control:.*no-store'"
+  check "$transport: an appended &t=2 still passes the signature check" \
+    test "$(curl -s -o /dev/null -w '%{http_code}' "$url&t=2")" = 200
+  # The second-to-last character of the MAC: the last one also carries base64's unused low bits.
+  local last="${url: -1}" second="${url: -2:1}" tampered
+  [ "$second" = A ] && tampered="${url%??}B$last" || tampered="${url%??}A$last"
+  check "$transport: a tampered preview link is refused (403)" \
+    test "$(curl -s -o /dev/null -w '%{http_code}' "$tampered")" = 403
+}
+
 # run_conference TRANSPORT PORT
 run_conference() {
   local transport="$1" port="$2" run="$WORK/$1" conf="" ctrl=() i logged=0
@@ -150,6 +184,10 @@ look_at_the_composite() {
   p1001=$(participant_id "$meeting" 1001)
   local id
   id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$meeting")
+
+  # 1b. The console's preview (Meeting.previewUrl, as 1001, who owns the ad hoc conference and chairs it):
+  # a 1280x720 JPEG whose tiles are those 1002 receives; a refreshing <img> appends a query.
+  preview_matches "$transport" "$run" "$id" "$ctrl1"
   gql "mutation { forbidVideo(meetingId: \"$id\", participantId: \"$p1001\") { id } }" >/dev/null
   seen=$(until_tiles "$run/c1" "$ctrl1" 2 2 1 2); rc=$?
   echo "  after forbidVideo(1001): $seen"

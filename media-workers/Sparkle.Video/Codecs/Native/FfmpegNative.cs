@@ -13,6 +13,10 @@ internal static unsafe partial class FfmpegNative
     public const string AvUtil = "libavutil.so.57";
 
     public const int CodecIdH264 = 27;
+    public const int CodecIdMjpeg = 7;
+    public const int CodecFlagQscale = 1 << 1;
+    public const int LambdaPerQp = 118; // FF_QP2LAMBDA
+    public const int ColorRangeJpeg = 2;
     public const int PixelFormatYuv420P = 0;
     public const int PixelFormatYuvj420P = 12;
     public const int PictureTypeNone = 0;
@@ -25,12 +29,14 @@ internal static unsafe partial class FfmpegNative
 
     // AVCodecContext (libavcodec 59)
     public const int ContextBitRate = 56;
+    public const int ContextGlobalQuality = 68;
     public const int ContextFlags = 76;
     public const int ContextTimeBase = 100;
     public const int ContextWidth = 116;
     public const int ContextHeight = 120;
     public const int ContextGopSize = 132;
     public const int ContextPixelFormat = 136;
+    public const int ContextColorRange = 336;
     public const int ContextMaxBFrames = 160;
     public const int ContextRcBufferSize = 436;
     public const int ContextRcMaxRate = 456;
@@ -46,6 +52,8 @@ internal static unsafe partial class FfmpegNative
     public const int FrameKeyFrame = 120;
     public const int FramePictType = 124;
     public const int FramePts = 136;
+    public const int FrameQuality = 168;
+    public const int FrameColorRange = 320;
 
     // AVPacket (libavcodec 59)
     public const int PacketPts = 8;
@@ -58,6 +66,9 @@ internal static unsafe partial class FfmpegNative
 
     [LibraryImport(AvCodec)]
     public static partial nint avcodec_find_decoder(int id);
+
+    [LibraryImport(AvCodec)]
+    public static partial nint avcodec_find_encoder(int id);
 
     [LibraryImport(AvCodec)]
     public static partial nint avcodec_alloc_context3(nint codec);

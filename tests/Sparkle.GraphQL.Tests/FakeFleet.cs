@@ -1,0 +1,47 @@
+using Sparkle.Grains.Gateway;
+using Sparkle.Grains.Media;
+
+namespace Sparkle.GraphQL.Tests;
+
+/// <summary>A media worker that answers every leg (with video unless the offer says "audio-only") and serves
+/// a canned preview picture: enough for the API's preview and fleet tests without media.</summary>
+public sealed class FakeMediaWorker : IMediaWorker
+{
+    public static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0x4A, 0x46, 0x49, 0x46, 0, 0xFF, 0xD9];
+
+    public Task<LegAllocation> AllocateLegAsync(LegRequest request) =>
+        Task.FromResult(new LegAllocation(true, "v=0\r\ns=fake\r\n", null, 1000,
+            request.RemoteSdp?.Contains("audio-only", StringComparison.Ordinal) == true ? null : 2000));
+
+    public Task<LegAllocation> CompleteLegAsync(Guid meetingId, string participantId, string remoteSdp) => Task.FromResult(new LegAllocation(true, null, null));
+
+    public Task<LegAllocation> RenegotiateLegAsync(Guid meetingId, string participantId, string remoteSdp) => Task.FromResult(new LegAllocation(true, "v=0\r\n", null));
+
+    public Task ControlLegAsync(Guid meetingId, string participantId, LegControl control) => Task.CompletedTask;
+
+    public Task<bool> RequestKeyFrameAsync(Guid meetingId, string participantId) => Task.FromResult(true);
+
+    public Task ReleaseLegAsync(Guid meetingId, string participantId) => Task.CompletedTask;
+
+    public Task SetLayoutAsync(Guid meetingId, VideoLayoutControl layout) => Task.CompletedTask;
+
+    public Task ReleaseMeetingAsync(Guid meetingId) => Task.CompletedTask;
+
+    public Task<MediaWorkerInfo> PingAsync() => Task.FromResult(new MediaWorkerInfo("fake", "127.0.0.1", 1000, 0, 0, DateTimeOffset.UtcNow));
+
+    public Task StartRecordingAsync(Guid meetingId, Sparkle.Grains.Recordings.RecordingOrder order) => Task.CompletedTask;
+
+    public Task<bool> StopRecordingAsync(Guid meetingId) => Task.FromResult(false);
+
+    public Task<bool> PlayIntoLegAsync(Guid meetingId, string participantId, ReplayClip clip) => Task.FromResult(false);
+
+    public Task<PreviewPicture?> GetPreviewAsync(Guid meetingId) =>
+        Task.FromResult<PreviewPicture?>(new PreviewPicture(Jpeg, 1280, 720, DateTimeOffset.UtcNow));
+}
+
+public sealed class FakeSipGateway : ISipGateway
+{
+    public Task DialOutAsync(DialOutRequest request) => Task.CompletedTask;
+
+    public Task HangUpAsync(Guid meetingId, string participantId) => Task.CompletedTask;
+}
