@@ -12,6 +12,8 @@ public sealed class TenantState
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }
     /// <summary>The users by number; the source of truth for roles.</summary>
     [Id(5)] public Dictionary<string, UserRecord> Users { get; set; } = [];
+    /// <summary>The listing index holds every user (false for tenants older than the index).</summary>
+    [Id(6)] public bool UsersListed { get; set; }
 }
 
 [GenerateSerializer]
