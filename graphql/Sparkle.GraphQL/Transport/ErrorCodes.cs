@@ -10,4 +10,6 @@ public static class ErrorCodes
     public const string Unavailable = "UNAVAILABLE";
     public const string Internal = "INTERNAL_SERVER_ERROR";
     public const string BadRequest = "BAD_REQUEST";
+    /// <summary>An `after` cursor that is not one this list (in this order) gave out.</summary>
+    public const string InvalidCursor = "INVALID_CURSOR";
 }
