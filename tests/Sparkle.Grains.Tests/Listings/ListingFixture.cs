@@ -34,8 +34,8 @@ public sealed class ListingFixture : IAsyncLifetime
         await using var connection = new NpgsqlConnection(PostgresSilo.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "DELETE FROM listing_meetings WHERE service_id = $1; DELETE FROM listing_users WHERE service_id = $1", connection);
-        command.Parameters.Add(new() { Value = ServiceId });
+            "DELETE FROM listing_meetings WHERE service_id = @s; DELETE FROM listing_users WHERE service_id = @s", connection);
+        command.Parameters.AddWithValue("s", ServiceId);
         await command.ExecuteNonQueryAsync();
     }
 

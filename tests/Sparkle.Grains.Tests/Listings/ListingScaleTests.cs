@@ -25,9 +25,9 @@ public sealed class ListingScaleTests(ListingFixture fixture, ITestOutputHelper 
         var tenant = await TestTenant.CreateAsync(grains);
         var clock = Stopwatch.StartNew();
         var created = new (Guid Id, int N)[Meetings];
-        for (var start = 0; start < Meetings; start += 200)
+        for (var start = 0; start < Meetings; start += 32)
         {
-            await Task.WhenAll(Enumerable.Range(start, Math.Min(200, Meetings - start)).Select(async n =>
+            await Task.WhenAll(Enumerable.Range(start, Math.Min(32, Meetings - start)).Select(async n =>
             {
                 var id = Guid.NewGuid();
                 // Every tenth meeting is the member's own; the rest the manager's.
