@@ -11,6 +11,9 @@ public sealed class SparkleClient : IDisposable
     private const string PlanFields = "id ownerNumber title participants { number displayName role contactExternalId } layout layoutMode copiedFrom";
     private const string UserFields = "number displayName role mobile landline email";
     private const string PageFields = "pageInfo { hasNextPage endCursor } totalCount";
+    // A list page leaves participants out (the API's complexity limit prices 50 meetings x their participants
+    // above it): Participants is empty on listed meetings; GetMeetingAsync has them.
+    private const string ListedMeetingFields = "id conferenceNumber ownerNumber title status locked layout layoutMode version";
     private const string MeetingFields = "id conferenceNumber ownerNumber title status locked layout layoutMode version participants { id uri displayName userNumber role state muted speakingAllowed videoOn }";
 
     private readonly HttpClient _http;
@@ -73,10 +76,11 @@ public sealed class SparkleClient : IDisposable
         query ??= new MeetingQuery();
         var response = await ExecuteAsync(
             "query($t: String, $s: MeetingStatus, $from: DateTimeOffset, $to: DateTimeOffset, $o: MeetingOrder, $f: Int, $a: String) { "
-            + $"meetings(titleContains: $t, status: $s, createdFrom: $from, createdTo: $to, orderBy: $o, first: $f, after: $a) {{ nodes {{ {MeetingFields} }} {PageFields} }} }}",
+            + $"meetings(titleContains: $t, status: $s, createdFrom: $from, createdTo: $to, orderBy: $o, first: $f, after: $a) {{ nodes {{ {ListedMeetingFields} }} {PageFields} }} }}",
             new { t = query.TitleContains, s = query.Status, from = query.CreatedFrom, to = query.CreatedTo, o = query.OrderBy, f = first, a = after },
             cancellationToken: cancellationToken);
-        return ToPage(response.Get<Connection<Meeting>>("meetings"));
+        var page = ToPage(response.Get<Connection<Meeting>>("meetings"));
+        return page with { Items = page.Items.Select(m => m with { Participants = m.Participants ?? [] }).ToList() };
     }
 
     /// <summary>One page of the tenant's users.</summary>
