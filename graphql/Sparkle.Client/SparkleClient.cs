@@ -9,6 +9,11 @@ namespace Sparkle.Client;
 public sealed class SparkleClient : IDisposable
 {
     private const string PlanFields = "id ownerNumber title participants { number displayName role contactExternalId } layout layoutMode copiedFrom";
+    private const string UserFields = "number displayName role mobile landline email";
+    private const string PageFields = "pageInfo { hasNextPage endCursor } totalCount";
+    // A list page leaves participants out (the API's complexity limit prices 50 meetings x their participants
+    // above it): Participants is empty on listed meetings; GetMeetingAsync has them.
+    private const string ListedMeetingFields = "id conferenceNumber ownerNumber title status locked layout layoutMode version";
     private const string MeetingFields = "id conferenceNumber ownerNumber title status locked layout layoutMode version participants { id uri displayName userNumber role state muted speakingAllowed videoOn }";
 
     private readonly HttpClient _http;
@@ -58,8 +63,36 @@ public sealed class SparkleClient : IDisposable
     public async Task<Me> GetMeAsync(CancellationToken cancellationToken = default) =>
         (await ExecuteAsync("{ me { tenantId userNumber role kind } }", cancellationToken: cancellationToken)).Get<Me>("me");
 
-    public async Task<IReadOnlyList<MeetingPlan>> ListMeetingPlansAsync(CancellationToken cancellationToken = default) =>
-        (await ExecuteAsync($"{{ meetingPlans {{ {PlanFields} }} }}", cancellationToken: cancellationToken)).Get<List<MeetingPlan>>("meetingPlans");
+    /// <summary>One page of the caller's plans (oldest first).</summary>
+    public async Task<Page<MeetingPlan>> ListMeetingPlansAsync(string? search = null, int first = 50, string? after = null, CancellationToken cancellationToken = default) =>
+        ToPage<MeetingPlan>((await ExecuteAsync(
+            $"query($s: String, $f: Int, $a: String) {{ meetingPlans(search: $s, first: $f, after: $a) {{ nodes {{ {PlanFields} }} {PageFields} }} }}",
+            new { s = search, f = first, a = after },
+            cancellationToken: cancellationToken)).Get<Connection<MeetingPlan>>("meetingPlans"));
+
+    /// <summary>One page of the meetings the caller may see.</summary>
+    public async Task<Page<Meeting>> ListMeetingsAsync(MeetingQuery? query = null, int first = 50, string? after = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new MeetingQuery();
+        var response = await ExecuteAsync(
+            "query($t: String, $s: MeetingStatus, $from: DateTimeOffset, $to: DateTimeOffset, $o: MeetingOrder, $f: Int, $a: String) { "
+            + $"meetings(titleContains: $t, status: $s, createdFrom: $from, createdTo: $to, orderBy: $o, first: $f, after: $a) {{ nodes {{ {ListedMeetingFields} }} {PageFields} }} }}",
+            new { t = query.TitleContains, s = query.Status, from = query.CreatedFrom, to = query.CreatedTo, o = query.OrderBy, f = first, a = after },
+            cancellationToken: cancellationToken);
+        var page = ToPage(response.Get<Connection<Meeting>>("meetings"));
+        return page with { Items = page.Items.Select(m => m with { Participants = m.Participants ?? [] }).ToList() };
+    }
+
+    /// <summary>One page of the tenant's users.</summary>
+    public async Task<Page<User>> ListUsersAsync(UserQuery? query = null, int first = 50, string? after = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new UserQuery();
+        var response = await ExecuteAsync(
+            $"query($q: String, $r: Role, $o: UserOrder, $f: Int, $a: String) {{ users(search: $q, role: $r, orderBy: $o, first: $f, after: $a) {{ nodes {{ {UserFields} }} {PageFields} }} }}",
+            new { q = query.Search, r = query.Role, o = query.OrderBy, f = first, a = after },
+            cancellationToken: cancellationToken);
+        return ToPage(response.Get<Connection<User>>("users"));
+    }
 
     public async Task<MeetingPlan> CreateMeetingPlanAsync(string title, IEnumerable<PlannedParticipant> participants, CancellationToken cancellationToken = default) =>
         (await ExecuteAsync(
@@ -163,6 +196,13 @@ public sealed class SparkleClient : IDisposable
             .Get<List<SipGateway>>("sipGateways");
 
     private sealed record MeetingPreview(string? PreviewUrl);
+
+    private static Page<T> ToPage<T>(Connection<T> connection) =>
+        new(connection.Nodes, connection.PageInfo.EndCursor, connection.PageInfo.HasNextPage, connection.TotalCount);
+
+    private sealed record Connection<T>(List<T> Nodes, PageInfo PageInfo, int TotalCount);
+
+    private sealed record PageInfo(bool HasNextPage, string? EndCursor);
 
     private static object ToInput(PlannedParticipant p) =>
         new { number = string.IsNullOrEmpty(p.Number) ? null : p.Number, displayName = p.DisplayName, role = p.Role, contactExternalId = p.ContactExternalId };

@@ -27,6 +27,10 @@ public static class SiloHostingExtensions
                 new SchemaInstaller(cluster.ConnectionString, sp.GetRequiredService<ILogger<SchemaInstaller>>()));
         }
 
+        // The listing index lives beside the grain state; the grains that own the data keep it current.
+        builder.Services.AddSingleton<Sparkle.Grains.Listings.IListingIndex>(_ =>
+            new Listings.PostgresListingIndex(Npgsql.NpgsqlDataSource.Create(cluster.ConnectionString), cluster.ServiceId));
+
         builder.UseOrleans(orleans =>
         {
             orleans.Configure<ClusterOptions>(o =>

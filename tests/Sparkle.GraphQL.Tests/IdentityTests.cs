@@ -67,8 +67,8 @@ public sealed class IdentityTests(ApiFixture api)
     {
         var client = api.Client(api.Demo.Demo.SyncToken);
 
-        Assert.Equal("FORBIDDEN", (await client.ExecuteAsync("{ meetingPlans { id } }")).ErrorCode);
-        Assert.Equal("FORBIDDEN", (await client.ExecuteAsync("{ users { number } }")).ErrorCode);
+        Assert.Equal("FORBIDDEN", (await client.ExecuteAsync("{ meetingPlans { nodes { id } } }")).ErrorCode);
+        Assert.Equal("FORBIDDEN", (await client.ExecuteAsync("{ users { nodes { number } } }")).ErrorCode);
     }
 
     [Fact]

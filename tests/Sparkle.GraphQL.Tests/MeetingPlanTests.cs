@@ -24,7 +24,7 @@ public sealed class MeetingPlanTests(ApiFixture api)
 
         // The member sees their copy as their own plan.
         var member = api.Client(api.Demo.Demo.Member);
-        var memberCopy = Assert.Single((await member.ListMeetingPlansAsync()), p => p.CopiedFrom == original.Id);
+        var memberCopy = Assert.Single((await member.ListMeetingPlansAsync()).Items, p => p.CopiedFrom == original.Id);
 
         // Changing the original leaves the copies alone, and the other way round.
         (await chair.ExecuteAsync("mutation($id: ID!) { updateMeetingPlan(input: { id: $id, title: \"Renamed\", participants: [{ number: \"1007\" }] }) { id } }",

@@ -86,7 +86,7 @@ public sealed class PermissionMatrixTests(ApiFixture api)
                     "mutation($t: ID) { updateTenantPolicies(tenantId: $t, policies: { dialOutMinimumRole: chair }) { id } }", new { t = api.Demo.Demo.Id }));
                 break;
             case Operation.ViewUsers:
-                (field, response) = ("users", await caller.ExecuteAsync("{ users { number role } }"));
+                (field, response) = ("users", await caller.ExecuteAsync("{ users { nodes { number role } } }"));
                 break;
             case Operation.ManageUsers:
                 var number = "5" + Random.Shared.Next(100000, 999999).ToString(System.Globalization.CultureInfo.InvariantCulture);

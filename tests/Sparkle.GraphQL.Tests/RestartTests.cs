@@ -28,7 +28,7 @@ public sealed class RestartTests
 
             var again = new SparkleClient(cluster.GraphQLEndpoint, demo.Demo.Owner.Token, http);
             Assert.Equal(Role.Owner, (await again.GetMeAsync()).Role);
-            var plans = await again.ListMeetingPlansAsync();
+            var plans = (await again.ListMeetingPlansAsync()).Items;
             var keptPlan = Assert.Single(plans, p => p.Id == plan.Id);
             Assert.Equal("Survivor", keptPlan.Title);
             Assert.Equal("1005", Assert.Single(keptPlan.Participants).Number);

@@ -18,23 +18,23 @@ public sealed class TenantAdministrationTests(ApiFixture api)
         var tenantId = created.GetProperty("id").GetGuid();
         Assert.True(created.GetProperty("policies").GetProperty("srtpRequired").GetBoolean());
 
-        var listed = (await op.ExecuteAsync("{ tenants { id name } }")).Field("tenants");
+        var listed = (await op.ExecuteAsync("{ tenants(first: 200) { nodes { id name } } }")).Field("tenants").GetProperty("nodes");
         Assert.Contains(listed.EnumerateArray(), t => t.GetProperty("id").GetGuid() == tenantId);
         Assert.Contains(listed.EnumerateArray(), t => t.GetProperty("id").GetGuid() == api.Demo.Demo.Id);
 
         var token = api.Cluster.Api!.Services.GetRequiredService<LocalTokenIssuer>().IssueForUser(tenantId, "100", TimeSpan.FromMinutes(10));
         var newOwner = api.Client(token);
         Assert.Equal(Sparkle.Client.Role.Owner, (await newOwner.GetMeAsync()).Role);
-        var users = (await newOwner.ExecuteAsync("{ users { number role } }")).Field("users");
+        var users = (await newOwner.ExecuteAsync("{ users { nodes { number role } } }")).Field("users").GetProperty("nodes");
         Assert.Equal("100", Assert.Single(users.EnumerateArray()).GetProperty("number").GetString());
 
         // The operator administers tenants but never reads their content.
-        Assert.Equal("FORBIDDEN", (await op.ExecuteAsync("{ users { number } }")).ErrorCode);
+        Assert.Equal("FORBIDDEN", (await op.ExecuteAsync("{ users { nodes { number } } }")).ErrorCode);
     }
 
     [Fact]
     public async Task OnlyTheOperatorListsTenants()
     {
-        Assert.Equal("FORBIDDEN", (await api.Client(api.Demo.Demo.Owner).ExecuteAsync("{ tenants { id } }")).ErrorCode);
+        Assert.Equal("FORBIDDEN", (await api.Client(api.Demo.Demo.Owner).ExecuteAsync("{ tenants { nodes { id } } }")).ErrorCode);
     }
 }

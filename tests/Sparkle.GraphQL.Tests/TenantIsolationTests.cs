@@ -26,13 +26,13 @@ public sealed class TenantIsolationTests(ApiFixture api)
         GraphQLAssert.Denied(await b.ExecuteAsync("query($id: ID) { tenant(id: $id) { name } }", new { id = api.Demo.Demo.Id }), "tenant", "NOT_FOUND", "FORBIDDEN");
 
         // Lists: none of A's things.
-        var bPlans = (await b.ExecuteAsync("{ meetingPlans { id } }")).Field("meetingPlans");
+        var bPlans = (await b.ExecuteAsync("{ meetingPlans { nodes { id } } }")).Field("meetingPlans").GetProperty("nodes");
         Assert.DoesNotContain(bPlans.EnumerateArray(), p => p.GetProperty("id").GetGuid() == plan.Id);
-        var bMeetings = (await b.ExecuteAsync("{ meetings { id } }")).Field("meetings");
+        var bMeetings = (await b.ExecuteAsync("{ meetings { nodes { id } } }")).Field("meetings").GetProperty("nodes");
         Assert.DoesNotContain(bMeetings.EnumerateArray(), m => m.GetProperty("id").GetGuid() == meeting.Id);
         var bDirectory = (await b.ExecuteAsync("{ directory(search: \"A Secret\") { externalId } }")).Field("directory");
         Assert.Equal(0, bDirectory.GetArrayLength());
-        var bUsers = (await b.ExecuteAsync("{ users { tenantId } }")).Field("users");
+        var bUsers = (await b.ExecuteAsync("{ users { nodes { tenantId } } }")).Field("users").GetProperty("nodes");
         Assert.All(bUsers.EnumerateArray(), u => Assert.Equal(api.Demo.Demo2.Id, u.GetProperty("tenantId").GetGuid()));
 
         // Changes: all refused.

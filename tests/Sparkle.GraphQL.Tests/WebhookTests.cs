@@ -40,8 +40,8 @@ public sealed class WebhookTests(ApiFixture api)
         // A retried delivery carries the same delivery id as its failed attempt.
         Assert.All(received.Where(r => r.AnsweredWith == 500), f => Assert.Contains(delivered, d => d.DeliveryId == f.DeliveryId));
 
-        var log = (await owner.ExecuteAsync("query($id: ID!) { webhookDeliveries(webhookId: $id) { eventType state attempts lastStatusCode } }",
-            new { id = webhookId })).Field("webhookDeliveries");
+        var log = (await owner.ExecuteAsync("query($id: ID!) { webhookDeliveries(webhookId: $id, first: 200) { nodes { eventType state attempts lastStatusCode } } }",
+            new { id = webhookId })).Field("webhookDeliveries").GetProperty("nodes");
         Assert.Equal(2, log.GetArrayLength());
         Assert.All(log.EnumerateArray(), d =>
         {
@@ -66,8 +66,8 @@ public sealed class WebhookTests(ApiFixture api)
             JsonElement delivery = default;
             await WaitUntilAsync(async () =>
             {
-                var log = (await owner.ExecuteAsync("query($id: ID!) { webhookDeliveries(webhookId: $id) { state attempts lastStatusCode lastError } }",
-                    new { id = webhookId })).Field("webhookDeliveries");
+                var log = (await owner.ExecuteAsync("query($id: ID!) { webhookDeliveries(webhookId: $id, first: 200) { nodes { state attempts lastStatusCode lastError } } }",
+                    new { id = webhookId })).Field("webhookDeliveries").GetProperty("nodes");
                 delivery = log.EnumerateArray().FirstOrDefault();
                 return delivery.ValueKind == JsonValueKind.Object && delivery.GetProperty("state").GetString() == "failed";
             }, "the delivery to be marked failed");

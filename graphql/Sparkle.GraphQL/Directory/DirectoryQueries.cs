@@ -1,7 +1,9 @@
 using GraphQL;
 using GraphQL.Types;
 using Sparkle.Grains.Directory;
+using Sparkle.Grains.Listings;
 using Sparkle.Grains.Tenants;
+using Sparkle.GraphQL.Paging;
 using Sparkle.GraphQL.Schema;
 
 namespace Sparkle.GraphQL.Directory;
@@ -42,12 +44,24 @@ public static class DirectoryQueries
                 return await ctx.Grains().GetGrain<IDirectoryGrain>(caller.TenantId).GetContactAsync(caller, ctx.GetArgument<string>("externalId"));
             });
 
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ContactType>>>>("myContacts")
-            .Description("The caller's personal contacts.")
+        query.Field<NonNullGraphType<ConnectionGraphType<ContactType, Contact>>>("myContacts")
+            .Description("The caller's personal contacts by name, one page. Paged from the caller's whole contact list.")
+            .PagingArguments()
+            .Argument<StringGraphType>("search", a => a.Description = "Only contacts whose name or numbers contain this text (case-insensitive).")
             .ResolveAsync(async ctx =>
             {
                 var caller = ctx.Caller();
-                return await DirectoryMutations.PersonalContacts(ctx, caller).ListAsync(caller);
+                var first = Pager.First(ctx);
+                var after = Pager.After(ctx, "myContacts", "name_asc");
+                var search = ctx.GetArgument<string?>("search");
+                var contacts = (await DirectoryMutations.PersonalContacts(ctx, caller).ListAsync(caller))
+                    .Where(c => string.IsNullOrEmpty(search) || Matches(c, search));
+                return Pager.InMemory("myContacts", "name_asc", contacts,
+                    c => new ListingPosition(c.DisplayName.ToLowerInvariant(), c.ExternalId), first, after);
             });
     }
+
+    private static bool Matches(Contact contact, string search) =>
+        new[] { contact.DisplayName, contact.SipNumber, contact.Mobile, contact.Landline }
+            .Any(text => text?.Contains(search, StringComparison.OrdinalIgnoreCase) == true);
 }

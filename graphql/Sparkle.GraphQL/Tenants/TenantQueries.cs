@@ -1,7 +1,9 @@
 using GraphQL;
 using GraphQL.Types;
 using Sparkle.Grains.Identity;
+using Sparkle.Grains.Listings;
 using Sparkle.Grains.Tenants;
+using Sparkle.GraphQL.Paging;
 using Sparkle.GraphQL.Schema;
 
 namespace Sparkle.GraphQL.Tenants;
@@ -20,8 +22,9 @@ public static class TenantQueries
                 return await ctx.Grains().GetGrain<ITenantGrain>(tenantId).GetAsync(caller);
             });
 
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TenantType>>>>("tenants")
-            .Description("Every tenant (SaaS operator only).")
+        query.Field<NonNullGraphType<ConnectionGraphType<TenantType, TenantInfo>>>("tenants")
+            .Description("Every tenant by name (SaaS operator only), one page. Paged from the registry's whole list.")
+            .PagingArguments()
             .ResolveAsync(async ctx =>
             {
                 var caller = ctx.Caller();
@@ -30,10 +33,12 @@ public static class TenantQueries
                 {
                     throw ResolveContextExtensions.Forbidden("Only the platform operator lists tenants.");
                 }
+                var first = Pager.First(ctx);
+                var after = Pager.After(ctx, "tenants", "name_asc");
                 var grains = ctx.Grains();
                 var ids = await grains.GetGrain<ITenantRegistryGrain>(0).ListAsync();
                 var tenants = await Task.WhenAll(ids.Select(id => grains.GetGrain<ITenantGrain>(id).GetAsync(caller)));
-                return tenants.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+                return Pager.InMemory("tenants", "name_asc", tenants, t => new ListingPosition(t.Name, t.Id.ToString("D")), first, after);
             });
     }
 }

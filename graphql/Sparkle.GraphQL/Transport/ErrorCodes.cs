@@ -15,4 +15,6 @@ public static class ErrorCodes
     public const string InvalidPassword = Grains.Identity.ValidationCodes.InvalidPassword;
     public const string InvalidColor = Grains.Identity.ValidationCodes.InvalidColor;
     public const string InvalidLogo = Grains.Identity.ValidationCodes.InvalidLogo;
+    /// <summary>An `after` cursor that is not one this list (in this order) gave out.</summary>
+    public const string InvalidCursor = "INVALID_CURSOR";
 }

@@ -191,25 +191,41 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, string serviceId) 
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<WebhookDeliveryRecord>> ListDeliveriesAsync(Guid tenantId, Guid webhookId, int limit)
+    /// <summary>One page of a webhook's delivery log, newest first, by keyset on (created_at, id) strictly
+    /// before <paramref name="before"/>; and how many deliveries the log holds.</summary>
+    public async Task<(IReadOnlyList<WebhookDeliveryRecord> Items, bool HasMore, long Total)> ListDeliveriesAsync(
+        Guid tenantId, Guid webhookId, int first, (DateTimeOffset CreatedAt, Guid Id)? before)
     {
         await EnsureSchemaAsync();
+        await using var count = dataSource.CreateCommand(
+            "SELECT count(*) FROM sparkle_webhook_deliveries d WHERE d.webhook_id = @w AND d.tenant_id = @t AND d.service_id = @s");
+        count.Parameters.AddWithValue("w", webhookId);
+        count.Parameters.AddWithValue("t", tenantId);
+        count.Parameters.AddWithValue("s", serviceId);
+        var total = (long)(await count.ExecuteScalarAsync())!;
+
         await using var command = dataSource.CreateCommand($"""
             SELECT {DeliveryColumns} FROM sparkle_webhook_deliveries d
             WHERE d.webhook_id = @w AND d.tenant_id = @t AND d.service_id = @s
-            ORDER BY d.created_at DESC LIMIT @limit
+              AND (@after IS FALSE OR (d.created_at, d.id) < (@at, @id))
+            ORDER BY d.created_at DESC, d.id DESC LIMIT @limit
             """);
         command.Parameters.AddWithValue("w", webhookId);
         command.Parameters.AddWithValue("t", tenantId);
         command.Parameters.AddWithValue("s", serviceId);
-        command.Parameters.AddWithValue("limit", limit);
+        command.Parameters.AddWithValue("after", before is not null);
+        command.Parameters.AddWithValue("at", (before?.CreatedAt ?? DateTimeOffset.UnixEpoch).UtcDateTime);
+        command.Parameters.AddWithValue("id", before?.Id ?? Guid.Empty);
+        command.Parameters.AddWithValue("limit", first + 1);
         var list = new List<WebhookDeliveryRecord>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             list.Add(ReadDelivery(reader));
         }
-        return list;
+
+        var more = list.Count > first;
+        return (more ? list[..first] : list, more, total);
     }
 
     public async Task<long?> GetCursorAsync(Guid meetingId, CancellationToken cancellationToken)

@@ -28,4 +28,6 @@ public interface ITenantCatalogGrain : IGrainWithGuidKey
     Task<IReadOnlyList<Guid>> ListMeetingsAsync(Caller caller);
     /// <summary>Finds a meeting by its conference number or ad-hoc conference id.</summary>
     Task<Guid?> FindMeetingAsync(string conferenceUserPart);
+    /// <summary>Nothing but activation: a catalog older than the listing index fills it when it activates.</summary>
+    Task EnsureListedAsync();
 }

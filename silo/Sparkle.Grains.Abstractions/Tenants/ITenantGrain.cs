@@ -15,6 +15,10 @@ public interface ITenantGrain : IGrainWithGuidKey
     Task RotateRecordingKeyAsync(Caller caller, bool forgetOld);
 
     Task<UserInfo> AddUserAsync(Caller caller, UserSpec user);
+    /// <summary>Adds many users in one write of the tenant, all or none (imports).</summary>
+    Task<IReadOnlyList<UserInfo>> AddUsersAsync(Caller caller, IReadOnlyList<UserSpec> users);
+    /// <summary>The users of these numbers that exist, in the order asked (the details of a list page).</summary>
+    Task<IReadOnlyList<UserInfo>> GetUsersAsync(Caller caller, IReadOnlyList<string> numbers);
     Task RemoveUserAsync(Caller caller, string number);
     Task<IReadOnlyList<UserInfo>> ListUsersAsync(Caller caller);
     Task<UserInfo> SetUserRoleAsync(Caller caller, string number, Role role);

@@ -3,6 +3,7 @@ using Orleans.Concurrency;
 using Orleans.Serialization.Invocation;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Internal;
+using Sparkle.Grains.Listings;
 using Sparkle.Grains.Plans;
 using Sparkle.Grains.Security;
 using Sparkle.Grains.Tenants;
@@ -18,13 +19,15 @@ namespace Sparkle.Grains.Meetings;
 public sealed partial class MeetingGrain(
     [PersistentState(stateName: "meeting", storageName: SparkleStorage.Name)] IPersistentState<MeetingState> state,
     ILogger<MeetingGrain> logger)
-    : Grain, IMeetingGrain, IMeetingRecordingsGrain, IRemindable
+    : Grain, IMeetingGrain, IMeetingRecordingsGrain, IListedMeetingGrain, IRemindable
 {
     private const string StartReminder = "scheduled-start";
     private const int MaxParticipantRecords = 1_000;
 
     private Task _saving = Task.CompletedTask;
     private bool _ending;
+    /// <summary>What this activation last wrote to the listing index (null: nothing yet).</summary>
+    private MeetingListing? _listed;
 
     public static bool MayInterleave(IInvokable request) => request.GetMethodName() is
         nameof(OnMediaEventAsync) or nameof(DialOutProgressAsync) or nameof(LeaveAsync)
@@ -32,7 +35,9 @@ public sealed partial class MeetingGrain(
         // The recording catalog asks and reports while the meeting may be waiting on it.
         or nameof(GetRecordingAudienceAsync) or nameof(GetSpeakerAsync) or nameof(OnUtteranceRecordedAsync) or nameof(OnRecordingHealthAsync)
         // So does the minutes grain.
-        or nameof(GetMinutesAudienceAsync) or nameof(OnMinutesEntryAsync);
+        or nameof(GetMinutesAudienceAsync) or nameof(OnMinutesEntryAsync)
+        // The catalog's backfill asks while a meeting may be waiting on the catalog.
+        or nameof(WriteListingAsync);
 
     private Guid Id => this.GetPrimaryKey();
     private MeetingState S => state.State;
@@ -341,6 +346,34 @@ public sealed partial class MeetingGrain(
         if (S.Exists)
         {
             await state.WriteStateAsync();
+            await WriteListingIfChangedAsync();
+        }
+    }
+
+    public Task WriteListingAsync()
+    {
+        _listed = null;
+        return S.Exists ? WriteListingIfChangedAsync() : Task.CompletedTask;
+    }
+
+    /// <summary>The listing row follows the stored state; a failed write is retried at the next save (the row
+    /// lags, it never leaks: rights and details always come from this grain).</summary>
+    private async Task WriteListingIfChangedAsync()
+    {
+        var listing = new MeetingListing(S.Spec?.Title ?? "", S.Status, S.CreatedAt);
+        if (listing == _listed)
+        {
+            return;
+        }
+
+        try
+        {
+            await ServiceProvider.ListingIndex().SetMeetingDetailsAsync(S.TenantId, Id, listing);
+            _listed = listing;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Meeting {MeetingId}: could not update the listing index", Id);
         }
     }
 

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Serialization.Invocation;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Internal;
+using Sparkle.Grains.Listings;
+using Sparkle.Grains.Meetings;
 using Sparkle.Grains.Security;
 
 namespace Sparkle.Grains.Plans;
@@ -11,14 +14,51 @@ namespace Sparkle.Grains.Plans;
 /// conference number interleave (the gateway asks on every INVITE to a conference).</summary>
 [MayInterleave(nameof(IsLookup))]
 public sealed class TenantCatalogGrain(
-    [PersistentState(stateName: "catalog", storageName: SparkleStorage.Name)] IPersistentState<TenantCatalogState> state)
+    [PersistentState(stateName: "catalog", storageName: SparkleStorage.Name)] IPersistentState<TenantCatalogState> state,
+    ILogger<TenantCatalogGrain> logger)
     : Grain, ITenantCatalogGrain, ICatalogMembersGrain
 {
     private const string AdHocPrefix = "conf-";
 
     private Guid TenantId => this.GetPrimaryKey();
 
+    private IListingIndex Index => ServiceProvider.ListingIndex();
+
     public static bool IsLookup(IInvokable request) => request.GetMethodName() is nameof(FindMeetingAsync);
+
+    /// <summary>A catalog kept before the listing index existed fills it once (who sees what from here, titles
+    /// and states from each meeting), so a platform restarted on old data still lists everything.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Listed)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var (id, meeting) in state.State.Meetings)
+            {
+                await Index.SetMeetingAudienceAsync(TenantId, id, meeting.OwnerNumber, meeting.Members);
+            }
+
+            foreach (var chunk in state.State.Meetings.Keys.Chunk(16))
+            {
+                await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IListedMeetingGrain>(id).WriteListingAsync()));
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Conference look-ups must keep working without the index: the next activation tries again.
+            logger.LogWarning(e, "Tenant {TenantId}: could not fill the meeting listing index", TenantId);
+            return;
+        }
+
+        state.State.Listed = true;
+        await state.WriteStateAsync();
+    }
+
+    public Task EnsureListedAsync() => Task.CompletedTask;
 
     public async Task AddPlanAsync(Guid planId, string ownerNumber)
     {
@@ -50,6 +90,7 @@ public sealed class TenantCatalogGrain(
 
         var number = AddMeeting(meetingId, adHoc).ConferenceNumber;
         await state.WriteStateAsync();
+        await Index.SetMeetingAudienceAsync(TenantId, meetingId, "", []);
         return number;
     }
 
@@ -63,6 +104,7 @@ public sealed class TenantCatalogGrain(
         meeting.OwnerNumber = ownerNumber;
         meeting.Members = numbers.Distinct().ToList();
         await state.WriteStateAsync();
+        await Index.SetMeetingAudienceAsync(TenantId, meetingId, meeting.OwnerNumber, meeting.Members);
         return meeting.ConferenceNumber;
     }
 
@@ -82,6 +124,7 @@ public sealed class TenantCatalogGrain(
             meeting.OwnerNumber = ownerNumber;
             meeting.Members = numbers.Distinct().ToList();
             await state.WriteStateAsync();
+            await Index.SetMeetingAudienceAsync(TenantId, meetingId, meeting.OwnerNumber, meeting.Members);
         }
     }
 
@@ -92,16 +135,18 @@ public sealed class TenantCatalogGrain(
             state.State.Numbers.Remove(meeting.ConferenceNumber);
             await state.WriteStateAsync();
         }
+
+        // Also when the catalog had forgotten it already: the index must not keep a deleted meeting.
+        await Index.RemoveMeetingAsync(TenantId, meetingId);
     }
 
     /// <summary>Managers (and platform components) see every meeting; others the meetings they own or
     /// are invited to.</summary>
     public async Task<IReadOnlyList<Guid>> ListMeetingsAsync(Caller caller)
     {
-        var grant = await Access.DemandAsync(GrainFactory, TenantId, caller, Operation.ViewMeeting);
-        var all = grant.IsSystem || (grant.EffectiveRole is { } role && Permissions.Allows(role, Operation.DeleteMeeting));
+        var (all, number) = await MeetingAudience.OfAsync(GrainFactory, TenantId, caller);
         return state.State.Meetings
-            .Where(m => all || m.Value.OwnerNumber == caller.UserNumber || m.Value.Members.Contains(caller.UserNumber ?? ""))
+            .Where(m => all || (number.Length > 0 && (m.Value.OwnerNumber == number || m.Value.Members.Contains(number))))
             .Select(m => m.Key)
             .ToList();
     }

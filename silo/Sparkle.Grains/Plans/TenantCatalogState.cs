@@ -8,6 +8,8 @@ public sealed class TenantCatalogState
     [Id(1)] public Dictionary<Guid, CatalogMeeting> Meetings { get; set; } = [];
     /// <summary>Conference user part (6-digit number or ad-hoc id) to meeting id.</summary>
     [Id(2)] public Dictionary<string, Guid> Numbers { get; set; } = [];
+    /// <summary>The listing index holds every meeting of this catalog (false for catalogs older than the index).</summary>
+    [Id(3)] public bool Listed { get; set; }
 }
 
 [GenerateSerializer]

@@ -1,8 +1,10 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Serialization.Invocation;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Internal;
+using Sparkle.Grains.Listings;
 using Sparkle.Grains.Security;
 
 namespace Sparkle.Grains.Tenants;
@@ -11,12 +13,43 @@ namespace Sparkle.Grains.Tenants;
 /// tenant asks for roles, also while this grain waits on one of them.</summary>
 [MayInterleave(nameof(IsReadOnlyLookup))]
 public sealed class TenantGrain(
-    [PersistentState(stateName: "tenant", storageName: SparkleStorage.Name)] IPersistentState<TenantState> state)
+    [PersistentState(stateName: "tenant", storageName: SparkleStorage.Name)] IPersistentState<TenantState> state,
+    ILogger<TenantGrain> logger)
     : Grain, ITenantGrain, ITenantUsersGrain
 {
     private const int MaxUsers = 100_000;
 
+    private const int ListingBatch = 1_000;
+
     private Guid TenantId => this.GetPrimaryKey();
+
+    private IListingIndex Index => ServiceProvider.ListingIndex();
+
+    /// <summary>A tenant kept before the listing index existed fills it once.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.State.Exists || state.State.UsersListed)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var chunk in state.State.Users.Values.Chunk(ListingBatch))
+            {
+                await Index.SetUsersAsync(TenantId, chunk.Select(ToListing).ToList());
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Roles must keep working without the index: the next activation tries again.
+            logger.LogWarning(e, "Tenant {TenantId}: could not fill the listing index", TenantId);
+            return;
+        }
+
+        state.State.UsersListed = true;
+        await state.WriteStateAsync();
+    }
 
     public static bool IsReadOnlyLookup(IInvokable request) =>
         request.GetMethodName() is nameof(GetRoleAsync) or nameof(FindUserAsync) or nameof(FindTenantAsync) or nameof(GetPublicBrandingAsync);
@@ -49,6 +82,7 @@ public sealed class TenantGrain(
             SipDomains = domains,
             Policies = policies,
             CreatedAt = DateTimeOffset.UtcNow,
+            UsersListed = true,
         };
         await state.WriteStateAsync();
         return ToInfo();
@@ -75,9 +109,69 @@ public sealed class TenantGrain(
         await GrainFactory.GetGrain<Recordings.ITenantKeyGrain>(TenantId).RotateAsync(forgetOld);
     }
 
-    public async Task<UserInfo> AddUserAsync(Caller caller, UserSpec user)
+    public async Task<UserInfo> AddUserAsync(Caller caller, UserSpec user) =>
+        (await AddUsersAsync(caller, [user]))[0];
+
+    /// <summary>Adds users in one write of the tenant (imports of thousands); all or none.</summary>
+    public async Task<IReadOnlyList<UserInfo>> AddUsersAsync(Caller caller, IReadOnlyList<UserSpec> users)
     {
         var grant = await DemandAsync(caller, Operation.ManageUsers);
+        ArgumentNullException.ThrowIfNull(users);
+        var records = new Dictionary<string, UserRecord>(StringComparer.Ordinal);
+        foreach (var user in users)
+        {
+            var record = NewUser(grant, user);
+            if (state.State.Users.ContainsKey(record.Number) || !records.TryAdd(record.Number, record))
+            {
+                throw new ValidationException($"User {record.Number} already exists.");
+            }
+        }
+
+        if (state.State.Users.Count + records.Count > MaxUsers)
+        {
+            throw new ValidationException("The tenant has reached its user limit.");
+        }
+
+        foreach (var user in users.Where(u => !string.IsNullOrEmpty(u.SipPassword)))
+        {
+            if (user.SipPassword!.Length is < 8 or > 128)
+            {
+                throw new ValidationException("SIP passwords are 8 to 128 characters.");
+            }
+        }
+
+        // Console passwords are checked and hashed before anything is stored (PASSWORD_TOO_WEAK refuses the batch).
+        var consoleHashes = users.Where(u => u.ConsolePassword is not null)
+            .Select(u => (Number: Validate.Extension(u.Number), Hash: HashConsolePassword(u.ConsolePassword!))).ToList();
+
+        foreach (var user in users.Where(u => !string.IsNullOrEmpty(u.SipPassword)))
+        {
+            // Only the hashes leave this method; realm = the tenant's first SIP domain.
+            var number = Validate.Extension(user.Number);
+            var realm = state.State.SipDomains[0];
+            await GrainFactory.GetGrain<IUserCredentialsGrain>(UserKey.For(TenantId, number)).SetCredentialsAsync(
+                realm,
+                DigestHash.Ha1Md5(number, realm, user.SipPassword!),
+                DigestHash.Ha1Sha256(number, realm, user.SipPassword!));
+        }
+
+        foreach (var (number, hash) in consoleHashes)
+        {
+            await GrainFactory.GetGrain<IUserCredentialsGrain>(UserKey.For(TenantId, number)).SetConsolePasswordAsync(hash);
+        }
+
+        foreach (var record in records.Values)
+        {
+            state.State.Users[record.Number] = record;
+        }
+
+        await state.WriteStateAsync();
+        await Index.SetUsersAsync(TenantId, records.Values.Select(ToListing).ToList());
+        return records.Values.Select(ToInfo).ToList();
+    }
+
+    private UserRecord NewUser(Grant grant, UserSpec user)
+    {
         ArgumentNullException.ThrowIfNull(user);
         var number = Validate.Extension(user.Number);
         Validate.Role(user.Role);
@@ -86,17 +180,7 @@ public sealed class TenantGrain(
             throw new AccessDeniedException("Nobody may grant a role above their own.");
         }
 
-        if (state.State.Users.ContainsKey(number))
-        {
-            throw new ValidationException($"User {number} already exists.");
-        }
-
-        if (state.State.Users.Count >= MaxUsers)
-        {
-            throw new ValidationException("The tenant has reached its user limit.");
-        }
-
-        var record = new UserRecord
+        return new UserRecord
         {
             Number = number,
             DisplayName = Validate.Text(user.DisplayName, "Display name", 200),
@@ -105,31 +189,13 @@ public sealed class TenantGrain(
             Landline = OptionalNumber(user.Landline, "Landline"),
             Email = Validate.OptionalText(user.Email, "E-mail", 254),
         };
+    }
 
-        if (!string.IsNullOrEmpty(user.SipPassword))
-        {
-            if (user.SipPassword.Length is < 8 or > 128)
-            {
-                throw new ValidationException("SIP passwords are 8 to 128 characters.");
-            }
-
-            // Only the hashes leave this method; realm = the tenant's first SIP domain.
-            var realm = state.State.SipDomains[0];
-            await GrainFactory.GetGrain<IUserCredentialsGrain>(UserKey.For(TenantId, number)).SetCredentialsAsync(
-                realm,
-                DigestHash.Ha1Md5(number, realm, user.SipPassword),
-                DigestHash.Ha1Sha256(number, realm, user.SipPassword));
-        }
-
-        if (user.ConsolePassword is not null)
-        {
-            var hash = HashConsolePassword(user.ConsolePassword);
-            await GrainFactory.GetGrain<IUserCredentialsGrain>(UserKey.For(TenantId, number)).SetConsolePasswordAsync(hash);
-        }
-
-        state.State.Users[number] = record;
-        await state.WriteStateAsync();
-        return ToInfo(record);
+    /// <summary>The users of these numbers that exist, in the order asked (a page's details).</summary>
+    public async Task<IReadOnlyList<UserInfo>> GetUsersAsync(Caller caller, IReadOnlyList<string> numbers)
+    {
+        await DemandAsync(caller, Operation.ViewUsers);
+        return numbers.Select(n => state.State.Users.GetValueOrDefault(n ?? "")).OfType<UserRecord>().Select(ToInfo).ToList();
     }
 
     public async Task RemoveUserAsync(Caller caller, string number)
@@ -148,6 +214,7 @@ public sealed class TenantGrain(
         EnsureAnotherOwner(record, Role.Member);
         state.State.Users.Remove(record.Number);
         await state.WriteStateAsync();
+        await Index.RemoveUserAsync(TenantId, record.Number);
         await GrainFactory.GetGrain<IUserCredentialsGrain>(UserKey.For(TenantId, record.Number)).ClearAsync();
     }
 
@@ -174,6 +241,7 @@ public sealed class TenantGrain(
         EnsureAnotherOwner(record, role);
         record.Role = role;
         await state.WriteStateAsync();
+        await Index.SetUsersAsync(TenantId, [ToListing(record)]);
         return ToInfo(record);
     }
 
@@ -222,6 +290,8 @@ public sealed class TenantGrain(
 
     private Task<Role?> RoleOfAsync(string number) =>
         Task.FromResult<Role?>(state.State.Exists && state.State.Users.TryGetValue(number ?? "", out var record) ? record.Role : null);
+
+    private static UserListing ToListing(UserRecord record) => new(record.Number, record.DisplayName, record.Role);
 
     private async Task<Grant> DemandAsync(Caller caller, Operation operation)
     {

@@ -14,6 +14,8 @@ public sealed class TenantState
     [Id(5)] public Dictionary<string, UserRecord> Users { get; set; } = [];
     /// <summary>Null: the platform's default look.</summary>
     [Id(6)] public TenantBranding? Branding { get; set; }
+    /// <summary>The listing index holds every user (false for tenants older than the index).</summary>
+    [Id(7)] public bool UsersListed { get; set; }
 }
 
 [GenerateSerializer]

@@ -177,8 +177,8 @@ look_at_the_composite() {
 
   # 2. The chair forbids 1001's video: its tile turns to the video-off fill.
   local meeting p1001
-  meeting=$(gql "{ meetings(status: active) { id conferenceNumber participants { id userNumber state } } }" \
-    | python3 -c 'import json,sys; n=sys.argv[1]; print(next((json.dumps(m) for m in json.load(sys.stdin)["data"]["meetings"] if m["conferenceNumber"]==n), ""))' "$number")
+  meeting=$(gql "{ meetings(status: active, first: 50) { nodes { id conferenceNumber participants { id userNumber state } } } }" \
+    | python3 -c 'import json,sys; n=sys.argv[1]; print(next((json.dumps(m) for m in json.load(sys.stdin)["data"]["meetings"]["nodes"] if m["conferenceNumber"]==n), ""))' "$number")
   check "$transport: the meeting is listed over GraphQL" test -n "$meeting"
   [ -n "$meeting" ] || return
   p1001=$(participant_id "$meeting" 1001)
