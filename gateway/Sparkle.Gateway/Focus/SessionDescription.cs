@@ -45,12 +45,20 @@ public static class SessionDescription
         return (null, null);
     }
 
-    /// <summary>The SIP URIs of the entries of a resource list.</summary>
+    /// <summary>The SIP URIs of the entries of a resource list. DTDs are refused, as in INFO bodies: internal
+    /// entities would let a few hundred bytes expand to megabytes (or to entries nobody wrote).</summary>
     public static IReadOnlyList<SipUri> ListEntries(string resourceList)
     {
         try
         {
-            var document = System.Xml.Linq.XDocument.Parse(resourceList);
+            var settings = new System.Xml.XmlReaderSettings
+            {
+                DtdProcessing = System.Xml.DtdProcessing.Prohibit,
+                XmlResolver = null,
+                MaxCharactersInDocument = 1 << 20,
+            };
+            using var reader = System.Xml.XmlReader.Create(new StringReader(resourceList), settings);
+            var document = System.Xml.Linq.XDocument.Load(reader);
             return document.Descendants().Where(e => e.Name.LocalName == "entry")
                 .Select(e => (string?)e.Attribute("uri"))
                 .Select(u => SipUri.TryParse(u, out var uri) ? uri : null)

@@ -10,24 +10,30 @@ public enum DigestVerdict
     Valid,
     /// <summary>No credentials for this realm: challenge.</summary>
     Missing,
-    /// <summary>A genuine but expired nonce: challenge again with stale=true.</summary>
+    /// <summary>A genuine nonce that expired or whose count was used already (a replay): challenge again
+    /// with stale=true and a fresh nonce.</summary>
     Stale,
     Invalid,
 }
 
-/// <summary>The server side of SIP digest (RFC 3261 §22, RFC 7616, RFC 8760). Nonces are stateless: a
-/// timestamp and random bytes sealed with an HMAC, so any gateway instance can verify any nonce.
+/// <summary>The server side of SIP digest (RFC 3261 §22, RFC 7616, RFC 8760). Nonces are a timestamp and
+/// random bytes sealed with an HMAC, so any gateway instance can verify any nonce; what makes them
+/// single-use is the <see cref="NonceCounter"/>: each (nonce, nc) is accepted once, so a captured
+/// Authorization replayed (from any socket, with any Call-ID) is answered with a stale challenge, while a
+/// client's refresh with the same nonce and the next nc passes. Without qop a nonce is good for one request.
 /// Verification uses only the stored HA1, never a password.</summary>
 public sealed class DigestServer
 {
     private readonly byte[] _key;
     private readonly TimeProvider _time;
+    private readonly NonceCounter _counts;
 
     /// <param name="key">HMAC key shared by the gateways of a cluster (random per process if null).</param>
     /// <param name="algorithms">Challenges offered, in order of preference (default SHA-256 then MD5).</param>
     public DigestServer(byte[]? key = null, TimeSpan? nonceLifetime = null, TimeProvider? time = null,
-        IReadOnlyList<string>? algorithms = null)
+        IReadOnlyList<string>? algorithms = null, NonceCounter? counts = null)
     {
+        _counts = counts ?? new NonceCounter();
         _key = key ?? RandomNumberGenerator.GetBytes(32);
         NonceLifetime = nonceLifetime ?? TimeSpan.FromMinutes(5);
         _time = time ?? TimeProvider.System;
@@ -93,7 +99,7 @@ public sealed class DigestServer
         {
             return DigestVerdict.Invalid;
         }
-        var nonceState = CheckNonce(credentials.Nonce, realm);
+        var nonceState = CheckNonce(credentials.Nonce, realm, out var issued);
         if (nonceState == DigestVerdict.Invalid)
         {
             return DigestVerdict.Invalid;
@@ -110,7 +116,21 @@ public sealed class DigestServer
         {
             return DigestVerdict.Invalid;
         }
-        return nonceState;
+        if (nonceState != DigestVerdict.Valid)
+        {
+            return nonceState;
+        }
+        // Only a correct response reaches the counter, so forged requests cannot fill it.
+        ulong nc = 1;
+        if (credentials.Qop is not null && !ulong.TryParse(credentials.Nc, System.Globalization.NumberStyles.AllowHexSpecifier,
+                System.Globalization.CultureInfo.InvariantCulture, out nc))
+        {
+            return DigestVerdict.Invalid;
+        }
+        var now = _time.GetUtcNow();
+        return _counts.TryUse(credentials.Nonce, issued, nc, expiredBefore: now - NonceLifetime)
+            ? DigestVerdict.Valid
+            : DigestVerdict.Stale;
     }
 
     public string CreateNonce(string realm)
@@ -123,8 +143,11 @@ public sealed class DigestServer
     }
 
     /// <summary>Valid, Stale (genuine but expired) or Invalid (forged or garbled).</summary>
-    public DigestVerdict CheckNonce(string nonce, string realm)
+    public DigestVerdict CheckNonce(string nonce, string realm) => CheckNonce(nonce, realm, out _);
+
+    private DigestVerdict CheckNonce(string nonce, string realm, out DateTimeOffset issued)
     {
+        issued = default;
         Span<byte> raw = stackalloc byte[33];
         var b64 = nonce.Replace('-', '+').Replace('_', '/') + "=";
         if (nonce.Length != 43 || !Convert.TryFromBase64String(b64, raw, out var written) || written != 32)
@@ -136,7 +159,7 @@ public sealed class DigestServer
         {
             return DigestVerdict.Invalid;
         }
-        var issued = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(raw));
+        issued = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(raw));
         var age = _time.GetUtcNow() - issued;
         return age < TimeSpan.FromSeconds(-5) || age > NonceLifetime ? DigestVerdict.Stale : DigestVerdict.Valid;
     }

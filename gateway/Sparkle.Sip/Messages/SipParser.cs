@@ -253,9 +253,21 @@ public static class SipParser
         return request;
     }
 
+    /// <summary>Headers that may appear once (RFC 3261 §7.3.1, §20): two that differ make the message
+    /// ambiguous (one layer could read the first, another the second), so it is refused.</summary>
+    private static readonly string[] s_singleValued =
+        [HeaderNames.CallId, HeaderNames.CSeq, HeaderNames.From, HeaderNames.To, HeaderNames.MaxForwards, HeaderNames.ContentType];
+
     private static string? ValidateMandatory(SipMessage message)
     {
         var h = message.Headers;
+        foreach (var name in s_singleValued)
+        {
+            if (h.GetLines(name).Distinct(StringComparer.Ordinal).Skip(1).Any())
+            {
+                return "conflicting " + name + " headers";
+            }
+        }
         if (!h.Contains(HeaderNames.Via) || message.TopVia is null)
         {
             return "missing or bad Via";

@@ -166,17 +166,18 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
     }
 
     /// <summary>Sends a response back where its request came from (§18.2.2): the same connection if it is
-    /// still open, else a new one to the Via's received/sent-by; on UDP the source address (RFC 3581).</summary>
+    /// still open, else a new one to the address the request came from (what received= records, which this
+    /// transport stamps itself) at the Via's sent-by port; on UDP the source address (RFC 3581). Nothing the
+    /// client wrote chooses the address, so a forged received= cannot aim our connection elsewhere.</summary>
     public Task SendResponseAsync(SipResponse response, SipEndPoint requestSource)
     {
         if (requestSource.Transport != SipTransportKind.Udp && !_connections.ContainsKey(requestSource)
             && response.TopVia is { } via)
         {
-            var host = via.Received ?? via.HostName();
-            if (IPAddress.TryParse(host, out var ip))
+            requestSource = requestSource with
             {
-                requestSource = requestSource with { Address = new IPEndPoint(ip, via.Port ?? ViaHeader.DefaultPort(via.Transport)) };
-            }
+                Address = new IPEndPoint(requestSource.Address.Address, via.Port ?? ViaHeader.DefaultPort(via.Transport)),
+            };
         }
         return SendAsync(response, requestSource);
     }
@@ -261,7 +262,8 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
         }
     }
 
-    /// <summary>§18.2.1: received= when the source differs from sent-by; rport filled when asked (RFC 3581).</summary>
+    /// <summary>§18.2.1: received= when the source differs from sent-by; rport filled when asked (RFC 3581).
+    /// A received= or rport value the client wrote itself is never kept: both record what we saw.</summary>
     private static void StampReceived(SipRequest request, SipEndPoint remote)
     {
         if (request.TopVia is not { } via)
@@ -275,7 +277,12 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
             via.Received = source;
             changed = true;
         }
-        if (via.Parameters.TryGet("rport", out var rport) && rport is null)
+        else if (via.Parameters.Contains("received"))
+        {
+            via.Parameters.Remove("received");
+            changed = true;
+        }
+        if (via.Parameters.Contains("rport"))
         {
             via.Parameters.Set("rport", remote.Address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             via.Received ??= source;

@@ -53,7 +53,7 @@ public sealed partial class AudioLegTransport
             return;
         }
         Counters.RtpReceived++;
-        _remote.Learn(from, header.Ssrc, fromCurrent, settings.Audio.RtcpMux, now);
+        _remote.Learn(from, fromCurrent, settings.Audio.RtcpMux, now);
     }
 
     void IRtpLegReceiver<LegSettings>.HandleRtcp(LegSettings settings, Span<byte> packet, SocketAddress from, bool rtcpSocket)

@@ -4,18 +4,19 @@ using System.Net;
 namespace Sparkle.Media.Transport;
 
 /// <summary>Where a leg's RTP and RTCP go, and symmetric RTP guarded against strangers: we start at the
-/// addresses the SDP announced, then follow the source of valid media (NATed phones send from elsewhere).
-/// Once latched, media is taken only from the latched address, or from elsewhere with the SSRC we follow
-/// (NAT rebinding), or from anywhere after 2 s of silence (the phone moved). A stranger's packets neither
-/// reach the mix nor redirect our stream. Addresses are swapped whole, so senders read them without locks.</summary>
+/// addresses the SDP announced, then latch to the source of the first valid media (NATed phones send from
+/// elsewhere). Once latched, plain RTP is taken only from the latched address: neither silence nor a known
+/// SSRC (which the conference event package publishes) lets another address take the leg. Only a source
+/// that proves itself moves the latch: an SRTP packet that authenticated under the leg's key (and passed
+/// the replay window). A new description with another address (re-INVITE) starts latching afresh.
+/// Addresses are swapped whole, so senders read them without locks.</summary>
 internal sealed class RemoteLatch
 {
-    private static readonly TimeSpan s_relatchAfter = TimeSpan.FromSeconds(2);
-
     private SocketAddress? _rtp;
     private SocketAddress? _rtcp;
+    private SocketAddress? _signalledRtp;
+    private SocketAddress? _signalledRtcp;
     private volatile bool _latched;
-    private volatile uint _ssrc;
     private long _lastPacketTimestamp = Stopwatch.GetTimestamp();
 
     public SocketAddress? Rtp => Volatile.Read(ref _rtp);
@@ -28,23 +29,30 @@ internal sealed class RemoteLatch
     /// <summary>A new description: follow the SDP until media says otherwise.</summary>
     public void Reset(SocketAddress? rtp, SocketAddress? rtcp)
     {
+        if (_latched && Equals(rtp, _signalledRtp) && Equals(rtcp, _signalledRtcp))
+        {
+            // The same addresses again (a session refresh, hold and resume): keep what media taught us, so
+            // that no stranger can race the phone's next packet for the latch.
+            return;
+        }
+        _signalledRtp = rtp;
+        _signalledRtcp = rtcp;
         Volatile.Write(ref _rtp, rtp);
         Volatile.Write(ref _rtcp, rtcp);
         _latched = false;
     }
 
     /// <summary>False for a stranger's packet (count it as foreign and drop it).</summary>
-    public bool Admits(SocketAddress from, uint ssrc, long now, out bool fromCurrent)
+    /// <param name="authenticated">The packet passed SRTP authentication under the leg's key.</param>
+    public bool Admits(SocketAddress from, bool authenticated, out bool fromCurrent)
     {
         var current = Volatile.Read(ref _rtp);
         fromCurrent = current is not null && current.Equals(from);
-        var knownSource = _latched && ssrc == _ssrc;
-        return !_latched || fromCurrent || knownSource
-            || Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastPacketTimestamp), now) > s_relatchAfter;
+        return !_latched || fromCurrent || authenticated;
     }
 
     /// <summary>Records a valid media packet: from now on we send where it came from.</summary>
-    public void Learn(SocketAddress from, uint ssrc, bool fromCurrent, bool rtcpMux, long now)
+    public void Learn(SocketAddress from, bool fromCurrent, bool rtcpMux, long now)
     {
         if (!fromCurrent)
         {
@@ -54,7 +62,6 @@ internal sealed class RemoteLatch
                 Volatile.Write(ref _rtcp, Copy(from));
             }
         }
-        _ssrc = ssrc;
         _latched = true;
         Touch(now);
     }

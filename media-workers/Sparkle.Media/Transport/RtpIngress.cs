@@ -98,7 +98,7 @@ internal static class RtpIngress
             return false;
         }
         now = Stopwatch.GetTimestamp();
-        if (!remote.Admits(from, header.Ssrc, now, out fromCurrent))
+        if (!remote.Admits(from, authenticated: settings.ReceiveRtp is not null, out fromCurrent))
         {
             counters.Foreign++;
             return false;

@@ -1,17 +1,18 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 
 namespace Sparkle.Media.Transport;
 
-/// <summary>Hands out even/odd port pairs from a configured range, round robin, binding both sockets
-/// before returning so no other process can take them in between.</summary>
+/// <summary>Hands out even/odd port pairs from a configured range, binding both sockets before returning so
+/// no other process can take them in between. Each search starts at a random pair, so that a leg's port
+/// cannot be guessed from another's (ports handed out in order are easy to scan for a leg to hijack).</summary>
 public sealed class RtpPortAllocator
 {
     private readonly IPAddress _bindAddress;
     private readonly int _min;
     private readonly int _max;
     private readonly Lock _lock = new();
-    private int _next;
 
     public RtpPortAllocator(IPAddress bindAddress, int min, int max)
     {
@@ -22,22 +23,17 @@ public sealed class RtpPortAllocator
         _bindAddress = bindAddress;
         _min = min + (min & 1);
         _max = max;
-        _next = _min;
     }
 
     public RtpSocketPair Allocate()
     {
         lock (_lock)
         {
-            var pairs = (_max - _min) / 2;
+            var pairs = (_max - _min + 1) / 2;
+            var first = RandomNumberGenerator.GetInt32(pairs);
             for (var attempt = 0; attempt < pairs; attempt++)
             {
-                var port = _next;
-                _next += 2;
-                if (_next + 1 > _max)
-                {
-                    _next = _min;
-                }
+                var port = _min + 2 * ((first + attempt) % pairs);
                 var rtp = TryBind(port);
                 if (rtp is null)
                 {

@@ -47,7 +47,7 @@ public sealed partial class VideoLegTransport
             _observer.OnVideoSsrcLearned(ParticipantId, header.Ssrc);
         }
         Counters.RtpReceived++;
-        _remote.Learn(from, header.Ssrc, fromCurrent, video.RtcpMux, now);
+        _remote.Learn(from, fromCurrent, video.RtcpMux, now);
         Interlocked.Exchange(ref _lastRtpTimestamp, now);
 
         Span<ushort> missing = stackalloc ushort[MaxNackedPerPacket];

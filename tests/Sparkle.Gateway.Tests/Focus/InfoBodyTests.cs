@@ -54,4 +54,15 @@ public sealed class InfoBodyTests
         Assert.Equal(InfoBodyKind.Unsupported, Parse("text/plain", "hi").Kind);
         Assert.Equal(InfoBodyKind.Unsupported, Parse(null, "Signal=5").Kind);
     }
+
+    [Fact]
+    public void ResourceListsWithADtdAreRefused()
+    {
+        const string list = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY e \"sip:1002@x.example\">]>"
+            + "<resource-lists xmlns=\"urn:ietf:params:xml:ns:resource-lists\"><list><entry uri=\"&e;\"/></list></resource-lists>";
+        Assert.Empty(Sparkle.Gateway.Focus.SessionDescription.ListEntries(list));
+        const string plain = "<?xml version=\"1.0\"?><resource-lists xmlns=\"urn:ietf:params:xml:ns:resource-lists\"><list>"
+            + "<entry uri=\"sip:1002@x.example\"/></list></resource-lists>";
+        Assert.Single(Sparkle.Gateway.Focus.SessionDescription.ListEntries(plain));
+    }
 }

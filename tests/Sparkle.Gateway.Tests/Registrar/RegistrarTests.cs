@@ -40,6 +40,44 @@ public sealed class RegistrarTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task ACapturedAuthorizationReplayedFromAnotherSocketIsChallengedAsStale()
+    {
+        var (tenantId, domain) = await fixture.CreateTenantAsync();
+        await using var phone = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value);
+        await using var attacker = new SipTestClient("1004", domain, fixture.Gateway.Transport.UdpEndPoint!.Value, password: "unknown");
+
+        var challenge = await phone.SendAuthenticatedAsync(phone.NewRequest(SipMethods.Register, "1004"), answerChallenge: false);
+        var offered = Sparkle.Sip.Auth.DigestClient.PickChallenge(challenge)!;
+        var authorization = Sparkle.Sip.Auth.DigestClient.Authorize(offered, SipMethods.Register, $"sip:{domain}", "1004", GatewayFixture.Password);
+        var register = RegisterWith(phone, authorization);
+        Assert.Equal(200, (await phone.Agent.SendAsync(register, phone.Gateway)).StatusCode);
+
+        // The same Authorization, from another socket, with a new Call-ID and the attacker's Contact.
+        var replay = RegisterWith(attacker, authorization);
+        var refused = await attacker.Agent.SendAsync(replay, attacker.Gateway);
+        Assert.Equal(401, refused.StatusCode);
+        var fresh = refused.Headers.GetLines(HeaderNames.WwwAuthenticate).First();
+        Assert.Contains("stale=true", fresh);
+        Assert.DoesNotContain(offered.Nonce!, fresh);
+        var binding = Assert.Single(await fixture.Grains.GetGrain<IRegistrationGrain>(UserKey.For(tenantId, "1004")).GetBindingsAsync(Caller.System(tenantId)));
+        Assert.Equal($"udp:127.0.0.1:{phone.Port}", binding.Source);
+
+        // The phone's own refresh with the same nonce and the next nonce count is a legitimate use.
+        var refresh = RegisterWith(phone, Sparkle.Sip.Auth.DigestClient.Authorize(offered, SipMethods.Register, $"sip:{domain}", "1004",
+            GatewayFixture.Password, nonceCount: 2));
+        Assert.Equal(200, (await phone.Agent.SendAsync(refresh, phone.Gateway)).StatusCode);
+    }
+
+    private static SipRequest RegisterWith(SipTestClient client, string authorization)
+    {
+        var register = Sparkle.Sip.Dialogs.SipUserAgent.CreateRequest(SipMethods.Register, new Sparkle.Sip.Messages.SipUri("sip", null, client.Domain),
+            client.Aor, client.Aor, client.ContactAddress);
+        register.Headers.Add(HeaderNames.Expires, "600");
+        register.Headers.Add(HeaderNames.Authorization, authorization);
+        return register;
+    }
+
+    [Fact]
     public async Task ClientsThatFailOnSha256AreOfferedMd5Only()
     {
         var (_, domain) = await fixture.CreateTenantAsync();

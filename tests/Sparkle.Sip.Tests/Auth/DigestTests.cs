@@ -107,4 +107,98 @@ public sealed class DigestTests
         var (_, challenge) = Challenged(new DigestServer(), "tenant.example");
         Assert.Equal("SHA-256", DigestClient.PickChallenge(challenge)!.Algorithm);
     }
+
+    private static readonly Dictionary<string, string> s_stored = new()
+    {
+        ["MD5"] = DigestAlgorithm.Ha1("MD5", "1001", "tenant.example", "pw1001"),
+        ["SHA-256"] = DigestAlgorithm.Ha1("SHA-256", "1001", "tenant.example", "pw1001"),
+    };
+
+    private static SipRequest Answered(DigestCredentialsHeader challenge, int nc, string callId = "a@b")
+    {
+        var request = Support.Messages.ParseRequest(Support.Messages.Invite(method: "REGISTER", body: "", callId: callId));
+        request.Headers.Add(HeaderNames.Authorization,
+            DigestClient.Authorize(challenge, "REGISTER", "sip:tenant.example", "1001", "pw1001", nonceCount: nc));
+        return request;
+    }
+
+    private static DigestVerdict Check(DigestServer server, SipRequest request) =>
+        server.Verify(request, DigestServer.FindCredentials(request, "tenant.example"), "tenant.example", a => s_stored[a]);
+
+    [Fact]
+    public void ReplayedAuthorizationIsStaleEvenWithANewCallId()
+    {
+        var server = new DigestServer();
+        var (_, challenge) = Challenged(server, "tenant.example");
+        var offered = DigestClient.PickChallenge(challenge)!;
+        var original = Answered(offered, nc: 1);
+        Assert.Equal(DigestVerdict.Valid, Check(server, original));
+
+        var replay = Support.Messages.ParseRequest(Support.Messages.Invite(method: "REGISTER", body: "", callId: "attacker@elsewhere"));
+        replay.Headers.Add(HeaderNames.Authorization, original.Headers.Get(HeaderNames.Authorization)!);
+        Assert.Equal(DigestVerdict.Stale, Check(server, replay));
+        Assert.Equal(DigestVerdict.Stale, Check(server, original));
+    }
+
+    [Fact]
+    public void RefreshWithTheSameNonceAndAHigherCountPasses()
+    {
+        var server = new DigestServer();
+        var (_, challenge) = Challenged(server, "tenant.example");
+        var offered = DigestClient.PickChallenge(challenge)!;
+        Assert.Equal(DigestVerdict.Valid, Check(server, Answered(offered, nc: 1)));
+        Assert.Equal(DigestVerdict.Valid, Check(server, Answered(offered, nc: 2)));
+        // Slightly out of order (two requests in flight), each count once.
+        Assert.Equal(DigestVerdict.Valid, Check(server, Answered(offered, nc: 5)));
+        Assert.Equal(DigestVerdict.Valid, Check(server, Answered(offered, nc: 4)));
+        Assert.Equal(DigestVerdict.Stale, Check(server, Answered(offered, nc: 4)));
+        Assert.Equal(DigestVerdict.Stale, Check(server, Answered(offered, nc: 2)));
+        Assert.Equal(DigestVerdict.Valid, Check(server, Answered(offered, nc: 100)));
+        // Far behind the highest count: refused.
+        Assert.Equal(DigestVerdict.Stale, Check(server, Answered(offered, nc: 3)));
+    }
+
+    [Fact]
+    public void WrongResponsesDoNotConsumeTheCount()
+    {
+        var server = new DigestServer();
+        var (_, challenge) = Challenged(server, "tenant.example");
+        var request = Answered(DigestClient.PickChallenge(challenge)!, nc: 1);
+        var wrong = new Dictionary<string, string> { ["MD5"] = "0", ["SHA-256"] = "0" };
+        Assert.Equal(DigestVerdict.Invalid, server.Verify(request, DigestServer.FindCredentials(request, "tenant.example"), "tenant.example", a => wrong[a]));
+        Assert.Equal(DigestVerdict.Valid, Check(server, request));
+    }
+
+    [Fact]
+    public void AFullCounterRefusesDroppedNoncesRatherThanForgettingThem()
+    {
+        var time = new ManualTimeProvider();
+        var server = new DigestServer(time: time, counts: new NonceCounter(capacity: 2));
+        var offers = new List<DigestCredentialsHeader>();
+        for (var i = 0; i < 3; i++)
+        {
+            offers.Add(DigestClient.PickChallenge(Challenged(server, "tenant.example").Challenge)!);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        Assert.Equal(DigestVerdict.Valid, Check(server, Answered(offers[0], nc: 1)));
+        Assert.Equal(DigestVerdict.Valid, Check(server, Answered(offers[1], nc: 1)));
+        Assert.Equal(DigestVerdict.Valid, Check(server, Answered(offers[2], nc: 1)));
+        // offers[0] was dropped to make room: its replay is refused, not forgotten.
+        Assert.Equal(DigestVerdict.Stale, Check(server, Answered(offers[0], nc: 1)));
+        Assert.Equal(DigestVerdict.Stale, Check(server, Answered(offers[2], nc: 1)));
+    }
+
+    [Fact]
+    public void WithoutQopANonceIsGoodForOneRequest()
+    {
+        var server = new DigestServer();
+        var nonce = server.CreateNonce("tenant.example");
+        var ha1 = s_stored["MD5"];
+        var response = DigestAlgorithm.Response("MD5", ha1, "REGISTER", "sip:tenant.example", nonce, null, null, null);
+        var request = Support.Messages.ParseRequest(Support.Messages.Invite(method: "REGISTER", body: ""));
+        request.Headers.Add(HeaderNames.Authorization,
+            $"Digest username=\"1001\", realm=\"tenant.example\", nonce=\"{nonce}\", uri=\"sip:tenant.example\", response=\"{response}\", algorithm=MD5");
+        Assert.Equal(DigestVerdict.Valid, Check(server, request));
+        Assert.Equal(DigestVerdict.Stale, Check(server, request));
+    }
 }

@@ -96,6 +96,20 @@ public sealed class SipParserTests
         Assert.True(framer.Broken);
     }
 
+    [Theory]
+    [InlineData("Call-ID: a84b4c76e66710@pc33.atlanta.com\r\n", "Call-ID: other@attacker\r\n")]
+    [InlineData("CSeq: 314159 INVITE\r\n", "CSeq: 1 INVITE\r\n")]
+    [InlineData("Max-Forwards: 70\r\n", "Max-Forwards: 1\r\n")]
+    [InlineData("Contact: <sip:1001@127.0.0.1:5070>\r\n", "i: second@attacker\r\n")]
+    public void ConflictingDuplicateSingleValueHeadersAreA400(string existing, string extra)
+    {
+        var text = Support.Messages.Invite().Replace(existing, existing + extra);
+        Assert.Contains(extra, text);
+        var result = SipParser.ParseDatagram(Encoding.UTF8.GetBytes(text));
+        Assert.Equal(SipParseStatus.Invalid, result.Status);
+        Assert.Equal(400, result.ErrorStatusCode);
+    }
+
     [Fact]
     public void DatagramBodyIsShortenedToContentLength()
     {
