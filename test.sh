@@ -68,7 +68,8 @@ for proj in tests/Sparkle.*.Tests/*.csproj; do
   selected "$name" || continue
   log "dotnet test $name"
   out="$STATE/results/$name.txt"
-  dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$out" 2>&1
+  # Category=Scale tests (a 10,000-meeting tenant) are too slow for CI's machine; they run by hand.
+  dotnet test "$proj" -c Release --no-build -nologo --filter "Category!=Scale" --logger "console;verbosity=normal" >"$out" 2>&1
   rc=$?
   # The runner's closing summary: "Total tests: N" then "     Passed: N" / "     Failed: N" lines.
   p=$(sed -nE 's/^ +Passed: *([0-9]+)$/\1/p' "$out" | tail -1); f=$(sed -nE 's/^ +Failed: *([0-9]+)$/\1/p' "$out" | tail -1)
