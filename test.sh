@@ -15,7 +15,8 @@ selected() { # suite name
 source "$(dirname "$0")/infra/scripts/common.sh"
 cd "$SPARKLE_ROOT"
 
-TEST_PACKAGES=(sip-tester baresip linphone-cli ffmpeg sox espeak-ng procps python3 pocketsphinx-testdata)
+# chromium (and a CJK font for the console in Chinese) for the browser tests of the web console.
+TEST_PACKAGES=(sip-tester baresip linphone-cli ffmpeg sox espeak-ng procps python3 pocketsphinx-testdata chromium fonts-noto-cjk)
 ensure_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_dotnet
 [ "${SPARKLE_SKIP_BUILD:-0}" = 1 ] || build_all
