@@ -55,6 +55,11 @@ public sealed partial class SparkleClient
     public Task<Meeting> SetRecordingAsync(Guid meetingId, bool recording, CancellationToken cancellationToken = default) =>
         MeetingMutationAsync(recording ? "startRecording" : "stopRecording", null, null, new { m = meetingId }, cancellationToken);
 
+    /// <summary>One click: dials every planned participant of a created meeting in parallel.</summary>
+    public async Task<Meeting> StartCreatedMeetingAsync(Guid meetingId, CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync($"mutation($m: ID!) {{ startMeeting(meetingId: $m) {{ {LiveMeetingFields} }} }}", new { m = meetingId }, cancellationToken: cancellationToken))
+            .Get<Meeting>("startMeeting");
+
     public async Task<Meeting> EndMeetingAsync(Guid meetingId, CancellationToken cancellationToken = default) =>
         (await ExecuteAsync($"mutation($m: ID!) {{ endMeeting(id: $m) {{ {LiveMeetingFields} }} }}", new { m = meetingId }, cancellationToken: cancellationToken))
             .Get<Meeting>("endMeeting");

@@ -14,5 +14,6 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<IBrowserStorage, LocalStorage>();
 builder.Services.AddScoped<ConsoleSession>();
 builder.Services.AddScoped<Strings>();
+builder.Services.AddScoped<Branding>();
 
 await builder.Build().RunAsync();
