@@ -14,7 +14,7 @@ ROOT="$(cd "$INTEROP_DIR/../.." && pwd)"
 RESULTS="${SPARKLE_STATE:-$ROOT/.sparkle-test}/results/console"
 mkdir -p "$RESULTS"
 export SPARKLE_CHROMIUM="$CHROMIUM" SPARKLE_CONSOLE_RESULTS="$RESULTS" SPARKLE_DEMO SPARKLE_SIP_HOST SPARKLE_SIP_PORT SPARKLE_SIP_TLS_PORT
-export SPARKLE_SIP_CLIENT="$INTEROP_DIR/console/sip-client.sh" SPARKLE_TONE_LEVELS="$INTEROP_DIR/tools/tone_levels.py"
+export SPARKLE_SIP_CLIENT="$INTEROP_DIR/console/sip-client.sh" SPARKLE_TONE_LEVELS="$INTEROP_DIR/tools/tone_levels.py" SPARKLE_COMPOSITE_TILES="$INTEROP_DIR/tools/composite_tiles.py"
 
 out="$RESULTS/xunit.txt"
 dotnet test "$INTEROP_DIR/console/Sparkle.Console.BrowserTests/Sparkle.Console.BrowserTests.csproj" -c Release --no-build -nologo \

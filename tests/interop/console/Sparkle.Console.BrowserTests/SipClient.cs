@@ -9,8 +9,9 @@ public sealed class SipClient : IDisposable
 {
     private readonly Process _process;
 
-    private SipClient(string directory, string user, int tone, Process process)
+    private SipClient(string directory, string user, int tone, int? controlPort, Process process)
     {
+        ControlPort = controlPort;
         Directory = directory;
         User = user;
         Tone = tone;
@@ -21,12 +22,16 @@ public sealed class SipClient : IDisposable
     public string User { get; }
     public int Tone { get; }
 
-    public static SipClient Start(Platform platform, string user, int tone)
+    /// <summary>The ctrl_tcp port of a client that sends and receives video.</summary>
+    public int? ControlPort { get; }
+
+    public static SipClient Start(Platform platform, string user, int tone, bool video = false)
     {
+        int? control = video ? FreeTcpPort() : null;
         var directory = Path.Combine(platform.Results, "sip", $"{user}-{DateTime.UtcNow:HHmmssfff}");
         System.IO.Directory.CreateDirectory(directory);
         var script = Environment.GetEnvironmentVariable("SPARKLE_SIP_CLIENT") ?? throw new InvalidOperationException("SPARKLE_SIP_CLIENT is not set (run tests/interop/console/run.sh)");
-        var info = new ProcessStartInfo("bash", [script, directory, user, tone.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        var info = new ProcessStartInfo("bash", [script, directory, user, tone.ToString(System.Globalization.CultureInfo.InvariantCulture), .. control is { } c ? new[] { c.ToString(System.Globalization.CultureInfo.InvariantCulture) } : []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -39,7 +44,7 @@ public sealed class SipClient : IDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new SipClient(directory, user, tone, process);
+        return new SipClient(directory, user, tone, control, process);
     }
 
     public string Log
@@ -69,6 +74,59 @@ public sealed class SipClient : IDisposable
         var levels = document.RootElement.GetProperty("levels").EnumerateObject()
             .ToDictionary(p => int.Parse(p.Name, System.Globalization.CultureInfo.InvariantCulture), p => p.Value.EnumerateArray().Select(v => v.GetDouble()).ToArray());
         return new ToneLevels(levels);
+    }
+
+    /// <summary>Asks baresip's snapshot module for a picture of the video it receives; the PNG's path, or null
+    /// when none came within a few seconds (no video yet).</summary>
+    public async Task<string?> SnapshotAsync()
+    {
+        var before = System.IO.Directory.GetFiles(Directory, "snapshot-recv-*.png").ToHashSet();
+        using (var tcp = new System.Net.Sockets.TcpClient())
+        {
+            await tcp.ConnectAsync(System.Net.IPAddress.Loopback, ControlPort ?? throw new InvalidOperationException("not a video client"));
+            var message = "{\"command\":\"snapshot\",\"params\":\"\",\"token\":\"console\"}"u8.ToArray();
+            var stream = tcp.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"{message.Length}:"));
+            await stream.WriteAsync(message);
+            await stream.WriteAsync(","u8.ToArray());
+            var buffer = new byte[1000];
+            await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        for (var i = 0; i < 50; i++)
+        {
+            var fresh = System.IO.Directory.GetFiles(Directory, "snapshot-recv-*.png").Where(f => !before.Contains(f)).ToList();
+            if (fresh.Count > 0)
+            {
+                await Task.Delay(300); // the PNG is being written
+                return fresh[0];
+            }
+            await Task.Delay(100);
+        }
+        return null;
+    }
+
+    /// <summary>What each tile of a COLUMNS x ROWS grid of a received picture shows (tests/interop/tools/composite_tiles.py):
+    /// "bars" (a sender's picture), "off", "empty" or "other".</summary>
+    public static string Tiles(string png, int columns, int rows)
+    {
+        var tool = Environment.GetEnvironmentVariable("SPARKLE_COMPOSITE_TILES") ?? throw new InvalidOperationException("SPARKLE_COMPOSITE_TILES is not set");
+        var info = new ProcessStartInfo("python3", [tool, png, columns.ToString(System.Globalization.CultureInfo.InvariantCulture), rows.ToString(System.Globalization.CultureInfo.InvariantCulture), "--words"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(info)!;
+        var words = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return words;
+    }
+
+    private static int FreeTcpPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     public void Dispose()
