@@ -31,7 +31,7 @@ public sealed class SignInTests(BrowserFixture fixture)
         await tab.SignInAsync(0, "1003");
         const string picker = "header.top-bar select[data-testid=language]";
         await tab.Page.SelectAsync(picker, "zh-CN");
-        await tab.WaitAsync("() => document.documentElement.lang === 'zh-CN' && document.querySelector('nav#main-nav').innerText.includes('会议')");
+        await tab.WaitAsync("() => document.documentElement.lang === 'zh-CN' && document.querySelector('nav#main-nav').innerText.includes('会议') && document.querySelector('main h1').innerText.includes('会议')");
         await tab.ScreenshotAsync("meetings-zh-CN");
 
         // A reload keeps the user's language.
@@ -39,7 +39,7 @@ public sealed class SignInTests(BrowserFixture fixture)
         await tab.WaitAsync("() => !!document.querySelector('nav#main-nav') && document.querySelector('nav#main-nav').innerText.includes('会议')");
 
         await tab.Page.SelectAsync(picker, "en");
-        await tab.WaitAsync("() => document.documentElement.lang === 'en' && document.querySelector('nav#main-nav').innerText.includes('Meetings')");
+        await tab.WaitAsync("() => document.documentElement.lang === 'en' && document.querySelector('nav#main-nav').innerText.includes('Meetings') && document.querySelector('main h1').innerText.includes('Meetings')");
     }
 
     [Fact]
