@@ -17,6 +17,7 @@ public sealed class LayoutTests(BrowserFixture fixture)
 
         await using var tab = await ConsolePage.OpenAsync(fixture);
         await tab.SignInAsync(0, "1003", $"meetings/{meetingId}");
+        await tab.Page.WaitForSelectorAsync("button[data-action=start]");
         await tab.Page.ClickAsync("button[data-action=start]");
         await tab.WaitAsync("() => document.querySelectorAll('li.person[data-state=connected]').length === 2");
 
