@@ -40,7 +40,16 @@ public sealed class ClusterUnderTest
             ["Webhooks:RetryBaseMilliseconds"] = "300",
             ["Webhooks:MaxAttempts"] = "4",
             ["Webhooks:DiscoverySeconds"] = "1",
+            // The test receivers listen on 127.0.0.1: the operator's on-premises exception, for that address only.
+            ["Webhooks:AllowedPrivateNetworks:0"] = "127.0.0.1/32",
             ["GraphQL:ConnectionInitTimeoutSeconds"] = "2",
+            // The limiter runs on every test request, with buckets no test run empties (ApiEdgeTests uses its own host).
+            ["RateLimits:PerCallerPerSecond"] = "100000",
+            ["RateLimits:PerCallerBurst"] = "100000",
+            ["RateLimits:PerTenantPerSecond"] = "100000",
+            ["RateLimits:PerTenantBurst"] = "100000",
+            ["RateLimits:AnonymousPerSecond"] = "100000",
+            ["RateLimits:AnonymousBurst"] = "100000",
         };
     }
 

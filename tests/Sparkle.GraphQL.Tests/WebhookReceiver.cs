@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Sparkle.GraphQL.Tests;
 
 /// <summary>A real HTTP endpoint that records webhook calls; /flaky fails the first FailFirst calls with
-/// 500, /down always fails.</summary>
+/// 500, /down always fails, /redirect answers 302 to /flaky.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -38,6 +38,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
+            if (path == "redirect")
+            {
+                receiver.Received.Enqueue(new ReceivedWebhook(path, "", "", "", body, 302));
+                return Results.Redirect("/flaky", permanent: false, preserveMethod: true);
+            }
             var fail = path == "down" || (path == "flaky" && Interlocked.Increment(ref receiver._flakyCalls) <= receiver.FailFirst);
             receiver.Received.Enqueue(new ReceivedWebhook(path, context.Request.Headers["Sparkle-Event"].ToString(),
                 context.Request.Headers["Sparkle-Signature"].ToString(), context.Request.Headers["Sparkle-Delivery"].ToString(), body, fail ? 500 : 200));

@@ -28,6 +28,7 @@ public static class SparkleApiHost
         builder.Services.AddSingleton<Orleans.IClientConnectionRetryFilter, ClusterConnectionRetryFilter>();
         builder.AddSparkleIdentity();
         builder.Services.AddSparkleGraphQL(builder.Configuration);
+        builder.Services.AddSparkleRateLimits(builder.Configuration);
         builder.Services.AddSparkleWebhooks(builder.Configuration);
         builder.Services.AddSparkleRecordingPlayback(builder.Configuration);
         builder.Services.AddSparkleMinutes();
@@ -35,6 +36,7 @@ public static class SparkleApiHost
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.MapGet("/health", HealthEndpoint.HandleAsync);
         app.MapSparkleGraphQL("/graphql");
         app.MapSparkleMedia();

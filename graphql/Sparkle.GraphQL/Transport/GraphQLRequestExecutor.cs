@@ -7,12 +7,17 @@ namespace Sparkle.GraphQL.Transport;
 
 /// <summary>Runs one GraphQL request for either transport, with the limits and error mapping configured
 /// on the executer.</summary>
-public sealed class GraphQLRequestExecutor(IDocumentExecuter<SparkleSchema> executer)
+public sealed class GraphQLRequestExecutor(IDocumentExecuter<SparkleSchema> executer, Microsoft.Extensions.Options.IOptions<GraphQLTransportOptions> options)
 {
     private static readonly IValidationRule[] s_rules = [.. DocumentValidator.CoreRules, TransportRule.Instance];
 
-    public Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, SparkleUserContext userContext, IServiceProvider services, CancellationToken cancellationToken) =>
-        executer.ExecuteAsync(new ExecutionOptions
+    public Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, SparkleUserContext userContext, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (DocumentGate.Check(request.Query, userContext.Caller is null, options.Value) is { } refused)
+        {
+            return Task.FromResult(new ExecutionResult { Errors = [new ExecutionError(refused) { Code = ErrorCodes.BadRequest }] });
+        }
+        return executer.ExecuteAsync(new ExecutionOptions
         {
             Query = request.Query,
             DocumentId = request.DocumentId,
@@ -25,4 +30,5 @@ public sealed class GraphQLRequestExecutor(IDocumentExecuter<SparkleSchema> exec
             CancellationToken = cancellationToken,
             ValidationRules = s_rules,
         });
+    }
 }

@@ -32,8 +32,11 @@ public static class GraphQLServiceExtensions
         endpoints.MapPost(path, (HttpContext context, GraphQLHttpEndpoint endpoint) => endpoint.HandlePostAsync(context));
         endpoints.MapGet(path, (HttpContext context, GraphQLHttpEndpoint endpoint, GraphQLWebSocketEndpoint ws) =>
             context.WebSockets.IsWebSocketRequest ? ws.HandleAsync(context) : endpoint.HandleGetAsync(context));
-        endpoints.MapGet(path + "/schema.graphql", (HttpContext context, SparkleSchema schema) =>
-            Results.Text(SchemaSdl.Print(schema), "text/plain; charset=utf-8"));
+        endpoints.MapGet(path + "/schema.graphql", (HttpContext context, SparkleSchema schema, Identity.CallerMapper callers,
+                Microsoft.Extensions.Options.IOptions<GraphQLTransportOptions> options) =>
+            options.Value.PublicSchema || callers.Map(context.User) is not null
+                ? Results.Text(SchemaSdl.Print(schema), "text/plain; charset=utf-8")
+                : Results.Text("The schema needs a token on this server.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized));
         return endpoints;
     }
 }

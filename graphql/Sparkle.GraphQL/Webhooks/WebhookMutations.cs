@@ -21,6 +21,10 @@ public static class WebhookMutations
                 {
                     throw ResolveContextExtensions.BadInput("url must be an absolute http(s) URL.");
                 }
+                if (await ctx.Service<WebhookAddressPolicy>().CheckAsync(uri, (host, ct) => System.Net.Dns.GetHostAddressesAsync(host, ct), ctx.CancellationToken) is { } refused)
+                {
+                    throw ResolveContextExtensions.BadInput("url is not allowed: " + refused + ". Webhooks go to public internet addresses only.");
+                }
                 var events = ctx.GetArgument<List<string>?>("events") ?? [.. WebhookEventTypes.All];
                 if (events.Count == 0 || events.Any(e => !WebhookEventTypes.All.Contains(e)))
                 {

@@ -12,4 +12,7 @@ public sealed class WebhookOptions
     public int RequestTimeoutSeconds { get; set; } = 10;
     /// <summary>How often tenants' meetings are looked up for ones not watched yet.</summary>
     public int DiscoverySeconds { get; set; } = 15;
+    /// <summary>CIDR networks that webhooks may reach although they are private (an on-premises OA system);
+    /// empty by default: public internet addresses only. See <see cref="WebhookAddressPolicy"/>.</summary>
+    public List<string> AllowedPrivateNetworks { get; set; } = [];
 }

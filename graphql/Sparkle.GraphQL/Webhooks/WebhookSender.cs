@@ -66,12 +66,13 @@ public sealed class WebhookSender(WebhookStore store, IHttpClientFactory httpCli
             status = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode)
             {
-                error = "HTTP " + status.Value.ToString(CultureInfo.InvariantCulture);
+                error = "HTTP " + status.Value.ToString(CultureInfo.InvariantCulture)
+                    + ((int)response.StatusCode is >= 300 and < 400 ? " (redirects are not followed)" : "");
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            error = ex is OperationCanceledException ? "timed out" : ex.Message;
+            error = Describe(ex);
         }
 
         var attempts = delivery.Attempts + 1;
@@ -86,6 +87,18 @@ public sealed class WebhookSender(WebhookStore store, IHttpClientFactory httpCli
             logger.LogWarning("Webhook delivery {Delivery} to {Url} failed after {Attempts} attempts: {Error}", delivery.Id, url, attempts, error);
         }
     }
+
+    /// <summary>What the tenant's delivery log says about a failed attempt: the kind of failure, never the
+    /// exception's text (addresses, ports and socket errors would make the log a network scanner).</summary>
+    internal static string Describe(Exception ex) => ex switch
+    {
+        OperationCanceledException => "timed out",
+        HttpRequestException { InnerException: WebhookAddressRefusedException } => "address not allowed",
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "host name not resolved",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "TLS handshake failed",
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "connection failed",
+        _ => "request failed",
+    };
 
     /// <summary>base, 2·base, 4·base... capped at an hour.</summary>
     public TimeSpan Backoff(int attemptsSoFar)

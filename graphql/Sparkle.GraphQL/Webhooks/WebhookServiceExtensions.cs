@@ -8,7 +8,9 @@ public static class WebhookServiceExtensions
     public static IServiceCollection AddSparkleWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
-        services.AddHttpClient(WebhookSender.HttpClientName);
+        services.AddSingleton(sp => new WebhookAddressPolicy(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.AllowedPrivateNetworks));
+        services.AddHttpClient(WebhookSender.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => GuardedWebhookConnector.CreateHandler(sp.GetRequiredService<WebhookAddressPolicy>()));
         services.AddSingleton(sp =>
         {
             var cluster = sp.GetRequiredService<IConfiguration>().GetClusterOptions();
