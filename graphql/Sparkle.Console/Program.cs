@@ -14,6 +14,5 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<IBrowserStorage, LocalStorage>();
 builder.Services.AddScoped<ConsoleSession>();
 builder.Services.AddScoped<Strings>();
-builder.Services.AddScoped<Branding>();
 
 await builder.Build().RunAsync();

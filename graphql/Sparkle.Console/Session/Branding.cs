@@ -1,18 +1,25 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.JSInterop;
 using Sparkle.Client;
 
 namespace Sparkle.Console.Session;
 
 /// <summary>A tenant's look: product name, logo, colours and sign-in message (anonymous GET /auth/branding?tenant=).
-/// The colours become the CSS variables --primary and --accent that the stylesheet is written in.</summary>
-public sealed partial class Branding(HttpClient http, IJSRuntime js)
+/// The colours become the CSS variables --primary and --accent that the stylesheet is written in (<see cref="Css"/>,
+/// which the layout puts in the page's head). Owned by <see cref="ConsoleSession"/>, which knows the tenant.</summary>
+public sealed partial class Branding(HttpClient http)
 {
     public string? ProductName { get; private set; }
     public string? LogoDataUrl { get; private set; }
     public string? SignInMessage { get; private set; }
     public string? ForTenant { get; private set; }
+    public string? PrimaryColor { get; private set; }
+    public string? AccentColor { get; private set; }
+
+    /// <summary>The :root rule that overrides the stylesheet's colours, or null for the defaults. Only #rrggbb
+    /// values get here, so nothing else can be written into the style sheet.</summary>
+    public string? Css => PrimaryColor is null && AccentColor is null ? null
+        : ":root{" + (PrimaryColor is null ? "" : "--primary:" + PrimaryColor + ";") + (AccentColor is null ? "" : "--accent:" + AccentColor + ";") + "}";
 
     public event Action? Changed;
 
@@ -42,22 +49,12 @@ public sealed partial class Branding(HttpClient http, IJSRuntime js)
         // Only an inline image: a logo never makes the browser fetch from elsewhere.
         LogoDataUrl = body?.LogoDataUrl is { } logo && logo.StartsWith("data:image/", StringComparison.Ordinal) ? logo : null;
         SignInMessage = Blank(body?.SignInMessage);
-        await SetColorAsync("--primary", body?.PrimaryColor);
-        await SetColorAsync("--accent", body?.AccentColor);
+        PrimaryColor = ColorOrNull(body?.PrimaryColor);
+        AccentColor = ColorOrNull(body?.AccentColor);
         Changed?.Invoke();
     }
 
-    private async Task SetColorAsync(string variable, string? color)
-    {
-        if (color is not null && Color().IsMatch(color))
-        {
-            await js.InvokeVoidAsync("document.documentElement.style.setProperty", variable, color);
-        }
-        else
-        {
-            await js.InvokeVoidAsync("document.documentElement.style.removeProperty", variable);
-        }
-    }
+    private static string? ColorOrNull(string? color) => color is not null && Color().IsMatch(color) ? color : null;
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 

@@ -42,7 +42,8 @@ public sealed class LiveMeetingPageTests : ConsoleTestContext
         var page = RenderAs(Role.Chair, "1003", Meeting(Person("1004"), Person("1005")));
         Api.On("muteParticipant", Meeting(Person("1004", muted: true), Person("1005")) with { Version = 8 });
 
-        page.Find("li.person[data-number='1004'] button[data-action=mute]").Click();
+        // The live feed re-renders the page now and then: find and act in one retried step.
+        page.WaitForAssertion(() => page.Find("li.person[data-number='1004'] button[data-action=mute]").Click());
 
         page.WaitForAssertion(() => Assert.Equal("true", page.Find("li.person[data-number='1004']").GetAttribute("data-muted")));
         var call = Assert.Single(Api.CallsTo("muteParticipant"));
@@ -74,7 +75,8 @@ public sealed class LiveMeetingPageTests : ConsoleTestContext
         var page = RenderAs(Role.Chair, "1003", Meeting(Person("1004")));
         Api.OnError("removeParticipant", "FORBIDDEN", "not allowed");
 
-        page.Find("li.person[data-number='1004'] button[data-action=remove]").Click();
+        // The live feed re-renders the page now and then: find and act in one retried step.
+        page.WaitForAssertion(() => page.Find("li.person[data-number='1004'] button[data-action=remove]").Click());
 
         page.WaitForAssertion(() => Assert.Contains(T["live.error.forbidden"], page.Find("li.person[data-number='1004'] .field-error").TextContent));
     }
@@ -101,7 +103,8 @@ public sealed class LiveMeetingPageTests : ConsoleTestContext
         Api.On("setLayout", Meeting(Person("1004")) with { Layout = "single", Version = 8 });
         Api.Gate = new TaskCompletionSource();
 
-        page.Find("button.layout-choice[data-layout=single]").Click();
+        // The live feed re-renders the page now and then: find and act in one retried step.
+        page.WaitForAssertion(() => page.Find("button.layout-choice[data-layout=single]").Click());
 
         page.WaitForAssertion(() => Assert.Contains(T["common.working"], page.Find("button.layout-choice[data-layout=single]").TextContent));
         Api.Gate.SetResult();
@@ -116,7 +119,8 @@ public sealed class LiveMeetingPageTests : ConsoleTestContext
         var page = RenderAs(Role.Chair, "1003", Meeting(Person("1004")));
         Api.On("placeInSlot", Meeting(Person("1004") with { Slot = 2 }) with { Version = 8 });
 
-        page.Find("li.person[data-number='1004'] select[data-action=slot]").Change("2");
+        // The live feed re-renders the page now and then: find and act in one retried step.
+        page.WaitForAssertion(() => page.Find("li.person[data-number='1004'] select[data-action=slot]").Change("2"));
 
         page.WaitForAssertion(() => Assert.Equal("2", Assert.Single(Api.CallsTo("placeInSlot")).Var("s")));
     }
