@@ -6,7 +6,7 @@ namespace Sparkle.Client;
 
 /// <summary>Calls the Sparkle GraphQL API over HTTP with a bearer token. ExecuteAsync sends any document;
 /// the typed helpers cover the common operations of integrators.</summary>
-public sealed class SparkleClient : IDisposable
+public sealed partial class SparkleClient : IDisposable
 {
     private const string PlanFields = "id ownerNumber title participants { number displayName role contactExternalId } layout layoutMode copiedFrom";
     private const string UserFields = "number displayName role mobile landline email";

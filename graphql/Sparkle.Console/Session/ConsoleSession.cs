@@ -25,6 +25,9 @@ public sealed class ConsoleSession(HttpClient http, IBrowserStorage storage, Tim
 
     public bool IsSignedIn => AccessToken is not null;
 
+    /// <summary>The tenant's look (product name, logo, colours, sign-in message), from /auth/branding.</summary>
+    public Branding Branding { get; } = new(http);
+
     /// <summary>Raised when the user signs in or out, or the session ends.</summary>
     public event Action? Changed;
 
