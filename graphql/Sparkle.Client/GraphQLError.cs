@@ -4,20 +4,31 @@ namespace Sparkle.Client;
 
 public sealed record GraphQLError(string Message, string? Code, IReadOnlyList<object>? Path)
 {
+    /// <summary>extensions.data.reason, where the API says more than the code (OFFER_NOT_ACCEPTABLE: NoFingerprint, PlainRtp...).</summary>
+    public string? Reason { get; init; }
+
     internal static GraphQLError From(JsonElement error)
     {
         var message = error.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
         string? code = null;
-        if (error.TryGetProperty("extensions", out var ext) && ext.ValueKind == JsonValueKind.Object
-            && ext.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String)
+        string? reason = null;
+        if (error.TryGetProperty("extensions", out var ext) && ext.ValueKind == JsonValueKind.Object)
         {
-            code = c.GetString();
+            if (ext.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String)
+            {
+                code = c.GetString();
+            }
+            if (ext.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                && data.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String)
+            {
+                reason = r.GetString();
+            }
         }
         List<object>? path = null;
         if (error.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.Array)
         {
             path = p.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number ? (object)e.GetInt32() : e.GetString()!).ToList();
         }
-        return new GraphQLError(message, code, path);
+        return new GraphQLError(message, code, path) { Reason = reason };
     }
 }

@@ -23,5 +23,6 @@ public sealed class MutationType : ObjectGraphType
         WebhookMutations.AddTo(this);
         RecordingMutations.AddTo(this);
         Minutes.MinutesMutations.AddTo(this);
+        WebRtc.WebRtcMutations.AddTo(this);
     }
 }

@@ -25,7 +25,9 @@ public sealed record LegRequest(
     /// <summary>Offer only RTP/SAVP, and refuse plain RTP offers (tenant policy).</summary>
     [property: Id(3)] bool SrtpRequired,
     /// <summary>The display name, for video labels and recordings.</summary>
-    [property: Id(4)] string? DisplayName);
+    [property: Id(4)] string? DisplayName,
+    /// <summary>RemoteSdp is a browser's complete WebRTC offer: ICE-lite, DTLS-SRTP, BUNDLE on one port.</summary>
+    [property: Id(5)] bool WebRtc = false);
 
 [GenerateSerializer, Immutable]
 public sealed record LegAllocation(
@@ -34,7 +36,9 @@ public sealed record LegAllocation(
     [property: Id(1)] string? LocalSdp,
     [property: Id(2)] string? Error,
     [property: Id(3)] uint? AudioSsrc = null,
-    [property: Id(4)] uint? VideoSsrc = null);
+    [property: Id(4)] uint? VideoSsrc = null,
+    /// <summary>Why an offer was refused, as a stable code (WebRTC offers: "NoFingerprint", "PlainRtp", ...).</summary>
+    [property: Id(5)] string? ErrorCode = null);
 
 /// <summary>The controls a worker applies to a leg at once.</summary>
 [GenerateSerializer, Immutable]

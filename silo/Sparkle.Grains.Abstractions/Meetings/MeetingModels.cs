@@ -148,7 +148,10 @@ public sealed record JoinRequest(
     [property: Id(3)] string? UserNumber,
     [property: Id(4)] string? RemoteSdp,
     [property: Id(5)] LegSecurity Security,
-    [property: Id(6)] string? GatewayId);
+    [property: Id(6)] string? GatewayId,
+    /// <summary>A browser joining through the API (joinMeetingWebRtc): RemoteSdp is its WebRTC offer. The caller is the
+    /// user who joins; Uri may be empty (the grain uses the user's SIP address).</summary>
+    [property: Id(7)] bool WebRtc = false);
 
 public enum JoinRefusal
 {
@@ -166,7 +169,9 @@ public sealed record JoinResult(
     [property: Id(0)] JoinRefusal Refusal,
     [property: Id(1)] string? ParticipantId,
     [property: Id(2)] string? LocalSdp,
-    [property: Id(3)] string? Reason = null)
+    [property: Id(3)] string? Reason = null,
+    /// <summary>The worker's code for a refused offer (see LegAllocation.ErrorCode).</summary>
+    [property: Id(4)] string? ReasonCode = null)
 {
     public bool Accepted => Refusal == JoinRefusal.None;
 }
@@ -179,6 +184,8 @@ public enum MediaEventKind
     LegSilent = 2,       // no packets for the configured time
     LegResumed = 3,
     SsrcLearned = 4,     // Detail: "audio:1234" or "video:5678"
+    LegFailed = 5,       // the leg could not carry media (WebRTC: no ICE check or a failed DTLS handshake); Detail: why
+    LegClosed = 6,       // the peer ended the media session itself (WebRTC: the browser closed DTLS)
 }
 
 [GenerateSerializer, Immutable]

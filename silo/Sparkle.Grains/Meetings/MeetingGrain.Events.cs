@@ -77,6 +77,20 @@ public sealed partial class MeetingGrain
                 MarkDisconnected(record, DisconnectionMethod.Failed, "no media");
                 await SaveAsync();
                 break;
+            case MediaEventKind.LegFailed when Find(mediaEvent.ParticipantId) is { HasLeg: true } record:
+                // A browser whose ICE checks never came or whose DTLS handshake failed: no media will flow.
+                logger.LogInformation("Meeting {MeetingId}: the leg of {ParticipantId} failed ({Detail})", Id, record.Id, mediaEvent.Detail);
+                await HangUpAsync(record);
+                await ReleaseLegAsync(record);
+                MarkDisconnected(record, DisconnectionMethod.Failed, mediaEvent.Detail);
+                await SaveAsync();
+                break;
+            case MediaEventKind.LegClosed when Find(mediaEvent.ParticipantId) is { HasLeg: true } record:
+                // A browser that closed its peer connection (left without telling the API): it departed.
+                await ReleaseLegAsync(record);
+                MarkDisconnected(record, DisconnectionMethod.Departed, null);
+                await SaveAsync();
+                break;
             case MediaEventKind.LegSilent or MediaEventKind.LegResumed:
                 logger.LogInformation("Meeting {MeetingId}: {Kind} on {ParticipantId}", Id, mediaEvent.Kind, mediaEvent.ParticipantId);
                 break;

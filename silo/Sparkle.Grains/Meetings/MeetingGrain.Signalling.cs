@@ -40,9 +40,15 @@ public sealed partial class MeetingGrain
             return new JoinResult(JoinRefusal.Forbidden, null, null, e.Message);
         }
 
-        if (request is null || string.IsNullOrWhiteSpace(request.CallId) || string.IsNullOrWhiteSpace(request.Uri))
+        if (request is null || string.IsNullOrWhiteSpace(request.CallId) || (string.IsNullOrWhiteSpace(request.Uri) && !request.WebRtc))
         {
             return new JoinResult(JoinRefusal.NotAcceptable, null, null, "a join needs a Call-ID and a URI");
+        }
+
+        if (request.WebRtc && (!grant.IsUser || caller.UserNumber is null || string.IsNullOrWhiteSpace(request.RemoteSdp)))
+        {
+            // A browser joins as the signed-in user, with its complete offer.
+            return new JoinResult(JoinRefusal.Forbidden, null, null, "a browser joins as a signed-in user, with an offer");
         }
 
         var userNumber = request.UserNumber;
@@ -52,7 +58,7 @@ public sealed partial class MeetingGrain
         }
 
         userNumber ??= grant.IsUser ? caller.UserNumber : null;
-        if (request.Uri.Length > 1024 || request.CallId.Length > 256 || request.DisplayName?.Length > 200)
+        if ((request.Uri?.Length ?? 0) > 1024 || request.CallId.Length > 256 || request.DisplayName?.Length > 200)
         {
             return new JoinResult(JoinRefusal.NotAcceptable, null, null, "over-long Call-ID, URI or display name");
         }
@@ -91,7 +97,7 @@ public sealed partial class MeetingGrain
         var isNew = record is null;
         var previousState = record?.State ?? CallState.Pending;
         record ??= NewParticipant(null, request.DisplayName, userNumber, Role.Participant, tenant.SipDomains[0]);
-        record.Uri = request.Uri.Trim();
+        record.Uri = string.IsNullOrWhiteSpace(request.Uri) ? $"sip:{userNumber}@{tenant.SipDomains[0]}" : request.Uri.Trim();
         record.DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? record.DisplayName : request.DisplayName.Trim();
         if (string.IsNullOrWhiteSpace(record.DisplayName) && userNumber is not null)
         {
@@ -123,7 +129,7 @@ public sealed partial class MeetingGrain
         try
         {
             allocation = await worker.AllocateLegAsync(
-                new LegRequest(Id, record.Id, request.RemoteSdp, tenant.Policies.SrtpRequired, record.DisplayName));
+                new LegRequest(Id, record.Id, request.RemoteSdp, tenant.Policies.SrtpRequired, record.DisplayName, request.WebRtc));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -135,7 +141,7 @@ public sealed partial class MeetingGrain
         if (!allocation.Ok || allocation.LocalSdp is null)
         {
             Abandon(record, isNew, previousState);
-            return new JoinResult(JoinRefusal.NotAcceptable, null, null, allocation.Error ?? "media not acceptable");
+            return new JoinResult(JoinRefusal.NotAcceptable, null, null, allocation.Error ?? "media not acceptable", allocation.ErrorCode);
         }
 
         if (S.Status == MeetingStatus.Ended || record.State != CallState.DialingIn)

@@ -27,7 +27,7 @@ public sealed class FakeMediaWorker : IMediaWorker
         Allocations.Enqueue(request);
         if (request.RemoteSdp?.Contains("reject", StringComparison.Ordinal) == true)
         {
-            return Task.FromResult(new LegAllocation(false, null, "no common codec"));
+            return Task.FromResult(new LegAllocation(false, null, "no common codec", ErrorCode: request.WebRtc ? "NoSupportedCodec" : null));
         }
 
         var sdp = request.RemoteSdp is null ? OfferFor(request.ParticipantId) : AnswerFor(request.ParticipantId);
