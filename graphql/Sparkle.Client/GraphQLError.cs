@@ -4,7 +4,7 @@ namespace Sparkle.Client;
 
 public sealed record GraphQLError(string Message, string? Code, IReadOnlyList<object>? Path)
 {
-    /// <summary>extensions.data.reason, where the API says more than the code (OFFER_NOT_ACCEPTABLE: NoFingerprint, PlainRtp...).</summary>
+    /// <summary>extensions.reason, where the API says more than the code (OFFER_NOT_ACCEPTABLE: NoFingerprint, PlainRtp...).</summary>
     public string? Reason { get; init; }
 
     internal static GraphQLError From(JsonElement error)
@@ -18,8 +18,7 @@ public sealed record GraphQLError(string Message, string? Code, IReadOnlyList<ob
             {
                 code = c.GetString();
             }
-            if (ext.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-                && data.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String)
+            if (ext.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String)
             {
                 reason = r.GetString();
             }

@@ -10,8 +10,10 @@ public sealed class FakeMediaWorker : IMediaWorker
     public static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0x4A, 0x46, 0x49, 0x46, 0, 0xFF, 0xD9];
 
     public Task<LegAllocation> AllocateLegAsync(LegRequest request) =>
-        Task.FromResult(new LegAllocation(true, "v=0\r\ns=fake\r\n", null, 1000,
-            request.RemoteSdp?.Contains("audio-only", StringComparison.Ordinal) == true ? null : 2000));
+        Task.FromResult(request.WebRtc && request.RemoteSdp?.Contains("no-fingerprint", StringComparison.Ordinal) == true
+            ? new LegAllocation(false, null, "the offer has no DTLS fingerprint", ErrorCode: "NoFingerprint")
+            : new LegAllocation(true, request.WebRtc ? "v=0\r\ns=webrtc answer\r\n" : "v=0\r\ns=fake\r\n", null, 1000,
+                request.RemoteSdp?.Contains("audio-only", StringComparison.Ordinal) == true ? null : 2000));
 
     public Task<LegAllocation> CompleteLegAsync(Guid meetingId, string participantId, string remoteSdp) => Task.FromResult(new LegAllocation(true, null, null));
 

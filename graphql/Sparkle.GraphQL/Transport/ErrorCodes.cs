@@ -17,6 +17,6 @@ public static class ErrorCodes
     public const string InvalidLogo = Grains.Identity.ValidationCodes.InvalidLogo;
     /// <summary>An `after` cursor that is not one this list (in this order) gave out.</summary>
     public const string InvalidCursor = "INVALID_CURSOR";
-    /// <summary>A WebRTC offer the media worker cannot take; extensions.data.reason says why.</summary>
+    /// <summary>A WebRTC offer the media worker cannot take; extensions.reason says why.</summary>
     public const string OfferNotAcceptable = "OFFER_NOT_ACCEPTABLE";
 }

@@ -14,7 +14,7 @@ public static class GraphQLServiceExtensions
             .AddSchema<SparkleSchema>()
             .AddGraphTypes(typeof(SparkleSchema).Assembly)
             .AddSystemTextJson()
-            .AddErrorInfoProvider(o => o.ExposeExceptionDetails = false)
+            .AddErrorInfoProvider<SparkleErrorInfoProvider>()
             .AddComplexityAnalyzer(c =>
             {
                 c.MaxDepth = limits.MaxDepth;

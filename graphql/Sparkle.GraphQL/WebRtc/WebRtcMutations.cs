@@ -79,12 +79,8 @@ public static class WebRtcMutations
             });
     }
 
-    private static ExecutionError OfferNotAcceptable(JoinResult result)
-    {
-        var error = new ExecutionError(result.Reason ?? "The offer is not acceptable.") { Code = ErrorCodes.OfferNotAcceptable };
-        error.Data["reason"] = result.ReasonCode ?? "NotAcceptable";
-        return error;
-    }
+    private static ReasonedError OfferNotAcceptable(JoinResult result) =>
+        new ReasonedError(result.Reason ?? "The offer is not acceptable.", ErrorCodes.OfferNotAcceptable, result.ReasonCode ?? "NotAcceptable");
 }
 
 public sealed record WebRtcJoin(string ParticipantId, string Answer);
