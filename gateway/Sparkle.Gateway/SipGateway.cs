@@ -52,6 +52,11 @@ public sealed class SipGateway : IAsyncDisposable
             TcpPort = _options.TcpPort,
             TlsPort = _options.TlsPort,
             Certificate = GatewayCertificate.Load(_options, _logger),
+            MessageTimeout = TimeSpan.FromSeconds(_options.MessageTimeoutSeconds),
+            IdleTimeout = TimeSpan.FromSeconds(_options.IdleTimeoutSeconds),
+            TlsHandshakeTimeout = TimeSpan.FromSeconds(_options.TlsHandshakeTimeoutSeconds),
+            MaxHeaderBytes = _options.MaxHeaderBytes,
+            MaxBodyBytes = _options.MaxBodyBytes,
         }, _loggers.CreateLogger<SipTransport>());
         var layer = new SipTransactionLayer(Transport, logger: _loggers.CreateLogger<SipTransactionLayer>());
         Agent = new SipUserAgent(layer, new SipUserAgentOptions(), _loggers.CreateLogger<SipUserAgent>());

@@ -29,4 +29,15 @@ public sealed class SipGatewayOptions
     public double NotifyIntervalSeconds { get; set; } = 5;
     /// <summary>Seconds between gateway-registry heartbeats.</summary>
     public double HeartbeatSeconds { get; set; } = 1;
+
+    /// <summary>TCP/TLS: seconds a message may take from its first byte to its last (slowloris).</summary>
+    public double MessageTimeoutSeconds { get; set; } = 10;
+    /// <summary>TCP/TLS: seconds without a complete message or a CRLF keep-alive before a connection is closed.</summary>
+    public double IdleTimeoutSeconds { get; set; } = 300;
+    /// <summary>Seconds an inbound TLS handshake may take.</summary>
+    public double TlsHandshakeTimeoutSeconds { get; set; } = 10;
+    /// <summary>TCP/TLS: largest header section buffered; above it the connection is closed.</summary>
+    public int MaxHeaderBytes { get; set; } = 16 * 1024;
+    /// <summary>TCP/TLS: largest Content-Length accepted; above it 400 and close, before the body is read.</summary>
+    public int MaxBodyBytes { get; set; } = 128 * 1024;
 }

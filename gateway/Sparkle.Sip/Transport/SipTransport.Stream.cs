@@ -9,7 +9,16 @@ namespace Sparkle.Sip.Transport;
 
 public sealed partial class SipTransport
 {
-    private static readonly TimeSpan s_tlsHandshakeTimeout = TimeSpan.FromSeconds(10);
+    private readonly SipConnectionStats _stats = new();
+    private int _pendingHandshakes;
+
+    /// <summary>Bytes read from TCP/TLS connections (counted once the connection's deadline is set).</summary>
+    public long BytesReceived => Interlocked.Read(ref _stats.BytesReceived);
+    /// <summary>Connections closed for holding a partial message too long or for idling.</summary>
+    public long ConnectionsTimedOut => Interlocked.Read(ref _stats.TimedOut);
+    /// <summary>Inbound TLS handshakes under way (their timeout already running).</summary>
+    public int PendingHandshakes => Volatile.Read(ref _pendingHandshakes);
+    public int ConnectionCount => _connections.Count;
 
     private async Task AcceptLoopAsync(TcpListener listener, SipTransportKind kind)
     {
@@ -44,17 +53,32 @@ public sealed partial class SipTransport
             if (kind == SipTransportKind.Tls)
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
-                timeout.CancelAfter(s_tlsHandshakeTimeout);
-                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                using var deadline = new CancellationTokenSource(_options.TlsHandshakeTimeout, _options.Time);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token, deadline.Token);
+                Interlocked.Increment(ref _pendingHandshakes);
+                try
                 {
-                    ServerCertificate = _options.Certificate,
-                    ClientCertificateRequired = false,
-                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                }, timeout.Token).ConfigureAwait(false);
+                    // A peer that connects and never finishes the handshake holds a socket: bounded like a message.
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = _options.Certificate,
+                        ClientCertificateRequired = false,
+                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    }, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref _stats.TimedOut);
+                    await ssl.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _pendingHandshakes);
+                }
                 stream = ssl;
             }
-            await RunConnectionAsync(new SipConnection(client, stream, remote, local, _logger)).ConfigureAwait(false);
+            await RunConnectionAsync(new SipConnection(client, stream, remote, local, _logger, _options, _stats)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -114,7 +138,7 @@ public sealed partial class SipTransport
                 stream = ssl;
             }
             var local = new SipEndPoint(destination.Transport, (IPEndPoint)client.Client.LocalEndPoint!);
-            var connection = new SipConnection(client, stream, destination, local, _logger);
+            var connection = new SipConnection(client, stream, destination, local, _logger, _options, _stats);
             _connections[destination] = connection;
             connection.Closed += c => _connections.TryRemove(new KeyValuePair<SipEndPoint, SipConnection>(c.Remote, c));
             _ = Task.Run(() => connection.RunReadLoopAsync((c, result) => Deliver(result, c.Remote, c.Local)));
