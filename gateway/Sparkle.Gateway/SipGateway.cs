@@ -57,6 +57,8 @@ public sealed class SipGateway : IAsyncDisposable
             TlsHandshakeTimeout = TimeSpan.FromSeconds(_options.TlsHandshakeTimeoutSeconds),
             MaxHeaderBytes = _options.MaxHeaderBytes,
             MaxBodyBytes = _options.MaxBodyBytes,
+            MaxConnectionsPerAddress = _options.MaxConnectionsPerAddress,
+            MaxConnections = _options.MaxConnections,
         }, _loggers.CreateLogger<SipTransport>());
         var layer = new SipTransactionLayer(Transport, logger: _loggers.CreateLogger<SipTransactionLayer>());
         Agent = new SipUserAgent(layer, new SipUserAgentOptions(), _loggers.CreateLogger<SipUserAgent>());

@@ -40,4 +40,8 @@ public sealed class SipGatewayOptions
     public int MaxHeaderBytes { get; set; } = 16 * 1024;
     /// <summary>TCP/TLS: largest Content-Length accepted; above it 400 and close, before the body is read.</summary>
     public int MaxBodyBytes { get; set; } = 128 * 1024;
+    /// <summary>Inbound TCP/TLS connections open at once from one IP address; the excess is closed at accept.</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 32;
+    /// <summary>Inbound TCP/TLS connections open at once in all.</summary>
+    public int MaxConnections { get; set; } = 4096;
 }

@@ -19,6 +19,12 @@ public sealed partial class SipTransport
     /// <summary>Inbound TLS handshakes under way (their timeout already running).</summary>
     public int PendingHandshakes => Volatile.Read(ref _pendingHandshakes);
     public int ConnectionCount => _connections.Count;
+    /// <summary>Inbound connections closed at accept for the per-address or total cap.</summary>
+    public long ConnectionsRefused => Interlocked.Read(ref _connectionsRefused);
+    private long _connectionsRefused;
+    /// <summary>Inbound TCP/TLS connections open per source address (handshaking included), and in all.</summary>
+    private readonly ConcurrentDictionary<IPAddress, int> _inboundPerAddress = new();
+    private int _inboundTotal;
 
     private async Task AcceptLoopAsync(TcpListener listener, SipTransportKind kind)
     {
@@ -38,9 +44,80 @@ public sealed partial class SipTransport
                 _logger.LogDebug("Accept failed: {Message}", ex.Message);
                 continue;
             }
-            _ = Task.Run(() => RunInboundAsync(client, kind));
+            if (!TryAdmit(client, out var source))
+            {
+                continue;
+            }
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await RunInboundAsync(client, kind).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Release(source);
+                }
+            });
         }
     }
+
+    /// <summary>Counts the connection against its source's and the total cap; over either it is reset at
+    /// once, before any buffer or TLS state exists for it.</summary>
+    private bool TryAdmit(TcpClient client, out IPAddress source)
+    {
+        source = IPAddress.None;
+        try
+        {
+            var address = ((IPEndPoint)client.Client.RemoteEndPoint!).Address;
+            source = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            client.Dispose();
+            return false;
+        }
+        var total = Interlocked.Increment(ref _inboundTotal);
+        var fromSource = _inboundPerAddress.AddOrUpdate(source, 1, (_, n) => n + 1);
+        if (total <= _options.MaxConnections && fromSource <= _options.MaxConnectionsPerAddress)
+        {
+            return true;
+        }
+        Release(source);
+        if (Interlocked.Increment(ref _connectionsRefused) % 1000 == 1)
+        {
+            // One line per thousand, not per connection: a flood must not become a log flood.
+            _logger.LogWarning("Refusing TCP/TLS connections from {Source}: {FromSource} open from it, {Total} in all",
+                source, fromSource, total);
+        }
+        try
+        {
+            client.Client.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+            // Closing anyway.
+        }
+        client.Dispose();
+        return false;
+    }
+
+    private void Release(IPAddress source)
+    {
+        Interlocked.Decrement(ref _inboundTotal);
+        while (_inboundPerAddress.TryGetValue(source, out var n))
+        {
+            if (n <= 1
+                ? _inboundPerAddress.TryRemove(new KeyValuePair<IPAddress, int>(source, n))
+                : _inboundPerAddress.TryUpdate(source, n - 1, n))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Inbound TCP/TLS connections now open from one address (for tests and metrics).</summary>
+    public int InboundConnectionsFrom(IPAddress address) => _inboundPerAddress.TryGetValue(address, out var n) ? n : 0;
 
     private async Task RunInboundAsync(TcpClient client, SipTransportKind kind)
     {

@@ -33,4 +33,8 @@ public sealed class SipTransportOptions
     /// <summary>TCP/TLS: a Content-Length above this gets 400 and the connection is closed before the body
     /// is read.</summary>
     public int MaxBodyBytes { get; set; } = 128 * 1024;
+    /// <summary>Inbound TCP/TLS connections open at once from one IP address; more are closed at accept.</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 32;
+    /// <summary>Inbound TCP/TLS connections open at once in all; more are closed at accept.</summary>
+    public int MaxConnections { get; set; } = 4096;
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Sparkle.Sip.Messages;
 using Sparkle.Sip.Tests.Messages;
 using Sparkle.Sip.Tests.Support;
+using static Sparkle.Sip.Tests.Support.RawTcp;
 
 namespace Sparkle.Sip.Tests.Transport;
 
@@ -10,7 +11,6 @@ namespace Sparkle.Sip.Tests.Transport;
 /// bounded by deadlines on the transport's clock (a manual one here: nothing waits on wall time for them).</summary>
 public sealed class SlowConnectionTests
 {
-    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
 
     private static string Options(string id) =>
         MalformedCorpus.Render(MalformedCorpus.Template.Replace("SIP/2.0/UDP", "SIP/2.0/TCP"), "5070", id);
@@ -126,54 +126,5 @@ public sealed class SlowConnectionTests
         // The response proves the request was framed; its bytes are counted once the deadline moved.
         await WaitUntilAsync(() => stack.Transport.BytesReceived >= before + request.Length);
         return response;
-    }
-
-    private static async Task<SipResponse> ReadResponseAsync(NetworkStream stream, SipStreamFramer framer)
-    {
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(s_wait);
-        while (true)
-        {
-            var n = await stream.ReadAsync(buffer, timeout.Token);
-            Assert.True(n > 0, "connection closed before a response");
-            framer.Append(buffer.AsSpan(0, n));
-            if (framer.Next() is { Status: SipParseStatus.Complete, Message: SipResponse response })
-            {
-                return response;
-            }
-        }
-    }
-
-    /// <summary>Closed means the server ended the stream (EOF or reset) within a generous bound.</summary>
-    private static async Task<bool> IsClosedAsync(NetworkStream stream, TimeSpan? within = null)
-    {
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(within ?? s_wait);
-        try
-        {
-            while (await stream.ReadAsync(buffer, timeout.Token) > 0)
-            {
-                // Drain anything sent before the close.
-            }
-            return true;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + s_wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached");
-            await Task.Delay(10);
-        }
     }
 }
