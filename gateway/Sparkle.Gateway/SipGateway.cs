@@ -69,6 +69,8 @@ public sealed class SipGateway : IAsyncDisposable
             _loggers, md5Only)
         {
             NotifyInterval = TimeSpan.FromSeconds(Math.Max(0, _options.NotifyIntervalSeconds)),
+            MaxResourceListEntries = _options.MaxResourceListEntries,
+            MaxResourceListDepth = _options.MaxResourceListDepth,
         };
         var notifier = new ConferenceNotifier(Context);
         var focus = new ConferenceFocus(Context, new SipRegistrar(Context), notifier, new ReferHandler(Context));

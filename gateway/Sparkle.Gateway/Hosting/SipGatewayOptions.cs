@@ -44,4 +44,8 @@ public sealed class SipGatewayOptions
     public int MaxConnectionsPerAddress { get; set; } = 32;
     /// <summary>Inbound TCP/TLS connections open at once in all.</summary>
     public int MaxConnections { get; set; } = 4096;
+    /// <summary>Most entries in a factory INVITE's resource list (RFC 5366); more is refused with 413.</summary>
+    public int MaxResourceListEntries { get; set; } = 100;
+    /// <summary>Deepest nesting of lists within a resource list; deeper is refused with 413.</summary>
+    public int MaxResourceListDepth { get; set; } = 4;
 }
