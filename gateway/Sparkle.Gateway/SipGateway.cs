@@ -59,6 +59,17 @@ public sealed class SipGateway : IAsyncDisposable
             MaxBodyBytes = _options.MaxBodyBytes,
             MaxConnectionsPerAddress = _options.MaxConnectionsPerAddress,
             MaxConnections = _options.MaxConnections,
+            Abuse = new SipAbuseOptions
+            {
+                RequestsPerSecond = _options.RequestsPerSecond,
+                RequestBurst = _options.RequestBurst,
+                AuthFailuresBeforeBan = _options.AuthFailuresBeforeBan,
+                AuthFailureWindow = TimeSpan.FromSeconds(_options.AuthFailureWindowSeconds),
+                BanDuration = TimeSpan.FromSeconds(_options.BanSeconds),
+                ExemptNetworks = _options.AbuseExemptNetworks
+                    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(IPNetwork.Parse).ToList(),
+            },
         }, _loggers.CreateLogger<SipTransport>());
         var layer = new SipTransactionLayer(Transport, logger: _loggers.CreateLogger<SipTransactionLayer>());
         Agent = new SipUserAgent(layer, new SipUserAgentOptions(), _loggers.CreateLogger<SipUserAgent>());

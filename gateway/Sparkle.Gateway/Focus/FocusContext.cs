@@ -20,7 +20,7 @@ public sealed class FocusContext
         GatewayId = gatewayId;
         Loggers = loggers;
         Tenants = new TenantDirectory(grains);
-        Authenticator = new Authenticator(grains, digest, md5OnlyUserAgents);
+        Authenticator = new Authenticator(grains, digest, md5OnlyUserAgents, transport.Guard);
     }
 
     public IGrainFactory Grains { get; }

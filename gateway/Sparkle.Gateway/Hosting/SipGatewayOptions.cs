@@ -48,4 +48,17 @@ public sealed class SipGatewayOptions
     public int MaxResourceListEntries { get; set; } = 100;
     /// <summary>Deepest nesting of lists within a resource list; deeper is refused with 413.</summary>
     public int MaxResourceListDepth { get; set; } = 4;
+    /// <summary>Requests per second one source address may sustain; above it 503 + Retry-After (INVITE,
+    /// REGISTER, SUBSCRIBE, once a second) or silence. 0 disables.</summary>
+    public double RequestsPerSecond { get; set; } = 50;
+    /// <summary>Requests one source may send at once above the sustained rate.</summary>
+    public int RequestBurst { get; set; } = 200;
+    /// <summary>Failed digest checks from one address within <see cref="AuthFailureWindowSeconds"/> that ban it. 0 disables.</summary>
+    public int AuthFailuresBeforeBan { get; set; } = 10;
+    public double AuthFailureWindowSeconds { get; set; } = 60;
+    /// <summary>How long a banned address is ignored.</summary>
+    public double BanSeconds { get; set; } = 600;
+    /// <summary>Comma-separated networks (CIDR) never rate limited or banned: loopback, where the SIP bench drives
+    /// hundreds of calls a second; add trusted proxies (a P-CSCF) and trunks. Empty exempts nobody.</summary>
+    public string AbuseExemptNetworks { get; set; } = "127.0.0.0/8,::1/128";
 }

@@ -77,6 +77,12 @@ public sealed partial class SipTransport
             client.Dispose();
             return false;
         }
+        if (Guard.IsBanned(source))
+        {
+            // A banned address gets no connection either.
+            Reset(client);
+            return false;
+        }
         var total = Interlocked.Increment(ref _inboundTotal);
         var fromSource = _inboundPerAddress.AddOrUpdate(source, 1, (_, n) => n + 1);
         if (total <= _options.MaxConnections && fromSource <= _options.MaxConnectionsPerAddress)
@@ -90,16 +96,22 @@ public sealed partial class SipTransport
             _logger.LogWarning("Refusing TCP/TLS connections from {Source}: {FromSource} open from it, {Total} in all",
                 source, fromSource, total);
         }
+        Reset(client);
+        return false;
+    }
+
+    /// <summary>Closes with a reset (linger 0): no TIME_WAIT is kept for a connection we never wanted.</summary>
+    private static void Reset(TcpClient client)
+    {
         try
         {
             client.Client.LingerState = new LingerOption(true, 0);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // Closing anyway.
         }
         client.Dispose();
-        return false;
     }
 
     private void Release(IPAddress source)

@@ -37,4 +37,6 @@ public sealed class SipTransportOptions
     public int MaxConnectionsPerAddress { get; set; } = 32;
     /// <summary>Inbound TCP/TLS connections open at once in all; more are closed at accept.</summary>
     public int MaxConnections { get; set; } = 4096;
+    /// <summary>Per-source request rate and bans after failed authentication.</summary>
+    public SipAbuseOptions Abuse { get; set; } = new();
 }
