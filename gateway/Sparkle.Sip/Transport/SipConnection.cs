@@ -26,6 +26,9 @@ internal sealed class SipConnection : IAsyncDisposable
     private readonly SipConnectionStats _stats;
     private readonly ITimer _deadline;
     private int _timedOut;
+    private volatile bool _messagePending;
+    /// <summary>The idle timeout, or longer while a registration rides on this flow (see <see cref="HoldFor"/>).</summary>
+    private TimeSpan _idleTimeout;
     private int _disposed;
 
     public SipConnection(TcpClient client, Stream stream, SipEndPoint remote, SipEndPoint local, ILogger logger,
@@ -38,6 +41,7 @@ internal sealed class SipConnection : IAsyncDisposable
         _logger = logger;
         _options = options;
         _stats = stats;
+        _idleTimeout = options.IdleTimeout;
         _deadline = options.Time.CreateTimer(static s => ((SipConnection)s!).OnDeadline(), this, options.IdleTimeout, Timeout.InfiniteTimeSpan);
     }
 
@@ -50,7 +54,6 @@ internal sealed class SipConnection : IAsyncDisposable
     {
         var buffer = new byte[16 * 1024];
         using var framer = new SipStreamFramer(_options.MaxHeaderBytes, _options.MaxBodyBytes);
-        var messagePending = false;
         try
         {
             while (!_cts.IsCancellationRequested)
@@ -82,12 +85,12 @@ internal sealed class SipConnection : IAsyncDisposable
                 // keep-alive (which leaves nothing buffered) restarts the clock.
                 if (framer.Buffered == 0)
                 {
-                    messagePending = false;
-                    _deadline.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan);
+                    _messagePending = false;
+                    _deadline.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
                 }
-                else if (!messagePending || completed)
+                else if (!_messagePending || completed)
                 {
-                    messagePending = true;
+                    _messagePending = true;
                     _deadline.Change(_options.MessageTimeout, Timeout.InfiniteTimeSpan);
                 }
                 // Counted after the timer is set, so a test that saw the bytes arrive can move the clock.
@@ -105,6 +108,18 @@ internal sealed class SipConnection : IAsyncDisposable
         finally
         {
             await DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Keeps an idle flow open for <paramref name="lifetime"/> (at least the idle timeout): a phone
+    /// registered over this connection is reached through it, so it must outlive the registration, not just
+    /// the idle timeout. Zero goes back to the idle timeout. A partial message keeps its own deadline.</summary>
+    public void HoldFor(TimeSpan lifetime)
+    {
+        _idleTimeout = lifetime > _options.IdleTimeout ? lifetime : _options.IdleTimeout;
+        if (!_messagePending && IsOpen)
+        {
+            _deadline.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -128,6 +128,16 @@ public sealed partial class SipTransport
         }
     }
 
+    /// <summary>Keeps the TCP/TLS connection to <paramref name="remote"/> open while idle for
+    /// <paramref name="lifetime"/> (a registration's expiry); zero restores the idle timeout. UDP: nothing to do.</summary>
+    public void HoldFlow(SipEndPoint remote, TimeSpan lifetime)
+    {
+        if (remote.Transport != SipTransportKind.Udp && _connections.TryGetValue(remote, out var connection))
+        {
+            connection.HoldFor(lifetime);
+        }
+    }
+
     /// <summary>Inbound TCP/TLS connections now open from one address (for tests and metrics).</summary>
     public int InboundConnectionsFrom(IPAddress address) => _inboundPerAddress.TryGetValue(address, out var n) ? n : 0;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Sparkle.Sip.Messages;
 using Sparkle.Sip.Tests.Messages;
 using Sparkle.Sip.Tests.Support;
+using Sparkle.Sip.Transport;
 using static Sparkle.Sip.Tests.Support.RawTcp;
 
 namespace Sparkle.Sip.Tests.Transport;
@@ -54,6 +55,27 @@ public sealed class SlowConnectionTests
 
         Assert.True(await IsClosedAsync(stream), "an idle connection was kept");
         Assert.Equal(1, stack.Transport.ConnectionsTimedOut);
+    }
+
+    [Fact]
+    public async Task FlowHeldForARegistrationOutlivesTheIdleTimeoutUntilItsLifetime()
+    {
+        var clock = new ManualTimeProvider();
+        await using var stack = TestStack.Start(configure: o => o.Time = clock);
+        using var tcp = await ConnectAsync(stack);
+        var stream = tcp.GetStream();
+        Assert.Equal(200, (await RoundTripAsync(stack, stream, Options("held-1"))).StatusCode);
+        // The client socket is dual-mode: the server sees its IPv4 form.
+        var local = (System.Net.IPEndPoint)tcp.Client.LocalEndPoint!;
+        var flow = new SipEndPoint(SipTransportKind.Tcp, new System.Net.IPEndPoint(local.Address.MapToIPv4(), local.Port));
+
+        // What the registrar does after a REGISTER over this connection with Expires: 3600.
+        stack.Transport.HoldFlow(flow, TimeSpan.FromHours(1));
+        clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal(0, stack.Transport.ConnectionsTimedOut);
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.True(await IsClosedAsync(stream), "a held flow was kept past its lifetime");
     }
 
     [Fact]
