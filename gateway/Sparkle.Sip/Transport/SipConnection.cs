@@ -130,7 +130,8 @@ internal sealed class SipConnection : IAsyncDisposable
             return;
         }
         Interlocked.Increment(ref _stats.TimedOut);
-        _logger.LogInformation("Closing {Remote}: no complete message in time", Remote);
+        // Debug, not Information: a slowloris of thousands of sockets must not become thousands of log lines.
+        _logger.LogDebug("Closing {Remote}: no complete message in time", Remote);
         _ = DisposeAsync().AsTask();
     }
 
