@@ -52,6 +52,24 @@ public sealed class SipGateway : IAsyncDisposable
             TcpPort = _options.TcpPort,
             TlsPort = _options.TlsPort,
             Certificate = GatewayCertificate.Load(_options, _logger),
+            MessageTimeout = TimeSpan.FromSeconds(_options.MessageTimeoutSeconds),
+            IdleTimeout = TimeSpan.FromSeconds(_options.IdleTimeoutSeconds),
+            TlsHandshakeTimeout = TimeSpan.FromSeconds(_options.TlsHandshakeTimeoutSeconds),
+            MaxHeaderBytes = _options.MaxHeaderBytes,
+            MaxBodyBytes = _options.MaxBodyBytes,
+            MaxConnectionsPerAddress = _options.MaxConnectionsPerAddress,
+            MaxConnections = _options.MaxConnections,
+            Abuse = new SipAbuseOptions
+            {
+                RequestsPerSecond = _options.RequestsPerSecond,
+                RequestBurst = _options.RequestBurst,
+                AuthFailuresBeforeBan = _options.AuthFailuresBeforeBan,
+                AuthFailureWindow = TimeSpan.FromSeconds(_options.AuthFailureWindowSeconds),
+                BanDuration = TimeSpan.FromSeconds(_options.BanSeconds),
+                ExemptNetworks = _options.AbuseExemptNetworks
+                    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(IPNetwork.Parse).ToList(),
+            },
         }, _loggers.CreateLogger<SipTransport>());
         var layer = new SipTransactionLayer(Transport, logger: _loggers.CreateLogger<SipTransactionLayer>());
         Agent = new SipUserAgent(layer, new SipUserAgentOptions(), _loggers.CreateLogger<SipUserAgent>());
@@ -62,6 +80,8 @@ public sealed class SipGateway : IAsyncDisposable
             _loggers, md5Only)
         {
             NotifyInterval = TimeSpan.FromSeconds(Math.Max(0, _options.NotifyIntervalSeconds)),
+            MaxResourceListEntries = _options.MaxResourceListEntries,
+            MaxResourceListDepth = _options.MaxResourceListDepth,
         };
         var notifier = new ConferenceNotifier(Context);
         var focus = new ConferenceFocus(Context, new SipRegistrar(Context), notifier, new ReferHandler(Context));

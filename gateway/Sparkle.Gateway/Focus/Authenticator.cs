@@ -2,6 +2,7 @@ using Sparkle.Grains.Identity;
 using Sparkle.Grains.Tenants;
 using Sparkle.Sip.Auth;
 using Sparkle.Sip.Messages;
+using Sparkle.Sip.Transport;
 
 namespace Sparkle.Gateway.Focus;
 
@@ -14,7 +15,8 @@ public sealed record AuthResult(string? Number, int Status, Action<SipResponse>?
 
 /// <summary>Digest authentication against the tenant's users: realm = the tenant's first SIP domain, the
 /// stored HA1 fetched from the user grain (the password never reaches the gateway).</summary>
-public sealed class Authenticator(IGrainFactory grains, DigestServer digest, IReadOnlyList<string>? md5OnlyUserAgents = null)
+public sealed class Authenticator(IGrainFactory grains, DigestServer digest, IReadOnlyList<string>? md5OnlyUserAgents = null,
+    SipAbuseGuard? guard = null)
 {
     private static readonly IReadOnlyList<string> s_md5Only = [DigestAlgorithm.Md5];
 
@@ -29,7 +31,8 @@ public sealed class Authenticator(IGrainFactory grains, DigestServer digest, IRe
             .GetDigestCredentialsAsync(Caller.System(tenant.Id));
         if (stored is null || !string.Equals(stored.Realm, tenant.Realm, StringComparison.Ordinal))
         {
-            return new AuthResult(null, 403);
+            // Guessing user names counts as much as guessing passwords.
+            return Failed(request);
         }
         var verdict = digest.Verify(request, credentials, tenant.Realm, algorithm =>
             algorithm.Equals(DigestAlgorithm.Sha256, StringComparison.OrdinalIgnoreCase) ? stored.Ha1Sha256 : stored.Ha1Md5);
@@ -38,8 +41,19 @@ public sealed class Authenticator(IGrainFactory grains, DigestServer digest, IRe
             DigestVerdict.Valid => new AuthResult(username, 200),
             DigestVerdict.Stale => Challenge(request, tenant, stale: true),
             DigestVerdict.Missing => Challenge(request, tenant, stale: false),
-            _ => new AuthResult(null, 403),
+            _ => Failed(request),
         };
+    }
+
+    /// <summary>A 403 for credentials that did not check out, counted against the source address (bans after
+    /// repeated failures). A stale nonce or missing credentials are no failure.</summary>
+    private AuthResult Failed(SipRequest request)
+    {
+        if (request.Source is { } source)
+        {
+            guard?.RecordAuthFailure(source.Address);
+        }
+        return new AuthResult(null, 403);
     }
 
     /// <summary>Whether a number belongs to a user of the tenant with SIP credentials.</summary>

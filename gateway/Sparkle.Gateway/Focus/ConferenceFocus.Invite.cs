@@ -59,14 +59,31 @@ public sealed partial class ConferenceFocus
             invite.Reject(auth.Status, customize: auth.Challenge);
             return;
         }
+        // The list is read and bounded before anything exists: an oversized one creates no meeting and dials nobody.
+        IReadOnlyList<SipUri> listed = [];
+        if (SessionDescription.Extract(invite.Request).ResourceList is { } list)
+        {
+            var read = SessionDescription.ReadList(list, context.MaxResourceListEntries, context.MaxResourceListDepth);
+            if (read.Problem is ResourceListProblem.TooManyEntries or ResourceListProblem.TooDeep)
+            {
+                // RFC 3261 §21.4.11: more than the server is willing to process; the Warning says which limit.
+                var why = read.Problem == ResourceListProblem.TooManyEntries
+                    ? $"resource list has more than {context.MaxResourceListEntries} entries"
+                    : $"resource list nests deeper than {context.MaxResourceListDepth} lists";
+                _logger.LogInformation("Factory INVITE {CallId} from {Number} refused: {Reason}", invite.Request.CallId, auth.Number, why);
+                invite.Reject(413, "Request Entity Too Large", r => r.Headers.Add(HeaderNames.Warning, $"399 sparkle \"{why}\""));
+                return;
+            }
+            listed = read.Entries;
+        }
         var caller = Caller.User(tenant.Id, auth.Number!);
         var meetingId = Guid.NewGuid();
         var meeting = context.Grains.GetGrain<IMeetingGrain>(meetingId);
         var snapshot = await meeting.CreateAsync(caller, new MeetingSpec($"Conference of {auth.Number}", [], AdHoc: true));
         var call = await JoinAsync(invite, tenant, meetingId, snapshot.ConferenceNumber, caller, auth.Number);
-        if (call is not null && SessionDescription.Extract(invite.Request).ResourceList is { } list)
+        if (call is not null)
         {
-            foreach (var entry in SessionDescription.ListEntries(list))
+            foreach (var entry in listed)
             {
                 if (entry.User is { } number)
                 {

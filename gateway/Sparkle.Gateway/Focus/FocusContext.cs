@@ -20,12 +20,16 @@ public sealed class FocusContext
         GatewayId = gatewayId;
         Loggers = loggers;
         Tenants = new TenantDirectory(grains);
-        Authenticator = new Authenticator(grains, digest, md5OnlyUserAgents);
+        Authenticator = new Authenticator(grains, digest, md5OnlyUserAgents, transport.Guard);
     }
 
     public IGrainFactory Grains { get; }
     /// <summary>The least time between two conference-event NOTIFYs to one subscriber.</summary>
     public TimeSpan NotifyInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Most entries a factory INVITE's resource list may hold (RFC 5366); more is a 413.</summary>
+    public int MaxResourceListEntries { get; init; } = 100;
+    /// <summary>Deepest nesting of lists in a resource list (RFC 4826 allows lists in lists).</summary>
+    public int MaxResourceListDepth { get; init; } = 4;
     public SipUserAgent Agent { get; }
     public SipTransport Transport { get; }
     public DigestServer Digest { get; }

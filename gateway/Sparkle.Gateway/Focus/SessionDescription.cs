@@ -47,8 +47,15 @@ public static class SessionDescription
 
     /// <summary>The SIP URIs of the entries of a resource list. DTDs are refused, as in INFO bodies: internal
     /// entities would let a few hundred bytes expand to megabytes (or to entries nobody wrote).</summary>
-    public static IReadOnlyList<SipUri> ListEntries(string resourceList)
+    public static IReadOnlyList<SipUri> ListEntries(string resourceList) =>
+        ReadList(resourceList, int.MaxValue, int.MaxValue).Entries;
+
+    /// <summary>Reads a resource list (RFC 4826) as a stream, stopping as soon as it holds more entries than
+    /// <paramref name="maxEntries"/> or nests lists deeper than <paramref name="maxDepth"/>: an oversized list
+    /// is refused whole, never dialled in part. Unreadable XML (a DTD included) yields no entries.</summary>
+    public static ResourceListRead ReadList(string resourceList, int maxEntries, int maxDepth)
     {
+        var entries = new List<SipUri>();
         try
         {
             var settings = new System.Xml.XmlReaderSettings
@@ -58,15 +65,47 @@ public static class SessionDescription
                 MaxCharactersInDocument = 1 << 20,
             };
             using var reader = System.Xml.XmlReader.Create(new StringReader(resourceList), settings);
-            var document = System.Xml.Linq.XDocument.Load(reader);
-            return document.Descendants().Where(e => e.Name.LocalName == "entry")
-                .Select(e => (string?)e.Attribute("uri"))
-                .Select(u => SipUri.TryParse(u, out var uri) ? uri : null)
-                .OfType<SipUri>().ToList();
+            var depth = 0;
+            var count = 0;
+            while (reader.Read())
+            {
+                if (reader.NodeType == System.Xml.XmlNodeType.EndElement && reader.LocalName == "list")
+                {
+                    depth--;
+                }
+                if (reader.NodeType != System.Xml.XmlNodeType.Element)
+                {
+                    continue;
+                }
+                if (reader.LocalName == "list")
+                {
+                    if (++depth > maxDepth)
+                    {
+                        return new ResourceListRead([], ResourceListProblem.TooDeep);
+                    }
+                    if (reader.IsEmptyElement)
+                    {
+                        depth--;
+                    }
+                }
+                else if (reader.LocalName == "entry")
+                {
+                    // Counted whether or not the URI is usable: the cap is on what the sender asked for.
+                    if (++count > maxEntries)
+                    {
+                        return new ResourceListRead([], ResourceListProblem.TooManyEntries);
+                    }
+                    if (SipUri.TryParse(reader.GetAttribute("uri"), out var uri))
+                    {
+                        entries.Add(uri);
+                    }
+                }
+            }
+            return new ResourceListRead(entries, ResourceListProblem.None);
         }
         catch (System.Xml.XmlException)
         {
-            return [];
+            return new ResourceListRead([], ResourceListProblem.Unreadable);
         }
     }
 
@@ -103,3 +142,13 @@ public static class SessionDescription
         }
     }
 }
+
+public enum ResourceListProblem
+{
+    None,
+    Unreadable,
+    TooManyEntries,
+    TooDeep,
+}
+
+public sealed record ResourceListRead(IReadOnlyList<SipUri> Entries, ResourceListProblem Problem);

@@ -29,4 +29,36 @@ public sealed class SipGatewayOptions
     public double NotifyIntervalSeconds { get; set; } = 5;
     /// <summary>Seconds between gateway-registry heartbeats.</summary>
     public double HeartbeatSeconds { get; set; } = 1;
+
+    /// <summary>TCP/TLS: seconds a message may take from its first byte to its last (slowloris).</summary>
+    public double MessageTimeoutSeconds { get; set; } = 10;
+    /// <summary>TCP/TLS: seconds without a complete message or a CRLF keep-alive before a connection is closed.</summary>
+    public double IdleTimeoutSeconds { get; set; } = 300;
+    /// <summary>Seconds an inbound TLS handshake may take.</summary>
+    public double TlsHandshakeTimeoutSeconds { get; set; } = 10;
+    /// <summary>TCP/TLS: largest header section buffered; above it the connection is closed.</summary>
+    public int MaxHeaderBytes { get; set; } = 16 * 1024;
+    /// <summary>TCP/TLS: largest Content-Length accepted; above it 400 and close, before the body is read.</summary>
+    public int MaxBodyBytes { get; set; } = 128 * 1024;
+    /// <summary>Inbound TCP/TLS connections open at once from one IP address; the excess is closed at accept.</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 32;
+    /// <summary>Inbound TCP/TLS connections open at once in all.</summary>
+    public int MaxConnections { get; set; } = 4096;
+    /// <summary>Most entries in a factory INVITE's resource list (RFC 5366); more is refused with 413.</summary>
+    public int MaxResourceListEntries { get; set; } = 100;
+    /// <summary>Deepest nesting of lists within a resource list; deeper is refused with 413.</summary>
+    public int MaxResourceListDepth { get; set; } = 4;
+    /// <summary>Requests per second one source address may sustain; above it 503 + Retry-After (INVITE,
+    /// REGISTER, SUBSCRIBE, once a second) or silence. 0 disables.</summary>
+    public double RequestsPerSecond { get; set; } = 50;
+    /// <summary>Requests one source may send at once above the sustained rate.</summary>
+    public int RequestBurst { get; set; } = 200;
+    /// <summary>Failed digest checks from one address within <see cref="AuthFailureWindowSeconds"/> that ban it. 0 disables.</summary>
+    public int AuthFailuresBeforeBan { get; set; } = 10;
+    public double AuthFailureWindowSeconds { get; set; } = 60;
+    /// <summary>How long a banned address is ignored.</summary>
+    public double BanSeconds { get; set; } = 600;
+    /// <summary>Comma-separated networks (CIDR) never rate limited or banned: loopback, where the SIP bench drives
+    /// hundreds of calls a second; add trusted proxies (a P-CSCF) and trunks. Empty exempts nobody.</summary>
+    public string AbuseExemptNetworks { get; set; } = "127.0.0.0/8,::1/128";
 }

@@ -86,6 +86,14 @@ public sealed class SipRegistrar(FocusContext context)
             _logger.LogDebug("{Number}@{Domain} registered from {Source}", number, tenant.Domain, transaction.Peer);
         }
 
+        // A phone registered over TCP/TLS is reached through this very connection: keep it open (idle timeout
+        // aside) until this flow's latest binding expires, plus a margin for the re-REGISTER to arrive.
+        var flow = transaction.Peer.ToString();
+        var flowBindings = bindings.Where(b => b.Source == flow).ToList();
+        context.Transport.HoldFlow(transaction.Peer, flowBindings.Count == 0
+            ? TimeSpan.Zero
+            : flowBindings.Max(b => b.Expires) - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
+
         Respond(transaction, 200, response =>
         {
             var now = DateTimeOffset.UtcNow;

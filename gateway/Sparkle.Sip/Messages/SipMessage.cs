@@ -6,6 +6,10 @@ public abstract class SipMessage
     public SipHeaderList Headers { get; } = new();
     public byte[] Body { get; set; } = [];
 
+    /// <summary>The address and port this message arrived from, set by the transport; null for messages built
+    /// here. Lets layers above (digest checks, abuse limits) name the source without a Via it wrote itself.</summary>
+    public System.Net.IPEndPoint? Source { get; internal set; }
+
     public string BodyText
     {
         get => System.Text.Encoding.UTF8.GetString(Body);

@@ -13,11 +13,16 @@ public static class SipParser
     public const int MaxHeaderCount = 256;
 
     /// <summary>Parses one UDP datagram: the body is the rest of the datagram (shortened by Content-Length).</summary>
-    public static SipParseResult ParseDatagram(ReadOnlySpan<byte> data) => Parse(data, stream: false);
+    public static SipParseResult ParseDatagram(ReadOnlySpan<byte> data) => Parse(data, stream: false, MaxHeaderBytes, MaxBodyBytes);
 
     /// <summary>Frames one message from the start of a TCP/TLS byte stream. Returns Incomplete until the
     /// headers and Content-Length bytes of body are all there; leading CRLF keep-alives are consumed.</summary>
-    public static SipParseResult ParseStream(ReadOnlySpan<byte> data) => Parse(data, stream: true);
+    public static SipParseResult ParseStream(ReadOnlySpan<byte> data) => Parse(data, stream: true, MaxHeaderBytes, MaxBodyBytes);
+
+    /// <summary>As <see cref="ParseStream(ReadOnlySpan{byte})"/> with a connection's own, tighter limits: a
+    /// header section or a declared Content-Length above them is Invalid before the bytes are waited for.</summary>
+    public static SipParseResult ParseStream(ReadOnlySpan<byte> data, int maxHeaderBytes, int maxBodyBytes) =>
+        Parse(data, stream: true, Math.Min(maxHeaderBytes, MaxHeaderBytes), Math.Min(maxBodyBytes, MaxBodyBytes));
 
     public static SipParseResult ParseStream(in ReadOnlySequence<byte> data)
     {
@@ -38,7 +43,7 @@ public static class SipParser
         }
     }
 
-    private static SipParseResult Parse(ReadOnlySpan<byte> data, bool stream)
+    private static SipParseResult Parse(ReadOnlySpan<byte> data, bool stream, int maxHeaderBytes, int maxBodyBytes)
     {
         var skipped = 0;
         while (skipped < data.Length && (data[skipped] == (byte)'\r' || data[skipped] == (byte)'\n'))
@@ -57,11 +62,11 @@ public static class SipParser
             {
                 return Invalid(null, data.Length, "no empty line after the headers");
             }
-            return rest.Length > MaxHeaderBytes
+            return rest.Length > maxHeaderBytes
                 ? Invalid(null, data.Length, "headers too large")
                 : SipParseResult.Incomplete(skipped);
         }
-        if (headerEnd > MaxHeaderBytes)
+        if (headerEnd > maxHeaderBytes)
         {
             return Invalid(null, skipped + headerEnd + 4, "headers too large");
         }
@@ -79,9 +84,10 @@ public static class SipParser
         int? contentLength = null;
         if (clText is not null)
         {
-            if (!int.TryParse(clText.Trim(), System.Globalization.NumberStyles.None, null, out var cl) || cl > MaxBodyBytes)
+            if (!int.TryParse(clText.Trim(), System.Globalization.NumberStyles.None, null, out var cl) || cl > maxBodyBytes)
             {
-                return Invalid(message, stream ? data.Length : skipped + bodyStart, "bad Content-Length");
+                return Invalid(message, stream ? data.Length : skipped + bodyStart,
+                    cl > maxBodyBytes ? "Content-Length above the limit" : "bad Content-Length");
             }
             contentLength = cl;
         }

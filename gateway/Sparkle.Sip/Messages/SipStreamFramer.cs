@@ -7,8 +7,19 @@ namespace Sparkle.Sip.Messages;
 public sealed class SipStreamFramer : IDisposable
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(8192);
+    private readonly int _maxHeaderBytes;
+    private readonly int _maxBodyBytes;
     private int _start;
     private int _end;
+
+    public SipStreamFramer(int maxHeaderBytes = SipParser.MaxHeaderBytes, int maxBodyBytes = SipParser.MaxBodyBytes)
+    {
+        _maxHeaderBytes = maxHeaderBytes;
+        _maxBodyBytes = maxBodyBytes;
+    }
+
+    /// <summary>Bytes held for a message not yet complete (0 between messages and after keep-alive CRLFs).</summary>
+    public int Buffered => _end - _start;
 
     /// <summary>Set once the stream can no longer be framed (bad Content-Length, oversized headers): the
     /// connection must be closed.</summary>
@@ -31,7 +42,7 @@ public sealed class SipStreamFramer : IDisposable
         {
             return SipParseResult.Incomplete(0);
         }
-        var result = SipParser.ParseStream(_buffer.AsSpan(_start, _end - _start));
+        var result = SipParser.ParseStream(_buffer.AsSpan(_start, _end - _start), _maxHeaderBytes, _maxBodyBytes);
         _start += result.Consumed;
         if (result.Status == SipParseStatus.Invalid && result.Consumed >= 0 && !CanResync(result))
         {
@@ -51,9 +62,9 @@ public sealed class SipStreamFramer : IDisposable
     }
 
     // Framing survives an invalid message only when its length was known (a valid Content-Length).
-    private static bool CanResync(SipParseResult result) =>
+    private bool CanResync(SipParseResult result) =>
         result.Message?.Headers.Get(HeaderNames.ContentLength) is { } cl
-        && int.TryParse(cl, System.Globalization.NumberStyles.None, null, out var n) && n <= SipParser.MaxBodyBytes;
+        && int.TryParse(cl, System.Globalization.NumberStyles.None, null, out var n) && n <= _maxBodyBytes;
 
     private void Compact(int needed)
     {

@@ -35,7 +35,11 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
     {
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Guard = new SipAbuseGuard(options.Abuse, options.Time, _logger);
     }
+
+    /// <summary>Per-source rate limits and authentication bans, checked for every message received.</summary>
+    public SipAbuseGuard Guard { get; }
 
     public SipEndPoint? UdpEndPoint { get; private set; }
     public SipEndPoint? TcpEndPoint { get; private set; }
@@ -187,6 +191,7 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _cts.Cancel();
+        Guard.Dispose();
         _udp?.Dispose();
         _tcpListener?.Stop();
         _tlsListener?.Stop();
@@ -209,6 +214,10 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
     {
         try
         {
+            if (!Admit(result, remote))
+            {
+                return;
+            }
             if (result.Status == SipParseStatus.Complete && result.Message is { } message)
             {
                 if (message is SipRequest request)
@@ -247,6 +256,33 @@ public sealed partial class SipTransport : ISipSender, IAsyncDisposable
         {
             // A bug above the transport must not kill a receive loop.
             _logger.LogError(ex, "Error handling a message from {Remote}", remote);
+        }
+    }
+
+    /// <summary>The abuse checks: a banned source is ignored, a source over its rate gets a 503 now and then
+    /// and silence otherwise. Requests that pass carry their source address up.</summary>
+    private bool Admit(SipParseResult result, SipEndPoint remote)
+    {
+        var source = remote.Address.Address;
+        if (result.Message is not { } message)
+        {
+            return !Guard.IsBanned(source);
+        }
+        switch (Guard.Check(source, message))
+        {
+            case SipAbuseVerdict.Drop:
+                return false;
+            case SipAbuseVerdict.Reject when message is SipRequest request && SipParser.CanAnswer(request):
+                StampReceived(request, remote);
+                var busy = request.CreateResponse(503, "Service Unavailable (rate limited)");
+                busy.Headers.Add(HeaderNames.RetryAfter, Guard.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                _ = SendResponseSafeAsync(busy, remote);
+                return false;
+            case SipAbuseVerdict.Reject:
+                return false;
+            default:
+                message.Source = remote.Address;
+                return true;
         }
     }
 

@@ -19,7 +19,8 @@ public sealed class TestStack : IAsyncDisposable
     public SipUserAgent Agent { get; }
     public ISipApplication Application { get; }
 
-    public static TestStack Start(ISipApplication? app = null, bool tls = false, SipTimers? timers = null)
+    public static TestStack Start(ISipApplication? app = null, bool tls = false, SipTimers? timers = null,
+        Action<SipTransportOptions>? configure = null)
     {
         var options = new SipTransportOptions
         {
@@ -30,6 +31,7 @@ public sealed class TestStack : IAsyncDisposable
             Certificate = tls ? SipCertificates.CreateSelfSigned("localhost") : null,
             AcceptAnyServerCertificate = true,
         };
+        configure?.Invoke(options);
         var transport = new SipTransport(options);
         var layer = new SipTransactionLayer(transport, timers: timers);
         var agent = new SipUserAgent(layer);
