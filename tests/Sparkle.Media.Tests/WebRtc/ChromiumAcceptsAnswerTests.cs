@@ -63,11 +63,12 @@ public sealed class ChromiumAcceptsAnswerTests
         """;
 
     [ChromiumTheory]
-    [InlineData(VideoCodec.H264, "sendrecv", false)]
-    [InlineData(VideoCodec.Vp8, "sendrecv", false)]
-    [InlineData(VideoCodec.H264, "recvonly", false)]
-    [InlineData(VideoCodec.Vp8, "sendrecv", true)]
-    public async Task ChromiumTakesOurAnswerAndUsesTheCodecWeChose(VideoCodec preferred, string direction, bool dataChannel)
+    [InlineData(VideoCodec.H264, "sendrecv", false, "203.0.113.7", null)]
+    [InlineData(VideoCodec.Vp8, "sendrecv", false, "203.0.113.7", null)]
+    [InlineData(VideoCodec.H264, "recvonly", false, "203.0.113.7", null)]
+    [InlineData(VideoCodec.Vp8, "sendrecv", true, "203.0.113.7", 443)]
+    [InlineData(VideoCodec.H264, "sendrecv", true, "2001:db8::7", 443)]
+    public async Task ChromiumTakesOurAnswerAndUsesTheCodecWeChose(VideoCodec preferred, string direction, bool dataChannel, string address, int? tcpPort)
     {
         var profile = Directory.CreateTempSubdirectory("sparkle-webrtc-chromium-");
         await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
@@ -89,7 +90,7 @@ public sealed class ChromiumAcceptsAnswerTests
             var offerSdp = await page.EvaluateFunctionAsync<string>(MakeOffer, direction, dataChannel);
 
             Assert.True(WebRtcOfferReader.TryRead(offerSdp, out var offer, out var error, out var message), $"{error}: {message}\n{offerSdp}");
-            var local = WebRtcFixtures.Local with { PreferredVideoCodec = preferred };
+            var local = WebRtcFixtures.Local with { PreferredVideoCodec = preferred, Address = address, TcpPort = tcpPort };
             Assert.True(WebRtcAnswerer.TryAnswer(offer!, local, out var answer, out error, out message), $"{error}: {message}");
             Assert.Equal(preferred, answer!.Video!.Codec);
 
