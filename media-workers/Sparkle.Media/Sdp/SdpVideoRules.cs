@@ -19,7 +19,7 @@ internal static class SdpVideoRules
         VideoFeedbackTypes.Nack | VideoFeedbackTypes.Pli | VideoFeedbackTypes.Fir | VideoFeedbackTypes.Tmmbr | VideoFeedbackTypes.Remb;
 
     /// <summary>VP8 receive limits we state: 720p (3600 macroblocks) at up to 30 frames a second.</summary>
-    private const string Vp8Receive = "max-fr=30;max-fs=3600";
+    internal const string Vp8Receive = "max-fr=30;max-fs=3600";
 
     public static bool TryAccept(
         SessionDescription offer, MediaDescription offered, LocalAudioEndpoint local, bool audioSecure,
@@ -238,7 +238,7 @@ internal static class SdpVideoRules
         return result;
     }
 
-    private static void AddCodecAttributes(MediaDescription media, int payloadType, VideoCodec codec, string? fmtp, VideoFeedbackTypes feedback)
+    internal static void AddCodecAttributes(MediaDescription media, int payloadType, VideoCodec codec, string? fmtp, VideoFeedbackTypes feedback)
     {
         var pt = payloadType.ToString(CultureInfo.InvariantCulture);
         media.Attributes.Add(new SdpAttribute("rtpmap", $"{pt} {(codec == VideoCodec.H264 ? "H264" : "VP8")}/{ClockRate}"));
