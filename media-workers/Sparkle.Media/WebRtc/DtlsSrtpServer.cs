@@ -49,7 +49,7 @@ public sealed class DtlsSrtpServer : IDisposable
 
     public bool IsConnected => _connected && !_disposed && Volatile.Read(ref _closedRaised) == 0;
 
-    /// <summary>Datagrams OnDatagram dropped: empty, over 1500 bytes, queue full, or after the end.</summary>
+    /// <summary>Datagrams OnDatagram dropped: not whole DTLS records, over 1500 bytes, queue full, or after the end.</summary>
     public long DroppedDatagrams => _transport.Dropped;
 
     /// <summary>A datagram RFC 7983 classifies as DTLS (first byte 20..63), from the ICE-selected address.
@@ -219,12 +219,14 @@ public sealed class DtlsSrtpServer : IDisposable
                     try
                     {
                         var buffer = _pumpBuffer ??= new byte[QueuedDatagramTransport.ReceiveLimit];
-                        // 1 ms, not 0: BouncyCastle reads a wait of 0 as "wait forever".
-                        while (_transport.Count > 0 && !_transport.IsClosed)
+                        // 1 ms, not 0: BouncyCastle reads a wait of 0 as "wait forever". Each read takes
+                        // one datagram at least; the bounds only guard against a record layer gone wrong.
+                        for (var i = 0; i < QueuedDatagramTransport.Capacity && _transport.Count > 0 && !_transport.IsClosed; i++)
                         {
                             dtls.Receive(buffer, 0, buffer.Length, 1); // application data (none in WebRTC media) is dropped
                         }
-                        while (!_transport.IsClosed && dtls.ReceivePending(buffer, 0, buffer.Length) >= 0)
+                        for (var i = 0; i < QueuedDatagramTransport.Capacity && !_transport.IsClosed
+                            && dtls.ReceivePending(buffer, 0, buffer.Length) >= 0; i++)
                         {
                         }
                     }

@@ -61,7 +61,7 @@ internal sealed class QueuedDatagramTransport(Action<ReadOnlyMemory<byte>> send)
 
     public bool Enqueue(ReadOnlySpan<byte> packet)
     {
-        if (packet.Length == 0 || packet.Length > ReceiveLimit)
+        if (packet.Length > ReceiveLimit || !IsWholeRecords(packet))
         {
             Interlocked.Increment(ref _dropped);
             return false;
@@ -76,6 +76,34 @@ internal sealed class QueuedDatagramTransport(Action<ReadOnlyMemory<byte>> send)
             }
             _queue.Enqueue(copy);
             Monitor.PulseAll(_gate);
+        }
+        return true;
+    }
+
+    /// <summary>True when the datagram is one or more whole DTLS 1.x records (RFC 6347 §4.1) of the five
+    /// content types DTLS 1.2 without connection ids has. BouncyCastle keeps the bytes after a datagram's
+    /// first record for its next read; fewer than a record header of them would never be consumed, and
+    /// its record layer would read nothing else again (and ReceivePending would spin), so such a
+    /// datagram must never reach it.</summary>
+    internal static bool IsWholeRecords(ReadOnlySpan<byte> datagram)
+    {
+        const int headerLength = 13;
+        if (datagram.IsEmpty)
+        {
+            return false;
+        }
+        while (!datagram.IsEmpty)
+        {
+            if (datagram.Length < headerLength || datagram[0] < 20 || datagram[0] > 24 || datagram[1] != 0xFE)
+            {
+                return false;
+            }
+            var recordLength = headerLength + ((datagram[11] << 8) | datagram[12]);
+            if (recordLength > datagram.Length)
+            {
+                return false;
+            }
+            datagram = datagram[recordLength..];
         }
         return true;
     }
