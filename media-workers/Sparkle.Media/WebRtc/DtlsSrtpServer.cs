@@ -85,13 +85,29 @@ public sealed class DtlsSrtpServer : IDisposable
     public Task<SrtpKeys> HandshakeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), "The handshake timeout must be positive or infinite.");
+        }
         if (Interlocked.Exchange(ref _handshakeStarted, 1) != 0)
         {
             throw new InvalidOperationException("The DTLS handshake runs once per association.");
         }
         var completion = new TaskCompletionSource<SrtpKeys>(TaskCreationOptions.RunContinuationsAsynchronously);
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var thread = new Thread(() => RunHandshake(completion, deadline, timeout, cancellationToken))
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                RunHandshake(completion, deadline, timeout, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                // Unexpected (RunHandshake catches what Accept throws); an escaping exception would end the process.
+                _transport.Abort();
+                completion.TrySetException(new DtlsFailedException("the DTLS handshake failed: " + e.Message, e));
+            }
+        })
         {
             IsBackground = true,
             Name = "dtls-handshake",

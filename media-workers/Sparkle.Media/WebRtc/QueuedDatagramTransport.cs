@@ -81,10 +81,8 @@ internal sealed class QueuedDatagramTransport(Action<ReadOnlyMemory<byte>> send)
     }
 
     /// <summary>True when the datagram is one or more whole DTLS 1.x records (RFC 6347 §4.1) of the five
-    /// content types DTLS 1.2 without connection ids has. BouncyCastle keeps the bytes after a datagram's
-    /// first record for its next read; fewer than a record header of them would never be consumed, and
-    /// its record layer would read nothing else again (and ReceivePending would spin), so such a
-    /// datagram must never reach it.</summary>
+    /// content types DTLS 1.2 without connection ids has. A cheap check, so that junk from the wire
+    /// takes neither a queue slot nor BouncyCastle's time.</summary>
     internal static bool IsWholeRecords(ReadOnlySpan<byte> datagram)
     {
         const int headerLength = 13;
