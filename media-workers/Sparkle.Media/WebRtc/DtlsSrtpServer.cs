@@ -21,6 +21,8 @@ public sealed class DtlsSrtpServer : IDisposable
     // Serialises BouncyCastle's record layer after the handshake: the pump's reads and Dispose's close.
     private readonly object _gate = new();
     private DtlsTransport? _dtls;
+    private SrtpDtlsTlsServer? _tlsServer;
+    private string? _closeReason;
     private byte[]? _pumpBuffer;
     private int _handshakeStarted;
     private int _pumpScheduled;
@@ -46,6 +48,10 @@ public sealed class DtlsSrtpServer : IDisposable
     /// <summary>Raised once when the peer closes the association (close_notify) or a fatal alert arrives
     /// after the handshake. Raised on a thread-pool thread; never on Dispose.</summary>
     public event Action? Closed;
+
+    /// <summary>Why the association ended after the handshake (close_notify, a fatal alert, a record layer
+    /// failure); null while it lasts. Set before `Closed` is raised.</summary>
+    public string? CloseReason => Volatile.Read(ref _closeReason);
 
     public bool IsConnected => _connected && !_disposed && Volatile.Read(ref _closedRaised) == 0;
 
@@ -203,6 +209,7 @@ public sealed class DtlsSrtpServer : IDisposable
         lock (_gate)
         {
             _dtls = dtls;
+            _tlsServer = server;
             _connected = true;
         }
         if (_transport.Count > 0)
@@ -227,6 +234,7 @@ public sealed class DtlsSrtpServer : IDisposable
         while (true)
         {
             var ended = false;
+            Exception? failure = null;
             lock (_gate)
             {
                 var dtls = _dtls;
@@ -246,11 +254,21 @@ public sealed class DtlsSrtpServer : IDisposable
                         {
                         }
                     }
-                    catch (Exception)
+                    catch (Exception e)
                     {
                         ended = true; // a fatal alert received, or the record layer failed
+                        failure = e;
                     }
                     ended |= _transport.IsClosed;
+                    if (ended)
+                    {
+                        // BouncyCastle reports close_notify by closing the transport, and the read after it fails.
+                        var server = _tlsServer;
+                        Volatile.Write(ref _closeReason,
+                            server?.CloseNotifyReceived == true ? "the peer sent close_notify"
+                            : server?.AlertReceived is { } alert ? $"the peer sent a fatal alert: {AlertDescription.GetText(alert)}"
+                            : $"the DTLS record layer failed: {failure?.Message ?? "closed"}");
+                    }
                 }
             }
             if (ended)

@@ -123,12 +123,25 @@ internal sealed class SrtpDtlsTlsServer : DefaultTlsServer
         KeyingMaterial = m_context.ExportKeyingMaterial(ExporterLabel.dtls_srtp, null, KeyingMaterialLength);
     }
 
+    /// <summary>The peer closed the association with close_notify.</summary>
+    public bool CloseNotifyReceived { get; private set; }
+
+    /// <summary>RFC 6347 §4.1.2.7: a record that fails authentication is dropped, not fatal; otherwise
+    /// anyone who can spoof the browser's address could end the association with one datagram.
+    /// BouncyCastle 2.7.0's record layer already discards bad-MAC records itself; this keeps its
+    /// DtlsTransport from turning one into a fatal alert should that ever change.</summary>
+    public override bool IgnoreCorruptDtlsRecords => true;
+
     public override void NotifyAlertReceived(short alertLevel, short alertDescription)
     {
         base.NotifyAlertReceived(alertLevel, alertDescription);
         if (alertLevel == AlertLevel.fatal)
         {
             AlertReceived = alertDescription;
+        }
+        else if (alertDescription == AlertDescription.close_notify)
+        {
+            CloseNotifyReceived = true;
         }
     }
 

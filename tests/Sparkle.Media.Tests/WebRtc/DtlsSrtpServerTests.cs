@@ -295,9 +295,31 @@ public class DtlsSrtpServerTests(ITestOutputHelper output)
 
         await closed.Task.WaitAsync(s_generous);
         Assert.False(pair.Server.IsConnected);
+        Assert.Equal("the peer sent close_notify", pair.Server.CloseReason);
         pair.Server.OnDatagram(new byte[] { 21, 0xFE, 0xFD }); // after the end: dropped, no second event
         pair.Server.Dispose();
         Assert.Equal(1, Volatile.Read(ref raised));
+    }
+
+    [Fact]
+    public async Task ForgedRecordAfterTheHandshakeIsDroppedNotFatal()
+    {
+        using var pair = PairFor(s_browser);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pair.Server.Closed += () => closed.TrySetResult();
+        var (_, _, clientTransport) = await HandshakeAsync(pair);
+
+        // Epoch 1 application data that does not authenticate, as anyone spoofing the browser could send.
+        // (BouncyCastle 2.7.0 drops it in its record layer; this guards the behaviour, whoever provides it.)
+        var forged = new byte[13 + 40];
+        Random.Shared.NextBytes(forged);
+        Hex.Bytes("17fefd0001000000000064" + "0028").CopyTo(forged, 0);
+        pair.Server.OnDatagram(forged);
+        clientTransport.Close(); // queued behind the forgery: read after it
+
+        await closed.Task.WaitAsync(s_generous);
+        // Had the forgery been fatal, the association would have ended on it instead.
+        Assert.Equal("the peer sent close_notify", pair.Server.CloseReason);
     }
 
     [Fact]
