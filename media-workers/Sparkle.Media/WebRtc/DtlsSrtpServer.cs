@@ -208,6 +208,13 @@ public sealed class DtlsSrtpServer : IDisposable
 
         lock (_gate)
         {
+            if (_disposed)
+            {
+                // Dispose ran between Accept's end and here: it found no association to close.
+                CloseQuietly(dtls);
+                completion.TrySetException(new DtlsFailedException("the DTLS server was disposed during the handshake"));
+                return;
+            }
             _dtls = dtls;
             _tlsServer = server;
             _connected = true;
