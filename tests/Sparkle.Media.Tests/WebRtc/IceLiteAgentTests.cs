@@ -355,6 +355,33 @@ public class IceLiteAgentTests
     }
 
     [Fact]
+    public void AnsweringAndDroppingAllocateNothing()
+    {
+        // The agent runs on the receive thread, where nothing may allocate per packet.
+        var password = IceLiteAgent.NewPassword();
+        var agent = new IceLiteAgent("locl", password, "rmte");
+        var check = Request("locl:rmte", password);
+        var nomination = Request("locl:rmte", password, useCandidate: true);
+        var bad = Request("locl:rmte", IceLiteAgent.NewPassword());
+        var from = V4();
+        var response = new byte[IceLiteAgent.MaxResponseLength];
+        agent.Handle(nomination, from, response, out _); // the one allocation: the selected address
+        agent.Handle(check, from, response, out _); // warm-up
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            agent.Handle(check, from, response, out _);
+            agent.Handle(nomination, from, response, out _); // the same address again: no new copy
+            agent.Handle(bad, from, response, out _);
+            agent.Handle(check.AsSpan(0, 30), from, response, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(2 + 200, agent.Counters.Answered);
+    }
+
+    [Fact]
     public void ResponseBufferTooSmallIsDroppedAndCounted()
     {
         var password = IceLiteAgent.NewPassword();
