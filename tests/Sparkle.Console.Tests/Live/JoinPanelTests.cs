@@ -290,6 +290,26 @@ public sealed class JoinPanelTests : ConsoleTestContext
     }
 
     [Fact]
+    public void LeaveWhileTheMeetingIsAnsweringLeavesTheLateParticipantAndClosesWhatTheModuleOpened()
+    {
+        var panel = RenderPanel();
+        Api.Gate = new TaskCompletionSource();
+        panel.Find("button[data-action=join]").Click();
+        panel.WaitForAssertion(() => Assert.Single(Api.CallsTo("joinMeetingWebRtc")));
+
+        panel.Find("button[data-action=leave]").Click();
+        panel.WaitForAssertion(() => Assert.Equal("idle", State(panel)));
+        Api.Gate.SetResult();
+        Api.Gate = null;
+
+        panel.WaitForAssertion(() => Assert.Equal("pw1", Assert.Single(Api.CallsTo("leaveMeetingWebRtc")).Var("p")));
+        panel.WaitForAssertion(() => Assert.True(Calls("close").Count >= 2));
+        Assert.Empty(Calls("answer"));
+        Assert.Equal("idle", State(panel));
+        Assert.Empty(panel.FindAll("[data-role=join-error]"));
+    }
+
+    [Fact]
     public async Task LeavingThePageLeavesTheCall()
     {
         var panel = RenderPanel();

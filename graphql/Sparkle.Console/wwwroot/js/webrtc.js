@@ -2,7 +2,7 @@
 // JoinPanel drives it through these exports only (preview, stopPreview, offer, answer, setEnabled, useDevice,
 // close). The worker is ICE-lite with BUNDLE and rtcp-mux and takes one complete offer (no trickle).
 
-let preview = null;      // { el, stream } before joining
+let shown = null;        // the preview before joining: { el, stream }
 let call = null;         // { pc, local, remote, previewEl, compositeEl, dotnet }
 
 const ICE_GATHERING_LIMIT_MS = 10000;
@@ -22,7 +22,9 @@ function mediaError(e) {
 
 async function devices() {
   const all = navigator.mediaDevices?.enumerateDevices ? await navigator.mediaDevices.enumerateDevices() : [];
-  const pick = kind => all.filter(d => d.kind === kind && d.deviceId).map(d => ({ id: d.deviceId, label: d.label || '' }));
+  // Chromium also lists 'default' and 'communications' aliases: the panel's own Default choice covers them.
+  const pick = kind => all.filter(d => d.kind === kind && d.deviceId && d.deviceId !== 'default' && d.deviceId !== 'communications')
+    .map(d => ({ id: d.deviceId, label: d.label || '' }));
   return { audio: pick('audioinput'), video: pick('videoinput') };
 }
 
@@ -43,7 +45,7 @@ export async function preview(el, audioId, videoId) {
   }
   try {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: constraint(audioId), video: constraint(videoId) });
-    preview = { el, stream };
+    shown = { el, stream };
     attach(el, stream, true);
     return { error: null, devices: await devices() };
   } catch (e) {
@@ -52,10 +54,10 @@ export async function preview(el, audioId, videoId) {
 }
 
 export function stopPreview() {
-  if (preview) {
-    stopStream(preview.stream);
-    if (preview.el) preview.el.srcObject = null;
-    preview = null;
+  if (shown) {
+    stopStream(shown.stream);
+    if (shown.el) shown.el.srcObject = null;
+    shown = null;
   }
 }
 
