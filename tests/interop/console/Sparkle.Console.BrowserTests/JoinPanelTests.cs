@@ -11,7 +11,10 @@ public sealed class JoinPanelTests(BrowserFixture fixture)
     private const string Chair = "1003";
     private const string Member = "1006";
 
+    /// <summary>Category WebRtc: until the media worker's WebRTC side is merged, run.sh callers may leave it out with
+    /// --filter "Category!=WebRtc".</summary>
     [Fact]
+    [Trait("Category", "WebRtc")]
     public async Task AMemberJoinsWithAudioOnlyFromThePageIsListedConnectedAndLeaves()
     {
         var platform = fixture.Platform;
