@@ -73,14 +73,16 @@ public sealed class FakeApi : HttpMessageHandler
 
     public FakeApi On(string rootField, object? data) => On(rootField, _ => data);
 
-    /// <summary>Answers with a typed API error (extensions.code), as GraphQL.NET writes them.</summary>
-    public FakeApi OnError(string rootField, string code, string message)
+    /// <summary>Answers with a typed API error (extensions.code, and extensions.reason when given), as GraphQL.NET
+    /// writes them.</summary>
+    public FakeApi OnError(string rootField, string code, string message, string? reason = null)
     {
         lock (_gate)
         {
+            object extensions = reason is null ? new { code } : new { code, reason };
             _rules.Add((rootField, _ => new Dictionary<string, object?>
             {
-                ["errors"] = new[] { new { message, extensions = new { code }, path = new[] { rootField } } },
+                ["errors"] = new[] { new { message, extensions, path = new[] { rootField } } },
                 ["data"] = null,
             }));
         }

@@ -57,8 +57,29 @@ public sealed class LiveMeetingPageTests : ConsoleTestContext
         var page = RenderAs(Role.Member, "1006", Meeting(Person("1004"), Person("1006", role: Role.Member)));
 
         Assert.Empty(page.FindAll(".chair-controls"));
-        Assert.Empty(page.FindAll("button[data-action]"));
+        // The only actions a member has are the Join panel's, for themselves.
+        Assert.DoesNotContain(page.FindAll("button[data-action]"), b => b.Closest(".join-panel") is null);
         Assert.Equal(2, page.FindAll("li.person").Count);
+    }
+
+    [Fact]
+    public void MembersAndChairsAlikeGetTheJoinPanelAboveTheParticipantsBesideTheChairsControls()
+    {
+        var page = RenderAs(Role.Chair, "1003", Meeting(Person("1004")));
+
+        var panel = page.Find(".live-grid > .join-panel");
+        Assert.Equal("idle", panel.GetAttribute("data-state"));
+        Assert.Equal("participants", panel.NextElementSibling!.ClassList.Last());
+        Assert.NotEmpty(page.FindAll("li.person[data-number='1004'] button[data-action=mute]"));
+        Assert.NotEmpty(page.FindAll(".meeting-actions button[data-action=lock]"));
+    }
+
+    [Fact]
+    public void AnEndedMeetingHasNoJoinPanel()
+    {
+        var page = RenderAs(Role.Member, "1006", Meeting(Person("1004")) with { Status = MeetingStatus.Ended });
+
+        Assert.Empty(page.FindAll(".join-panel"));
     }
 
     [Fact]

@@ -3,7 +3,8 @@
 # Sparkle.Console.BrowserTests (PuppeteerSharp driving Debian's /usr/bin/chromium, headless) signs in,
 # starts a plan's meeting with one click and watches baresip clients connect, mutes one from the page (checked
 # at the grain and in the audio another client hears), switches language, and checks what a member and another
-# tenant may see. Screenshots go to $SPARKLE_STATE/results/console (or .sparkle-test/results/console).
+# tenant may see; a member joins from the page over WebRTC (the Join panel, audio only) and leaves
+# (JoinPanelTests, Category WebRtc: needs the media worker's WebRTC side). Screenshots go to $SPARKLE_STATE/results/console (or .sparkle-test/results/console).
 # Built by the solution build; run with --no-build.
 set -uo pipefail
 source "$(dirname "$0")/../lib.sh"

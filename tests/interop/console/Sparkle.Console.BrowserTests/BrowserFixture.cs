@@ -27,6 +27,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             [
                 "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                // The Join panel's WebRTC (JoinPanelTests): fake camera and microphone granted without a prompt,
+                // peer connections to the worker on this machine, and the composite playing with sound.
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
             ],
             ProtocolTimeout = (int)Patience.TotalMilliseconds,
         });
