@@ -32,6 +32,8 @@ public sealed class MediaWorkerOptions
 
     public RecordingWorkerOptions Recording { get; set; } = new();
 
+    public WebRtcWorkerOptions WebRtc { get; set; } = new();
+
     public string MediaAddress => string.IsNullOrWhiteSpace(AnnounceAddress) ? Address : AnnounceAddress;
 }
 
@@ -77,4 +79,16 @@ public sealed class RecordingWorkerOptions
     public int QueueMaxMegabytes { get; set; } = 64;
 
     public string ResolvedWorkFolder => string.IsNullOrWhiteSpace(WorkFolder) ? Path.Combine(SpoolFolder, "incomplete") : WorkFolder;
+}
+
+/// <summary>Section "Media:WebRtc": browsers' legs (ICE-lite, DTLS-SRTP, BUNDLE). Their candidates carry
+/// <see cref="MediaWorkerOptions.AnnounceAddress"/> (a cloud VM's public address behind 1:1 NAT).</summary>
+public sealed class WebRtcWorkerOptions
+{
+    /// <summary>How long a browser has, from the answer, for a valid ICE check and a complete DTLS handshake.</summary>
+    public double ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The video codec browsers get when their offer has both (Chromium offers VP8 and H.264): VP8 by default,
+    /// which every browser decodes in software; H.264 shares the encode with H.264 phones.</summary>
+    public Sparkle.Video.Codecs.VideoCodec PreferredVideoCodec { get; set; } = Sparkle.Video.Codecs.VideoCodec.Vp8;
 }

@@ -89,6 +89,10 @@ public sealed partial class AudioLegTransport : IMixerLegSink, IAsyncDisposable,
     public void Start()
     {
         _started = true;
+        if (_sockets.ReceivedElsewhere)
+        {
+            return; // a WebRTC bundle receives and hands us our packets
+        }
         // One receive thread for all legs where we can (see UdpReceiveLoop), else an async loop per socket.
         if (UdpReceiveLoop.Shared is { } loop)
         {

@@ -15,7 +15,7 @@ internal abstract class RtpLegSettings : IDisposable
         {
             Send = SrtpContext.FromKeyMaterial(keys.Suite, keys.LocalKeyMaterial);
             ReceiveRtp = SrtpContext.FromKeyMaterial(keys.Suite, keys.RemoteKeyMaterial);
-            ReceiveRtcp = SrtpContext.FromKeyMaterial(keys.Suite, keys.RemoteKeyMaterial);
+            ReceiveRtcp = keys.RtcpUnprotectedUpstream ? null : SrtpContext.FromKeyMaterial(keys.Suite, keys.RemoteKeyMaterial);
         }
         SignalledRtp = remoteRtp?.Serialize();
         SignalledRtcp = remoteRtcp?.Serialize();

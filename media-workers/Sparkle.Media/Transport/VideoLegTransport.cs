@@ -100,6 +100,10 @@ public sealed partial class VideoLegTransport : IAsyncDisposable, UdpReceiveLoop
 
     public void Start()
     {
+        if (_sockets.ReceivedElsewhere)
+        {
+            return; // a WebRTC bundle receives and hands us our packets
+        }
         _rtpLoop = Task.Run(() => RtpIngress.ReceiveLoopAsync(_sockets.Rtp, rtcpSocket: false, this, _stop.Token));
         _rtcpLoop = Task.Run(() => RtpIngress.ReceiveLoopAsync(_sockets.Rtcp, rtcpSocket: true, this, _stop.Token));
     }

@@ -2,6 +2,7 @@ using Sparkle.Grains.Media;
 using Sparkle.Media.Mixing;
 using Sparkle.Media.Sdp;
 using Sparkle.Media.Transport;
+using Sparkle.Media.WebRtc;
 
 namespace Sparkle.MediaWorker.Engine;
 
@@ -12,6 +13,8 @@ internal sealed class LegState(string participantId, string displayName, AudioLe
     public string ParticipantId { get; } = participantId;
     public string DisplayName { get; } = displayName;
     public AudioLegTransport Transport { get; } = transport;
+    /// <summary>A browser's leg: the one port its ICE, DTLS, audio and video share (the transports only send on it).</summary>
+    public WebRtcBundle? WebRtc { get; init; }
     /// <summary>The video port pair's transport while the leg has (or is offering) video.</summary>
     public VideoLegTransport? Video { get; set; }
     public LocalAudioEndpoint Local { get; set; } = local;

@@ -15,6 +15,10 @@ public sealed partial class MediaEngine
         }
         // A participant joining again (a new call from the same person) replaces the old leg.
         await ReleaseLegAsync(request.MeetingId, request.ParticipantId);
+        if (request.WebRtc)
+        {
+            return AllocateWebRtcLeg(request);
+        }
 
         SessionDescription? offer = null;
         if (request.RemoteSdp is not null && !SessionDescription.TryParse(request.RemoteSdp, out offer, out var parseError))
@@ -254,10 +258,16 @@ public sealed partial class MediaEngine
 
     private static async Task DisposeTransportsAsync(LegState leg)
     {
+        // A bundle stops handing packets to the transports first; its socket closes after their RTCP BYE.
+        leg.WebRtc?.StopReceiving();
         await leg.Transport.DisposeAsync();
         if (leg.Video is { } video)
         {
             await video.DisposeAsync();
+        }
+        if (leg.WebRtc is { } bundle)
+        {
+            await bundle.DisposeAsync();
         }
     }
 

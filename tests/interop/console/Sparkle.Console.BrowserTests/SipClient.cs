@@ -60,10 +60,40 @@ public sealed class SipClient : IDisposable
     public string? Recording => System.IO.Directory.GetFiles(Path.Combine(Directory, "rec"), "*-dec.wav").FirstOrDefault();
 
     /// <summary>Per-second levels of the given tones in the recording (tests/interop/tools/tone_levels.py).</summary>
-    public ToneLevels Levels(params int[] tones)
+    public ToneLevels Levels(params int[] tones) => LevelsOf(Recording ?? throw new InvalidOperationException(User + " recorded nothing"), tones);
+
+    /// <summary>The recording so far, while the call goes on: a copy whose WAV header counts what is on disk (the
+    /// writer fills in the sizes only when it closes the file). Null before the call started.</summary>
+    public string? RecordingSoFar()
+    {
+        if (Recording is not { } path)
+        {
+            return null;
+        }
+        byte[] bytes;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+        }
+        var data = bytes.AsSpan().IndexOf("data"u8);
+        if (bytes.Length < 44 || data < 12)
+        {
+            return null;
+        }
+        var payload = (bytes.Length - data - 8) & ~3;
+        BitConverter.TryWriteBytes(bytes.AsSpan(4, 4), data + payload);
+        BitConverter.TryWriteBytes(bytes.AsSpan(data + 4, 4), payload);
+        var copy = Path.Combine(Directory, "so-far.wav");
+        File.WriteAllBytes(copy, bytes[..(data + 8 + payload)]);
+        return copy;
+    }
+
+    /// <summary>Per-second levels of the given tones in a WAV file (tests/interop/tools/tone_levels.py).</summary>
+    public static ToneLevels LevelsOf(string wav, params int[] tones)
     {
         var tool = Environment.GetEnvironmentVariable("SPARKLE_TONE_LEVELS") ?? throw new InvalidOperationException("SPARKLE_TONE_LEVELS is not set");
-        var info = new ProcessStartInfo("python3", [tool, Recording ?? throw new InvalidOperationException(User + " recorded nothing"), .. tones.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture))])
+        var info = new ProcessStartInfo("python3", [tool, wav, .. tones.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture))])
         {
             RedirectStandardOutput = true,
         };

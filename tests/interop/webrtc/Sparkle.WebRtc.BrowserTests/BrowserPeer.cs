@@ -90,7 +90,9 @@ public sealed class BrowserPeer : IAsyncDisposable
               pc.addTransceiver('audio', { direction: 'recvonly' });
               if (o.video) pc.addTransceiver('video', { direction: 'recvonly' });
             } else {
-              const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: o.video ? { width: 640, height: 480 } : false });
+              // No echo cancellation, noise suppression or gain control: they would treat the steady test tone as noise.
+              const audio = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+              const s = await navigator.mediaDevices.getUserMedia({ audio, video: o.video ? { width: 640, height: 480 } : false });
               s.getTracks().forEach(t => pc.addTrack(t, s));
               window.local = s;
             }
@@ -125,6 +127,21 @@ public sealed class BrowserPeer : IAsyncDisposable
               if (s.type === 'outbound-rtp') out[s.kind === 'audio' ? 'outboundAudio' : 'outboundVideo'] = s;
             });
             return JSON.stringify(out);
+          },
+          // What the received picture shows: "bars" (baresip's red, green, blue thirds), "dark" (the compositor's
+          // video-off fill or an empty slot), else "picture"; with its size. Null before a frame arrived.
+          look() {
+            const v = window.video; if (!v || !v.videoWidth) return null;
+            const w = v.videoWidth, h = v.videoHeight, c = document.createElement('canvas'); c.width = w; c.height = h;
+            const g = c.getContext('2d'); g.drawImage(v, 0, 0);
+            const mean = x0 => { const d = g.getImageData(x0 + w / 12, h / 4, w / 6, h / 2).data; const m = [0, 0, 0];
+              for (let i = 0; i < d.length; i += 4) { m[0] += d[i]; m[1] += d[i + 1]; m[2] += d[i + 2]; }
+              return m.map(x => x / (d.length / 4)); };
+            const t = [mean(0), mean(w / 3), mean(2 * w / 3)];
+            const dom = (m, k) => m[k] > 150 && m.every((x, j) => j === k || x < 90);
+            const bars = dom(t[0], 0) && dom(t[1], 1) && dom(t[2], 2);
+            const dark = t.every(m => Math.max(...m) < 90);
+            return (bars ? 'bars' : dark ? 'dark' : 'picture') + ' ' + w + 'x' + h;
           },
           // The received picture as PNG (base64), from the video element.
           frame() {
@@ -170,6 +187,9 @@ public sealed class BrowserPeer : IAsyncDisposable
 
     public async Task<JsonDocument> StatsAsync() =>
         JsonDocument.Parse(await Page.EvaluateExpressionAsync<string>("window.sparkle.stats()"));
+
+    /// <summary>"bars WxH", "dark WxH" or "picture WxH" for the picture the browser receives now; null before one came.</summary>
+    public Task<string?> LookAsync() => Page.EvaluateExpressionAsync<string?>("window.sparkle.look()");
 
     public async Task<byte[]?> FrameAsync() =>
         await Page.EvaluateExpressionAsync<string?>("window.sparkle.frame()") is { } base64 ? Convert.FromBase64String(base64) : null;

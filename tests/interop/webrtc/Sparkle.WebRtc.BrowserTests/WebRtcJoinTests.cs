@@ -47,7 +47,7 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
         await WaitForAsync(() => Task.FromResult(SecondsRecorded(phone1) >= joinedAt + 5 && SecondsRecorded(phone2) >= joinedAt + 5), "5 s recorded by both phones");
         foreach (var phone in new[] { phone1, phone2 })
         {
-            var level = LastSecondsLevel(phone, BrowserTone, from: (int)joinedAt + 2, seconds: 3);
+            var level = await LastSecondsLevelAsync(phone, BrowserTone, from: (int)joinedAt + 2, seconds: 3);
             output.WriteLine($"{phone.User} hears the browser at {level:F1} dBFS");
             Assert.True(level > -40, $"{phone.User} hears the browser at {level:F1} dBFS");
         }
@@ -68,7 +68,7 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
         await WaitForAsync(() => Task.FromResult(SecondsRecorded(phone1) >= mutedAt + 5 && SecondsRecorded(phone2) >= mutedAt + 5), "5 s recorded after the mute");
         foreach (var phone in new[] { phone1, phone2 })
         {
-            var level = LastSecondsLevel(phone, BrowserTone, from: (int)mutedAt + 2, seconds: 3);
+            var level = await LastSecondsLevelAsync(phone, BrowserTone, from: (int)mutedAt + 2, seconds: 3);
             output.WriteLine($"{phone.User} hears the muted browser at {level:F1} dBFS");
             Assert.True(level < -50, $"{phone.User} still hears the muted browser at {level:F1} dBFS");
         }
@@ -76,6 +76,56 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
 
         Assert.True(await Platform.Api(0, BrowserUser).LeaveMeetingWebRtcAsync(meetingId, join.ParticipantId));
         Assert.Equal("disconnected", (await ParticipantAsync(meetingId, join.ParticipantId))!.State);
+    }
+
+    [Fact]
+    public async Task ABrowserSeesTheCompositeWithItsOwnTileAndAVideoPhoneSeesTheBrowser()
+    {
+        using var phone = SipClient.Start(Platform, "1007", 500, video: true);
+        var meetingId = await StartMeetingWithPhonesAsync(phone);
+        var chair = Platform.Api(0, Chair);
+        var phoneId = (await chair.GetLiveMeetingAsync(meetingId))!.Participants.Single(p => p.State == "connected").Id;
+
+        await using var browser = await BrowserPeer.OpenAsync(fixture);
+        var join = await Platform.Api(0, BrowserUser).JoinMeetingWebRtcAsync(meetingId, await browser.OfferAsync(video: true));
+        await browser.AnswerAsync(join.Answer);
+        await WaitForAsync(async () => await browser.ConnectionStateAsync() == "connected", "the peer connection connected");
+
+        // One tile, the browser in it: the phone sees the browser's camera, and so does the browser itself.
+        await chair.SetLayoutAsync(meetingId, "grid-1x1");
+        await chair.SetLayoutModeAsync(meetingId, LayoutMode.Fixed);
+        await chair.PlaceInSlotAsync(meetingId, join.ParticipantId, 0);
+        var phoneSees = await PhoneSeesAsync(phone, words => words.StartsWith("other", StringComparison.Ordinal));
+        var browserSees = await BrowserSeesAsync(browser, look => look.StartsWith("picture", StringComparison.Ordinal));
+        output.WriteLine($"browser in the tile: the phone sees '{phoneSees}', the browser '{browserSees}'");
+
+        // The phone in the tile: the browser sees its colour bars.
+        await chair.PlaceInSlotAsync(meetingId, phoneId, 0);
+        browserSees = await BrowserSeesAsync(browser, look => look.StartsWith("bars", StringComparison.Ordinal));
+        output.WriteLine($"phone in the tile: the browser sees '{browserSees}'");
+        Assert.Matches(@"^bars (1280x720|640x360)$", browserSees);
+
+        using var stats = await browser.StatsAsync();
+        var inbound = stats.RootElement.GetProperty("inboundVideo");
+        var outbound = stats.RootElement.GetProperty("outboundVideo");
+        output.WriteLine($"browser video in: {inbound.GetProperty("framesDecoded")} frames decoded; out: {outbound.GetProperty("framesEncoded")} frames encoded");
+        Assert.True(inbound.GetProperty("framesDecoded").GetInt64() > 15);
+        await chair.EndMeetingAsync(meetingId);
+    }
+
+    /// <summary>Snapshots of the phone's received composite until the one tile satisfies the condition.</summary>
+    private static async Task<string> PhoneSeesAsync(SipClient phone, Func<string, bool> condition)
+    {
+        var last = "";
+        await WaitForAsync(async () => await phone.SnapshotAsync() is { } png && condition(last = SipClient.Tiles(png, 1, 1)), "the phone's composite");
+        return last;
+    }
+
+    private static async Task<string> BrowserSeesAsync(BrowserPeer browser, Func<string, bool> condition)
+    {
+        var last = "";
+        await WaitForAsync(async () => await browser.LookAsync() is { } look && condition(last = look), "the browser's composite");
+        return last;
     }
 
     [Fact]
@@ -179,11 +229,24 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
         return [.. Enumerable.Range(0, 3).Select(t => readings.Select(r => r[t]).Order().ElementAt(2))];
     }
 
-    /// <summary>The quietest of a few whole seconds of a tone in a phone's recording (so a single loud second proves nothing).</summary>
-    private static double LastSecondsLevel(SipClient phone, int tone, int from, int seconds)
+    /// <summary>The quietest of a few whole seconds of a tone in a phone's recording (so a single loud second proves nothing).
+    /// The recording is still being written: a read that catches the header mid-update is retried.</summary>
+    private static async Task<double> LastSecondsLevelAsync(SipClient phone, int tone, int from, int seconds)
     {
-        var levels = phone.Levels(tone).PerSecond[tone];
-        return levels.Skip(from).Take(seconds).DefaultIfEmpty(-200).Min();
+        double[]? levels = null;
+        await WaitForAsync(() =>
+        {
+            try
+            {
+                levels = phone.RecordingSoFar() is { } wav ? SipClient.LevelsOf(wav, tone).PerSecond[tone] : [];
+                return Task.FromResult(levels.Length >= from + seconds);
+            }
+            catch (Exception e) when (e is InvalidOperationException or JsonException or IOException)
+            {
+                return Task.FromResult(false);
+            }
+        }, $"{from + seconds} s of {phone.User}'s recording readable");
+        return levels!.Skip(from).Take(seconds).Min();
     }
 
     /// <summary>Seconds of audio in the client's recording so far, from its size and the WAV header's byte rate.</summary>
