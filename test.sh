@@ -15,8 +15,9 @@ selected() { # suite name
 source "$(dirname "$0")/infra/scripts/common.sh"
 cd "$SPARKLE_ROOT"
 
-# chromium (and a CJK font for the console in Chinese) for the browser tests of the web console.
-TEST_PACKAGES=(sip-tester baresip linphone-cli ffmpeg sox espeak-ng procps python3 pocketsphinx-testdata chromium fonts-noto-cjk)
+# chromium (and a CJK font for the console in Chinese) for the browser tests of the web console; tcpdump to show
+# that a browser's media on the wire is not plain RTP.
+TEST_PACKAGES=(sip-tester baresip linphone-cli ffmpeg sox espeak-ng procps python3 pocketsphinx-testdata chromium fonts-noto-cjk tcpdump)
 ensure_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_dotnet
 [ "${SPARKLE_SKIP_BUILD:-0}" = 1 ] || build_all

@@ -52,13 +52,32 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
             Assert.True(level > -40, $"{phone.User} hears the browser at {level:F1} dBFS");
         }
 
+        // On the wire: the browser's tone cannot be heard in its packets without the keys, while the phones' plain
+        // G.711 in the same capture decodes to their tones (the control that the method hears a tone when it is there).
+        var legPort = int.Parse(AudioPort().Match(join.Answer).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var opusType = byte.Parse(OpusPayloadType().Match(join.Answer).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        IReadOnlyList<(int Port, byte[] Payload)> wire;
+        using (var capture = await WireCapture.StartAsync(Platform.Results))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            wire = capture.Stop();
+        }
+        var fromBrowser = wire.Where(d => d.Port == legPort && d.Payload.Length > 12 && d.Payload[0] >> 6 == 2 && (d.Payload[1] & 0x7F) == opusType).Select(d => d.Payload).ToList();
+        var browserToneOnWire = WireCapture.ToneProminence(fromBrowser, opusType, BrowserTone);
+        var phoneToneOnWire = wire.Where(d => d.Port != legPort).GroupBy(d => d.Port)
+            .Max(g => Math.Max(WireCapture.ToneProminence(g.Select(d => d.Payload), 0, PhoneTone1), WireCapture.ToneProminence(g.Select(d => d.Payload), 0, PhoneTone2)));
+        output.WriteLine($"on the wire: {fromBrowser.Count} browser packets, its tone {browserToneOnWire:F1} dB above what they decode to; the phones' plain RTP {phoneToneOnWire:F1} dB");
+        Assert.True(fromBrowser.Count > 100, $"only {fromBrowser.Count} packets from the browser captured");
+        Assert.True(phoneToneOnWire > -6, $"the control failed: the phones' plain tones stand {phoneToneOnWire:F1} dB out");
+        Assert.True(browserToneOnWire < -20, $"the browser's tone is audible on the wire ({browserToneOnWire:F1} dB)");
+
         // SRTP by construction: Chromium reports the DTLS transport and the SRTP cipher our DTLS server picked.
         using (var stats = await browser.StatsAsync())
         {
             var transport = stats.RootElement.GetProperty("transport");
             output.WriteLine("transport: " + transport);
             Assert.Equal("connected", transport.GetProperty("dtlsState").GetString());
-            Assert.Equal("AES_CM_128_HMAC_SHA1_80", transport.GetProperty("srtpCipher").GetString());
+            Assert.Equal("SRTP_AES128_CM_HMAC_SHA1_80", transport.GetProperty("srtpCipher").GetString());
             Assert.True(stats.RootElement.GetProperty("inboundAudio").GetProperty("packetsReceived").GetInt64() > 100);
         }
 
@@ -279,6 +298,12 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
             await Task.Delay(250);
         }
     }
+
+    [GeneratedRegex(@"^m=audio (\d+) ", RegexOptions.Multiline)]
+    private static partial Regex AudioPort();
+
+    [GeneratedRegex(@"^a=rtpmap:(\d+) opus/48000", RegexOptions.Multiline)]
+    private static partial Regex OpusPayloadType();
 
     [GeneratedRegex(@"200 OK|registered", RegexOptions.IgnoreCase)]
     private static partial Regex Registered();
