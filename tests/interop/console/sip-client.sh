@@ -11,7 +11,10 @@ mkdir -p "$dir/rec"
 video=()
 [ -n "$ctrl" ] && video=("module ctrl_tcp.so" "ctrl_tcp_listen 127.0.0.1:$ctrl" "module vp8.so" "module fakevideo.so" "module snapshot.so"
   "video_source fakevideo,nil" "video_display fakevideo,nil" "video_size 320x240" "video_bitrate 500000" "video_fps 15")
-sox -n -r 48000 -c 2 -b 16 "$dir/tone.wav" synth 600 sine "$tone" vol 0.4
+# Swelling and fading every 2 s, like speech with pauses: the mixer's speaker detector lets its noise floor creep up
+# under a steady sound (to -20 dBov, voiced 9 dB above it), so a steady tone at this level stops counting as speech
+# after about 8 s; the quiet moments bring the floor back down.
+sox -n -r 48000 -c 2 -b 16 "$dir/tone.wav" synth 600 sine "$tone" vol 0.4 tremolo 0.5 100
 baresip_config "$dir" "$user" udp "$SPARKLE_SIP_PORT" "aufile,$dir/tone.wav" "module aufile.so" "module sndfile.so" "snd_path $dir/rec" "${video[@]}"
 # Registered (so that the meeting's dial-out finds it) and answering at once.
 sed -i 's/;regint=0/;regint=600;answermode=auto/' "$dir/accounts"

@@ -18,7 +18,7 @@ export SPARKLE_SIP_CLIENT="$INTEROP_DIR/console/sip-client.sh" SPARKLE_TONE_LEVE
 
 out="$RESULTS/xunit.txt"
 dotnet test "$INTEROP_DIR/webrtc/Sparkle.WebRtc.BrowserTests/Sparkle.WebRtc.BrowserTests.csproj" -c Release --no-build -nologo \
-  --filter "Category!=Bench" --logger "console;verbosity=detailed" >"$out" 2>&1
+  --filter "${SPARKLE_WEBRTC_FILTER:-Category!=Bench}" --logger "console;verbosity=detailed" >"$out" 2>&1
 rc=$?
 grep -E '^\s+(Passed|Failed) [A-Za-z]' "$out" | sed -E 's/^\s+Passed /ok - /; s/^\s+Failed /FAIL - /'
 p=$(sed -nE 's/^ +Passed: *([0-9]+)$/\1/p' "$out" | tail -1); f=$(sed -nE 's/^ +Failed: *([0-9]+)$/\1/p' "$out" | tail -1)

@@ -21,8 +21,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Swelling and fading like speech (see tests/interop/console/sip-client.sh: the mixer takes a steady tone for noise).
         var tone = Path.Combine(_profile, "tone.wav");
-        using (var sox = Process.Start("sox", ["-n", "-r", "48000", "-c", "1", "-b", "16", tone, "synth", "60", "sine", $"{BrowserTone}", "vol", "0.4"]))
+        using (var sox = Process.Start("sox", ["-n", "-r", "48000", "-c", "1", "-b", "16", tone, "synth", "60", "sine", $"{BrowserTone}", "vol", "0.4", "tremolo", "0.5", "100"]))
         {
             await sox.WaitForExitAsync();
         }
@@ -76,8 +77,9 @@ public sealed class BrowserPeer : IAsyncDisposable
               window.remote.addTrack(e.track);
               if (e.track.kind === 'audio') {
                 // Chromium plays remote WebRTC audio into WebAudio only while a media element also plays it.
-                const el = new Audio(); el.srcObject = new MediaStream([e.track]); el.muted = true; el.play();
-                const ctx = new AudioContext({ sampleRate: 48000 });
+                const el = new Audio(); el.srcObject = new MediaStream([e.track]); el.muted = true; el.play().catch(x => window.audioError = 'play: ' + x);
+                let ctx;
+                try { ctx = new AudioContext({ sampleRate: 48000 }); } catch (x) { window.audioError = 'AudioContext: ' + x; return; }
                 const src = ctx.createMediaStreamSource(new MediaStream([e.track]));
                 const an = ctx.createAnalyser(); an.fftSize = 32768; src.connect(an);
                 window.audio = { ctx, an };
@@ -198,6 +200,14 @@ public sealed class BrowserPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            // Free the page's audio context and connection at once: Chromium caps live audio contexts per browser.
+            await Page.EvaluateExpressionAsync("(async () => { if (window.audio) await window.audio.ctx.close(); if (window.pc) window.pc.close(); })()");
+        }
+        catch (PuppeteerException)
+        {
+        }
         await Page.CloseAsync();
         await _context.CloseAsync();
     }
