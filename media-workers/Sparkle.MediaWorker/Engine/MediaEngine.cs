@@ -8,6 +8,7 @@ using Sparkle.Grains.Meetings;
 using Sparkle.Media.Mixing;
 using Sparkle.Media.Recording;
 using Sparkle.Media.Transport;
+using Sparkle.Media.WebRtc;
 using Sparkle.Media.Video;
 using Sparkle.MediaWorker.Replay;
 
@@ -220,16 +221,25 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     /// <summary>One line per meeting for operators: legs, what arrives, and how the network treats it.</summary>
     private void LogSummary()
     {
-        List<(Guid Id, IReadOnlyList<string> Speakers, List<AudioLegTransport> Legs, VideoConference? Video)> meetings;
+        List<(Guid Id, IReadOnlyList<string> Speakers, List<AudioLegTransport> Legs, VideoConference? Video, List<WebRtcBundle> Bundles)> meetings;
         lock (_lock)
         {
-            meetings = [.. _meetings.Values.Select(m => (m.MeetingId, m.Mixer.ActiveSpeakers, m.Legs.Values.Select(l => l.Transport).ToList(), m.Video))];
+            meetings = [.. _meetings.Values.Select(m => (m.MeetingId, m.Mixer.ActiveSpeakers, m.Legs.Values.Select(l => l.Transport).ToList(), m.Video,
+                m.Legs.Values.Where(l => l.WebRtc is not null).Select(l => l.WebRtc!).ToList()))];
         }
-        foreach (var (id, speakers, legs, video) in meetings)
+        foreach (var (id, speakers, legs, video, bundles) in meetings)
         {
             if (video is not null)
             {
                 LogVideoSummary(id, video);
+            }
+            if (bundles.Count > 0)
+            {
+                _logger.LogInformation(
+                    "Meeting {MeetingId}: {Count} WebRTC legs, STUN answered {Answered} dropped {Dropped} (bad integrity {BadIntegrity}, unknown user {UnknownUser}), DTLS from unchecked addresses {Unverified}, media before keys {BeforeKeys}, SRTCP refused {RtcpRefused}",
+                    id, bundles.Count, bundles.Sum(b => b.Counters.StunAnswered), bundles.Sum(b => b.Counters.StunDropped),
+                    bundles.Sum(b => b.IceCounters.BadIntegrity), bundles.Sum(b => b.IceCounters.UnknownUser), bundles.Sum(b => b.Counters.DtlsFromUnverified),
+                    bundles.Sum(b => b.Counters.MediaBeforeKeys), bundles.Sum(b => b.Counters.RtcpRefused));
             }
             var worstLoss = legs.Count == 0 ? 0 : legs.Max(l => l.RemoteReport?.FractionLost ?? 0) / 2.56;
             var worstJitter = legs.Count == 0 ? 0 : legs.Max(l => l.ReceiveStats.JitterMilliseconds);

@@ -148,6 +148,28 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task AWatchingBrowserHearsAndSeesTheMeetingAndSendsNothing()
+    {
+        using var phone = SipClient.Start(Platform, "1007", PhoneTone1, video: true);
+        var meetingId = await StartMeetingWithPhonesAsync(phone);
+
+        await using var browser = await BrowserPeer.OpenAsync(fixture);
+        var join = await Platform.Api(0, BrowserUser).JoinMeetingWebRtcAsync(meetingId, await browser.OfferAsync(video: true, receiveOnly: true));
+        Assert.Contains("a=sendonly", join.Answer, StringComparison.Ordinal);
+        await browser.AnswerAsync(join.Answer);
+        await WaitForAsync(async () => await browser.ConnectionStateAsync() == "connected", "the peer connection connected");
+
+        await WaitForAsync(async () => await browser.LevelsAsync(PhoneTone1) is { } l && l[0] > -40, "the phone heard by the watching browser");
+        var sees = await BrowserSeesAsync(browser, look => !look.StartsWith("dark", StringComparison.Ordinal));
+        output.WriteLine($"watching: the browser sees '{sees}'");
+        using var stats = await browser.StatsAsync();
+        Assert.Equal(JsonValueKind.Null, stats.RootElement.GetProperty("outboundAudio").ValueKind);
+        Assert.True(stats.RootElement.GetProperty("inboundVideo").GetProperty("framesDecoded").GetInt64() > 5);
+        Assert.Equal("connected", (await ParticipantAsync(meetingId, join.ParticipantId))!.State);
+        await Platform.Api(0, Chair).EndMeetingAsync(meetingId);
+    }
+
+    [Fact]
     public async Task RefusedOffersGetATypedErrorAndLeaveNoParticipantBehind()
     {
         var api = Platform.Api(0, Chair);
