@@ -29,23 +29,17 @@ public sealed partial class MediaEngine
         // A video port pair only when there is video to answer (or to offer).
         var wantsVideo = _videoOptions is not null && (offer is null ? _options.Video.Offer : OffersVideo(offer));
 
-        RtpSocketPair sockets;
         RtpSocketPair? videoSockets = null;
-        lock (_lock)
+        if (!TryAllocateLegPorts(out var sockets, out var refusal))
         {
-            if (_activeLegs >= _options.CapacityLegs)
+            return Failed(refusal);
+        }
+        if (wantsVideo)
+        {
+            lock (_lock)
             {
-                return Failed("the media worker is full");
+                videoSockets = TryAllocateVideoPorts();
             }
-            try
-            {
-                sockets = _ports.Allocate();
-            }
-            catch (InvalidOperationException e)
-            {
-                return Failed(e.Message);
-            }
-            videoSockets = wantsVideo ? TryAllocateVideoPorts() : null;
         }
         var local = new LocalAudioEndpoint(_options.MediaAddress, sockets.Port, request.SrtpRequired, NewSessionId(), 1)
         {
@@ -236,6 +230,31 @@ public sealed partial class MediaEngine
         }
         ApplyControl(meeting, leg);
         return unused;
+    }
+
+    /// <summary>A leg's port pair, unless the worker is full or out of ports.</summary>
+    private bool TryAllocateLegPorts([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RtpSocketPair? sockets, out string? refusal)
+    {
+        sockets = null;
+        refusal = null;
+        lock (_lock)
+        {
+            if (_activeLegs >= _options.CapacityLegs)
+            {
+                refusal = "the media worker is full";
+                return false;
+            }
+            try
+            {
+                sockets = _ports.Allocate();
+                return true;
+            }
+            catch (InvalidOperationException e)
+            {
+                refusal = e.Message;
+                return false;
+            }
+        }
     }
 
     private static bool OffersVideo(SessionDescription offer) => offer.Media.Any(m => m.Media == "video" && !m.IsRejected);

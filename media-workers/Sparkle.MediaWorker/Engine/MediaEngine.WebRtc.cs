@@ -24,21 +24,9 @@ public sealed partial class MediaEngine
             return Refused(request, error, message);
         }
 
-        RtpSocketPair sockets;
-        lock (_lock)
+        if (!TryAllocateLegPorts(out var sockets, out var refusal))
         {
-            if (_activeLegs >= _options.CapacityLegs)
-            {
-                return Failed("the media worker is full");
-            }
-            try
-            {
-                sockets = _ports.Allocate();
-            }
-            catch (InvalidOperationException e)
-            {
-                return Failed(e.Message);
-            }
+            return Failed(refusal);
         }
 
         var ice = new IceLiteAgent(IceLiteAgent.NewUfrag(), IceLiteAgent.NewPassword(), offer!.IceUfrag);

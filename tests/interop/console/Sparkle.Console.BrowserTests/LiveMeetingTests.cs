@@ -31,11 +31,11 @@ public sealed partial class LiveMeetingTests(BrowserFixture fixture)
         await tab.ScreenshotAsync("live-meeting");
 
         // The listener hears the talker for a few seconds before the mute.
-        await WaitForAsync(() => SecondsRecorded(listener) >= 4, "4 s heard by the listener");
+        await WaitForAsync(() => listener.SecondsRecorded >= 4, "4 s heard by the listener");
         var talkerRow = "li.person[data-number='1004']";
         await tab.Page.ClickAsync($"{talkerRow} button[data-action=mute]");
         await tab.WaitAsync($"() => document.querySelector(\"{talkerRow}\").dataset.muted === 'true'");
-        var mutedAt = SecondsRecorded(listener);
+        var mutedAt = listener.SecondsRecorded;
 
         // The grain says so.
         var meeting = await platform.Api(0, "1003").GetLiveMeetingAsync(meetingId);
@@ -46,7 +46,7 @@ public sealed partial class LiveMeetingTests(BrowserFixture fixture)
         // Whole seconds of the recording: m is the second in which the page showed the mute (the file may lag the
         // call by a fraction of a second, and the mute reaches the mix within a frame or two).
         var m = (int)Math.Floor(mutedAt);
-        await WaitForAsync(() => SecondsRecorded(listener) >= mutedAt + 8, "8 s heard after the mute");
+        await WaitForAsync(() => listener.SecondsRecorded >= mutedAt + 8, "8 s heard after the mute");
         await tab.Page.ClickAsync("li.person[data-number='1005'] button[data-action=remove]");
         await tab.WaitAsync("() => document.querySelector(\"li.person[data-number='1005']\").dataset.state === 'disconnected'");
         ToneLevels? levels = null;
@@ -99,24 +99,6 @@ public sealed partial class LiveMeetingTests(BrowserFixture fixture)
             "mutation($i: CreateMeetingInput!) { createMeeting(input: $i) { id } }",
             new { i = new { planId = plan.Id } })).Get<IdOnly>("createMeeting");
         return meeting.Id;
-    }
-
-    /// <summary>Seconds of audio in the client's recording so far, from its size and the WAV header's byte rate.</summary>
-    private static double SecondsRecorded(SipClient client)
-    {
-        if (client.Recording is not { } path)
-        {
-            return 0;
-        }
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (stream.Length < 44)
-        {
-            return 0;
-        }
-        Span<byte> header = stackalloc byte[44];
-        stream.ReadExactly(header);
-        var byteRate = BitConverter.ToInt32(header[28..32]);
-        return byteRate > 0 ? (stream.Length - 44) / (double)byteRate : 0;
     }
 
     /// <summary>Polls a condition outside the page (files, logs) until it holds.</summary>

@@ -62,6 +62,27 @@ public sealed class SipClient : IDisposable
     /// <summary>Per-second levels of the given tones in the recording (tests/interop/tools/tone_levels.py).</summary>
     public ToneLevels Levels(params int[] tones) => LevelsOf(Recording ?? throw new InvalidOperationException(User + " recorded nothing"), tones);
 
+    /// <summary>Seconds of audio in the recording so far, from its size and the WAV header's byte rate.</summary>
+    public double SecondsRecorded
+    {
+        get
+        {
+            if (Recording is not { } path)
+            {
+                return 0;
+            }
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (stream.Length < 44)
+            {
+                return 0;
+            }
+            Span<byte> header = stackalloc byte[44];
+            stream.ReadExactly(header);
+            var byteRate = BitConverter.ToInt32(header[28..32]);
+            return byteRate <= 0 ? 0 : (stream.Length - 44) / (double)byteRate;
+        }
+    }
+
     /// <summary>The recording so far, while the call goes on: a copy whose WAV header counts what is on disk (the
     /// writer fills in the sizes only when it closes the file). Null before the call started.</summary>
     public string? RecordingSoFar()

@@ -43,8 +43,8 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
         Assert.True(heard[2] < -60, $"the browser hears itself at {heard[2]:F1} dBFS");
 
         // Each phone hears the browser.
-        var joinedAt = Math.Max(SecondsRecorded(phone1), SecondsRecorded(phone2));
-        await WaitForAsync(() => Task.FromResult(SecondsRecorded(phone1) >= joinedAt + 5 && SecondsRecorded(phone2) >= joinedAt + 5), "5 s recorded by both phones");
+        var joinedAt = Math.Max(phone1.SecondsRecorded, phone2.SecondsRecorded);
+        await WaitForAsync(() => Task.FromResult(phone1.SecondsRecorded >= joinedAt + 5 && phone2.SecondsRecorded >= joinedAt + 5), "5 s recorded by both phones");
         foreach (var phone in new[] { phone1, phone2 })
         {
             var level = await LastSecondsLevelAsync(phone, BrowserTone, from: (int)joinedAt + 2, seconds: 3);
@@ -83,8 +83,8 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
 
         // The chair mutes the browser through the API: the phones stop hearing it.
         await Platform.Api(0, Chair).SetMutedAsync(meetingId, join.ParticipantId, true);
-        var mutedAt = Math.Max(SecondsRecorded(phone1), SecondsRecorded(phone2));
-        await WaitForAsync(() => Task.FromResult(SecondsRecorded(phone1) >= mutedAt + 5 && SecondsRecorded(phone2) >= mutedAt + 5), "5 s recorded after the mute");
+        var mutedAt = Math.Max(phone1.SecondsRecorded, phone2.SecondsRecorded);
+        await WaitForAsync(() => Task.FromResult(phone1.SecondsRecorded >= mutedAt + 5 && phone2.SecondsRecorded >= mutedAt + 5), "5 s recorded after the mute");
         foreach (var phone in new[] { phone1, phone2 })
         {
             var level = await LastSecondsLevelAsync(phone, BrowserTone, from: (int)mutedAt + 2, seconds: 3);
@@ -288,24 +288,6 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
             }
         }, $"{from + seconds} s of {phone.User}'s recording readable");
         return levels!.Skip(from).Take(seconds).Min();
-    }
-
-    /// <summary>Seconds of audio in the client's recording so far, from its size and the WAV header's byte rate.</summary>
-    private static double SecondsRecorded(SipClient client)
-    {
-        if (client.Recording is not { } path)
-        {
-            return 0;
-        }
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (stream.Length < 44)
-        {
-            return 0;
-        }
-        Span<byte> header = stackalloc byte[44];
-        stream.ReadExactly(header);
-        var byteRate = BitConverter.ToInt32(header[28..32]);
-        return byteRate <= 0 ? 0 : (stream.Length - 44) / (double)byteRate;
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
