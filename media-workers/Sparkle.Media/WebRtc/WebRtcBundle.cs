@@ -352,9 +352,11 @@ public sealed class WebRtcBundle : IAsyncDisposable, UdpReceiveLoop.IHandler
             return;
         }
         StopReceiving();
+        // close_notify first, while the socket is open: the browser learns at once that the leg is gone (removed by a
+        // chair, the meeting ended) rather than when its consent checks time out.
+        _dtls.Dispose();
         _sockets.Dispose();
         await _receiveTask.ConfigureAwait(false);
-        _dtls.Dispose();
         _stop.Dispose();
         _spareRtcpContext?.Dispose();
         foreach (var context in _rtcpContexts)

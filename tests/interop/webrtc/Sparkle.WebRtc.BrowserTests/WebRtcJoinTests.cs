@@ -222,6 +222,15 @@ public sealed partial class WebRtcJoinTests(ChromiumFixture fixture, ITestOutput
         await WaitForAsync(async () => await browser.ConnectionStateAsync() == "connected", "the peer connection connected");
         await browser.CloseConnectionAsync();
         await WaitForAsync(async () => (await ParticipantAsync(meetingId, second.ParticipantId))?.State == "disconnected", "the closed browser left");
+
+        // Removed by the chair: the worker's close_notify tells the browser at once (its DTLS transport closes).
+        await using var removed = await BrowserPeer.OpenAsync(fixture);
+        var third = await Platform.Api(0, BrowserUser).JoinMeetingWebRtcAsync(meetingId, await removed.OfferAsync(video: false));
+        await removed.AnswerAsync(third.Answer);
+        await WaitForAsync(async () => await removed.ConnectionStateAsync() == "connected", "the third peer connection connected");
+        await api.CommandParticipantAsync(meetingId, third.ParticipantId, ParticipantCommand.Remove);
+        await WaitForAsync(async () => await removed.Page.EvaluateExpressionAsync<string>("window.pc.getSenders()[0].transport.state") == "closed",
+            "the removed browser's DTLS transport closed");
     }
 
     private async Task<Guid> StartMeetingWithPhonesAsync(params SipClient[] phones)
