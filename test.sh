@@ -77,7 +77,8 @@ for proj in tests/Sparkle.*.Tests/*.csproj; do
   p=${p:-0}; f=${f:-0}
   if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # a crash or build error counts as a failure
   if [ $((p + f)) -eq 0 ]; then f=1; fi                # a suite that ran nothing is a failure too
-  grep -E '^\s+Failed [A-Za-z]' "$out" | head -40 >&2
+  # Each failed test with the first lines of its error message, so that CI's log says why.
+  awk '/^ +Failed [A-Za-z]/ {n = 12} /^ +(Passed|Skipped) [A-Za-z]/ {n = 0} n > 0 {print; n--}' "$out" | head -120 >&2
   [ $rc -ne 0 ] && tail -20 "$out" >&2
   echo "  $name: $p passed, $f failed" >&2
   count_suite "$name" "$p" "$f"

@@ -115,17 +115,25 @@ public sealed class ReplayEngineTests : IAsyncLifetime
 
         var segment = await StoreToneAsync(1000, frames: 400); // 8 s
         Assert.True(await _engine.PlayIntoLegAsync(_meeting, "bob", new ReplayClip(Guid.NewGuid(), [segment, segment])));
-        // Until bob's last half second has the clip loud and alice ducked (not merely absent: on a loaded
-        // machine a window can fall where alice's tone was not mixed at all).
-        await TalkUntilAsync(all, () => Level(bob, 1000) > 6000 && Level(bob, 440) is >= 1300 and <= 2900, atLeast: 25);
+        // Wait until every phone's last half second shows what the test asserts: bob hears the clip loud with
+        // alice ducked under it (not merely absent), carol and alice hear no clip and carol hears alice in full.
+        // One late mixer tick on a loaded machine leaves a gap in some phone's window (a fresh CI run failed on
+        // a single reading taken after only bob's condition held); a leak of the replay lasts the whole 16 s clip
+        // and still fails.
+        // The asserts check the readings the wait ended on; readings taken again later would be other windows.
+        (double Clip, double Meeting, double CarolClip, double CarolMeeting, double AliceClip) heard = default;
+        await TalkUntilAsync(all, () =>
+        {
+            heard = (Level(bob, 1000), Level(bob, 440), Level(carol, 1000), Level(carol, 440), Level(alice, 1000));
+            return heard.Clip > 6000 && heard.Meeting is >= 1300 and <= 2900
+                && heard.CarolClip < 150 && heard.CarolMeeting > 6000 && heard.AliceClip < 150;
+        }, atLeast: 25);
 
-        var clip = Level(bob, 1000);
-        var meeting = Level(bob, 440);
-        Assert.True(clip > 6000, $"bob hears the replay at {clip:F0}");
-        Assert.InRange(meeting, 1300, 2900); // 8000 at -12 dB is 2000, through G.711 twice
-        Assert.True(Level(carol, 1000) < 150, $"carol hears bob's replay at {Level(carol, 1000):F0}");
-        Assert.True(Level(carol, 440) > 6000, "carol hears alice at full level");
-        Assert.True(Level(alice, 1000) < 150, "alice hears bob's replay");
+        Assert.True(heard.Clip > 6000, $"bob hears the replay at {heard.Clip:F0}");
+        Assert.InRange(heard.Meeting, 1300, 2900); // 8000 at -12 dB is 2000, through G.711 twice
+        Assert.True(heard.CarolClip < 150, $"carol hears bob's replay at {heard.CarolClip:F0}");
+        Assert.True(heard.CarolMeeting > 6000, $"carol hears alice at {heard.CarolMeeting:F0}, not in full");
+        Assert.True(heard.AliceClip < 150, $"alice hears bob's replay at {heard.AliceClip:F0}");
     }
 
     [Fact]
