@@ -23,8 +23,8 @@ ensure_dotnet
 [ "${SPARKLE_SKIP_BUILD:-0}" = 1 ] || build_all
 
 STATE="$SPARKLE_ROOT/.sparkle-test"
-# One test run at a time on a machine: the suites use fixed ports and one state folder.
-exec 9>"$SPARKLE_ROOT/.sparkle-test.lock"
+# One test run at a time on a machine, from any checkout (the suites use fixed ports): the lock is machine-wide.
+exec 9>"${TMPDIR:-/tmp}/sparkle-test.lock"
 if ! flock -n 9; then
   log "another ./test.sh is running here; waiting for it to finish"
   flock 9
