@@ -46,6 +46,9 @@ public sealed class GatewayEndpoint(FocusContext context) : ISipGateway
         return Task.CompletedTask;
     }
 
+    // TEMP(lead): replaced by the re-INVITE branch's implementation at merge.
+    public Task<string?> ReinviteAsync(Guid meetingId, string participantId, string offerSdp) => Task.FromResult<string?>(null);
+
     private async Task ByeAsync(SipDialog dialog, Guid meetingId, string participantId)
     {
         try

@@ -74,9 +74,24 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         }
     }
 
+    /// <summary>This process: the registry tells a restarted worker (same id, new instance) from one that re-registers.</summary>
+    public Guid InstanceId { get; } = Guid.NewGuid();
+
+    /// <summary>The generation the registry last gave this worker (0 before the first registration).</summary>
+    public long Generation { get; set; }
+
     public MediaWorkerInfo Describe() =>
         new(_options.WorkerId, _options.MediaAddress, _options.CapacityLegs, ActiveLegs, CpuLoad, DateTimeOffset.UtcNow,
-            BuildVersion.Of(typeof(MediaEngine)), ActiveMeetings);
+            BuildVersion.Of(typeof(MediaEngine)), ActiveMeetings, InstanceId, Generation);
+
+    /// <summary>Every meeting with media here and the participants whose legs it holds.</summary>
+    public IReadOnlyList<(Guid MeetingId, IReadOnlyList<string> ParticipantIds)> Holdings()
+    {
+        lock (_lock)
+        {
+            return [.. _meetings.Values.Select(m => (m.MeetingId, (IReadOnlyList<string>)[.. m.Legs.Keys]))];
+        }
+    }
 
     public Task<MediaWorkerInfo> PingAsync() => Task.FromResult(Describe());
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Sparkle.Grains.Meetings;
 using Sparkle.MediaWorker.Engine;
 
@@ -8,12 +9,16 @@ namespace Sparkle.MediaWorker.Hosting;
 
 /// <summary>Delivers media events to their meeting grains in order, off the media threads: publishing
 /// only writes to a channel; a background loop makes the grain calls.</summary>
-public sealed class GrainEventSink(IGrainFactory grains, ILogger<GrainEventSink> logger) : BackgroundService, IMediaEventSink
+public sealed class GrainEventSink(IGrainFactory grains, IOptions<MediaWorkerOptions> options, ILogger<GrainEventSink> logger)
+    : BackgroundService, IMediaEventSink
 {
+    private readonly string _workerId = options.Value.WorkerId;
+
     private readonly Channel<MediaEvent> _queue = Channel.CreateBounded<MediaEvent>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    public void Publish(MediaEvent mediaEvent) => _queue.Writer.TryWrite(mediaEvent);
+    /// <summary>Signed with this worker's id: the meeting takes a leg's events only from the worker holding the leg.</summary>
+    public void Publish(MediaEvent mediaEvent) => _queue.Writer.TryWrite(mediaEvent with { WorkerId = _workerId });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -3,20 +3,24 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sparkle.Grains.Media;
+using Sparkle.Grains.Meetings;
 using Sparkle.MediaWorker.Engine;
 
 namespace Sparkle.MediaWorker.Hosting;
 
 /// <summary>Makes the worker known to the cluster: registers an object reference to the engine with the
-/// registry grain, heartbeats every second (registering again whenever the registry has forgotten us,
-/// e.g. after a silo restart), runs leg housekeeping, and unregisters on shutdown.</summary>
+/// registry grain, heartbeats every half second with the meetings it has media for (registering again whenever the
+/// registry has forgotten us, e.g. after a silo restart or when it declared us dead), runs leg housekeeping, and
+/// unregisters on shutdown. A registration that brings a new generation means the registry declared this worker dead
+/// meanwhile (a paused VM): its meetings moved their legs elsewhere, so before serving again it asks each meeting which
+/// legs are still its own and releases the rest (the fence against a worker coming back as a zombie).</summary>
 public sealed class WorkerRegistrationService(
     IClusterClient client,
     MediaEngine engine,
     IOptions<MediaWorkerOptions> options,
     ILogger<WorkerRegistrationService> logger) : BackgroundService
 {
-    private static readonly TimeSpan s_period = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_period = TimeSpan.FromMilliseconds(500);
     private IMediaWorker? _reference;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,27 +30,28 @@ public sealed class WorkerRegistrationService(
         var registry = client.GetGrain<IMediaWorkerRegistryGrain>(0);
         var registered = false;
         var cpu = new CpuMeter();
-        using var timer = new PeriodicTimer(s_period / 2);
-        var beat = 0;
+        using var timer = new PeriodicTimer(s_period);
         var lastWarning = DateTime.MinValue;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             engine.Housekeeping();
-            if (beat++ % 2 != 0)
-            {
-                continue;
-            }
             engine.CpuLoad = cpu.Sample();
             try
             {
-                if (!registered || !await registry.HeartbeatAsync(options.Value.WorkerId, engine.ActiveLegs, engine.ActiveMeetings, engine.CpuLoad))
+                var meetings = engine.Holdings().Select(h => h.MeetingId).ToList();
+                if (!registered || !await registry.HeartbeatAsync(options.Value.WorkerId, engine.ActiveLegs, engine.ActiveMeetings, engine.CpuLoad, meetings))
                 {
-                    await registry.RegisterAsync(engine.Describe(), _reference);
+                    var generation = await registry.RegisterAsync(engine.Describe(), _reference);
                     if (!registered)
                     {
-                        logger.LogInformation("Media worker {WorkerId} registered ({Address}, ports {Min}-{Max}, {Capacity} legs)",
-                            options.Value.WorkerId, options.Value.MediaAddress, options.Value.RtpPortMin, options.Value.RtpPortMax, options.Value.CapacityLegs);
+                        logger.LogInformation("Media worker {WorkerId} registered ({Address}, ports {Min}-{Max}, {Capacity} legs, generation {Generation})",
+                            options.Value.WorkerId, options.Value.MediaAddress, options.Value.RtpPortMin, options.Value.RtpPortMax, options.Value.CapacityLegs, generation);
                     }
+                    if (engine.Generation != 0 && generation != engine.Generation)
+                    {
+                        await KeepOnlyConfirmedLegsAsync(generation);
+                    }
+                    engine.Generation = generation;
                     registered = true;
                 }
             }
@@ -59,6 +64,27 @@ public sealed class WorkerRegistrationService(
                     lastWarning = DateTime.UtcNow;
                     logger.LogWarning("Media worker {WorkerId}: registry unreachable ({Message})", options.Value.WorkerId, e.Message);
                 }
+            }
+        }
+    }
+
+    /// <summary>Asks every meeting held here which legs it still places on this worker under the new generation and
+    /// releases the others; a meeting that cannot be asked keeps its legs until the next try (nothing is dropped on a
+    /// guess).</summary>
+    private async Task KeepOnlyConfirmedLegsAsync(long generation)
+    {
+        foreach (var (meetingId, legs) in engine.Holdings())
+        {
+            var kept = (await client.GetGrain<IMeetingMediaGrain>(meetingId).ConfirmLegsAsync(options.Value.WorkerId, generation, legs)).ToHashSet(StringComparer.Ordinal);
+            var stale = legs.Where(l => !kept.Contains(l)).ToList();
+            foreach (var participantId in stale)
+            {
+                await engine.ReleaseLegAsync(meetingId, participantId);
+            }
+            if (stale.Count > 0)
+            {
+                logger.LogWarning("Media worker {WorkerId}: generation {Generation}; released {Count} legs of meeting {MeetingId} that moved while this worker was declared dead",
+                    options.Value.WorkerId, generation, stale.Count, meetingId);
             }
         }
     }

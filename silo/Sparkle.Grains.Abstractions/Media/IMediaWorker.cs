@@ -35,9 +35,19 @@ public interface IMediaWorker : IGrainObserver
 /// one that misses heartbeats for <c>DeadAfter</c> is dropped.</summary>
 public interface IMediaWorkerRegistryGrain : IGrainWithIntegerKey
 {
-    Task RegisterAsync(MediaWorkerInfo info, IMediaWorker worker);
-    /// <summary>Returns false when the registry does not know the worker (it must register again).</summary>
-    Task<bool> HeartbeatAsync(string workerId, int activeLegs, int meetings, double cpuLoad);
+    /// <summary>Registers (again) and returns the worker's generation: the same as before when the registry merely forgot
+    /// the worker (a silo restart), a new one when it had declared the worker dead or sees a new instance of it. A worker
+    /// that gets a new generation while holding legs asks their meetings which it still serves
+    /// (<see cref="Meetings.IMeetingMediaGrain.ConfirmLegsAsync"/>) before serving them again.</summary>
+    Task<long> RegisterAsync(MediaWorkerInfo info, IMediaWorker worker);
+    /// <summary>Returns false when the registry does not know the worker (it must register again). The meetings it has media
+    /// for tell the registry whom to warn when the worker goes silent.</summary>
+    Task<bool> HeartbeatAsync(string workerId, int activeLegs, int meetings, double cpuLoad, IReadOnlyList<Guid>? meetingIds = null);
+    /// <summary>Places the meeting anew on the least-loaded live worker with room other than <paramref name="leaving"/>
+    /// (a worker declared dead or draining), or null when there is none.</summary>
+    Task<string?> PlaceAwayFromAsync(Guid meetingId, string leaving, int expectedLegs);
+    /// <summary>The live worker with this id and its generation, or null.</summary>
+    Task<WorkerHandle?> ResolveAsync(string workerId);
     Task UnregisterAsync(string workerId);
     /// <summary>Chooses the least-loaded live worker with room for more legs, or null.</summary>
     Task<string?> PlaceAsync(Guid meetingId, int expectedLegs);

@@ -14,7 +14,20 @@ public sealed record MediaWorkerInfo(
     /// <summary>The worker's build (its assembly's informational version).</summary>
     [property: Id(6)] string Version = "",
     /// <summary>Meetings with media on this worker now.</summary>
-    [property: Id(7)] int Meetings = 0);
+    [property: Id(7)] int Meetings = 0,
+    /// <summary>Unique per worker process: a worker restarted under the same id is another instance, whose predecessor's
+    /// legs are gone.</summary>
+    [property: Id(10)] Guid InstanceId = default,
+    /// <summary>The registration's generation (the registry's fence): it grows each time the registry declared the worker
+    /// dead or saw a new instance. Legs are placed with it; a leg placed under an older generation was moved elsewhere.</summary>
+    [property: Id(11)] long Generation = 0);
+
+/// <summary>A live worker and the generation its legs are placed under.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkerHandle(
+    [property: Id(0)] string WorkerId,
+    [property: Id(1)] IMediaWorker Worker,
+    [property: Id(2)] long Generation);
 
 /// <summary>Asks a worker for a leg. With RemoteSdp the worker answers it; without, it makes an offer.</summary>
 [GenerateSerializer, Immutable]

@@ -97,7 +97,9 @@ public sealed record MeetingSnapshot(
     [property: Id(15)] DateTimeOffset? EndedAt,
     /// <summary>The media worker the meeting is placed on, once placed.</summary>
     [property: Id(16)] string? MediaWorkerId,
-    [property: Id(17)] RecordingState RecordingState = RecordingState.None);
+    [property: Id(17)] RecordingState RecordingState = RecordingState.None,
+    /// <summary>Every media worker the meeting has media on now, its home first.</summary>
+    [property: Id(18)] IReadOnlyList<string>? MediaWorkerIds = null);
 
 /// <summary>Whether the meeting is being recorded, and whether the recording is healthy.</summary>
 public enum RecordingState
@@ -193,4 +195,7 @@ public sealed record MediaEvent(
     [property: Id(0)] Guid MeetingId,
     [property: Id(1)] string? ParticipantId,
     [property: Id(2)] MediaEventKind Kind,
-    [property: Id(3)] string? Detail);
+    [property: Id(3)] string? Detail,
+    /// <summary>The worker that raised it: a leg's events count only from the worker that holds the leg now (a worker
+    /// declared dead and come back must not hang up a call that moved off it).</summary>
+    [property: Id(4)] string? WorkerId = null);

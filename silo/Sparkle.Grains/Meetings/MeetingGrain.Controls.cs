@@ -110,7 +110,7 @@ public sealed partial class MeetingGrain
 
         record.Slot = slot;
         Emit(MeetingEventKind.ParticipantChanged, record);
-        if (await CurrentWorkerAsync() is { } worker)
+        if (await Placement.HomeAsync() is { } worker)
         {
             await PushLayoutAsync(worker);
         }
@@ -170,7 +170,7 @@ public sealed partial class MeetingGrain
     private async Task MeetingChangedAsync(string detail, bool pushLayout)
     {
         Emit(MeetingEventKind.MeetingChanged, detail: detail);
-        if (pushLayout && await CurrentWorkerAsync() is { } worker)
+        if (pushLayout && await Placement.HomeAsync() is { } worker)
         {
             await PushLayoutAsync(worker);
         }
@@ -180,7 +180,7 @@ public sealed partial class MeetingGrain
 
     private async Task PushControlAsync(ParticipantRecord record)
     {
-        if (!record.HasLeg || await CurrentWorkerAsync() is not { } worker)
+        if (!record.HasLeg || await Placement.WorkerOfAsync(record) is not { } worker)
         {
             return;
         }

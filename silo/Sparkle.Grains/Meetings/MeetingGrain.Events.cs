@@ -53,6 +53,13 @@ public sealed partial class MeetingGrain
             return;
         }
 
+        if (!IsFromTheRightWorker(mediaEvent))
+        {
+            logger.LogInformation("Meeting {MeetingId}: ignored {Kind} about {ParticipantId} from worker {WorkerId}, which no longer holds it",
+                Id, mediaEvent.Kind, mediaEvent.ParticipantId, mediaEvent.WorkerId);
+            return;
+        }
+
         switch (mediaEvent.Kind)
         {
             case MediaEventKind.ActiveSpeakers:
@@ -95,6 +102,24 @@ public sealed partial class MeetingGrain
                 logger.LogInformation("Meeting {MeetingId}: {Kind} on {ParticipantId}", Id, mediaEvent.Kind, mediaEvent.ParticipantId);
                 break;
         }
+    }
+
+    /// <summary>A leg's events count from the worker holding the leg, the meeting's from its home: a worker declared dead
+    /// and come back (or one being drained) must not hang up or re-label calls that moved off it. Events without a worker
+    /// id (older workers, tests) are taken as before.</summary>
+    private bool IsFromTheRightWorker(MediaEvent mediaEvent)
+    {
+        if (mediaEvent.WorkerId is not { } from)
+        {
+            return true;
+        }
+
+        if (mediaEvent.ParticipantId is null)
+        {
+            return from == S.MediaWorkerId;
+        }
+
+        return Find(mediaEvent.ParticipantId) is not { } record || Placement.WorkerIdOf(record) == from;
     }
 
     /// <summary>Keypad digits, from the media (RFC 4733) or from SIP INFO: PIN entry while in the lobby,

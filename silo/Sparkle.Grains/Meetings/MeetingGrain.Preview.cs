@@ -22,7 +22,7 @@ public sealed partial class MeetingGrain
     public async Task<PreviewPicture?> GetPreviewAsync(Caller caller)
     {
         await DemandLiveViewAsync(caller);
-        if (!HasLiveVideo() || await CurrentWorkerAsync() is not { } worker)
+        if (!HasLiveVideo() || await Placement.HomeAsync() is not { } worker)
         {
             return null;
         }

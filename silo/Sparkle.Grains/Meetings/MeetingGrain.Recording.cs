@@ -59,7 +59,7 @@ public sealed partial class MeetingGrain
 
     private async Task StartRecordingCoreAsync(bool wholeMeeting, bool perUtterance)
     {
-        if (S.Status != MeetingStatus.Active || S.StartedAt is not { } startedAt || await CurrentWorkerAsync() is not { } worker)
+        if (S.Status != MeetingStatus.Active || S.StartedAt is not { } startedAt || await Placement.HomeAsync() is not { } worker)
         {
             throw new ValidationException("The meeting has no media to record");
         }
@@ -106,7 +106,7 @@ public sealed partial class MeetingGrain
             throw new ValidationException("No recording is running");
         }
 
-        if (await CurrentWorkerAsync() is { } worker)
+        if (await Placement.HomeAsync() is { } worker)
         {
             await Safely(() => worker.StopRecordingAsync(Id), "stop recording");
         }

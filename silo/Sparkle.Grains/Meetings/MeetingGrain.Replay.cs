@@ -31,7 +31,7 @@ public sealed partial class MeetingGrain
 
         var grant = await GrainFactory.GetGrain<IRecordingCatalogGrain>(Id).AuthorizeUtteranceAsync(caller, utteranceId);
         var clip = new ReplayClip(grant.TenantId, grant.Parts.Select(p => new ReplaySegment(grant.ItemId, p.BlobName, p.SealedBytes, p.Key)).ToList());
-        if (await CurrentWorkerAsync() is not { } worker)
+        if (await Placement.WorkerOfAsync(record) is not { } worker)
         {
             throw new ValidationException("The meeting has no media to replay into.");
         }
@@ -75,7 +75,7 @@ public sealed partial class MeetingGrain
                 return;
             }
 
-            if (await CurrentWorkerAsync() is { } worker)
+            if (await Placement.WorkerOfAsync(record) is { } worker)
             {
                 await worker.PlayIntoLegAsync(Id, record.Id, clip).WaitAsync(ExternalCallTimeout);
             }

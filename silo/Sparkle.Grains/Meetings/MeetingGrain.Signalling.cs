@@ -118,12 +118,14 @@ public sealed partial class MeetingGrain
             S.Participants.Add(record);
         }
 
-        var worker = await EnsureWorkerAsync();
-        if (worker is null)
+        var placed = await PlaceLegAsync();
+        if (placed is null)
         {
             Abandon(record, isNew, previousState);
             return new JoinResult(JoinRefusal.NoMediaWorker, null, null, "no media worker available");
         }
+
+        var worker = placed.Worker;
 
         LegAllocation allocation;
         try
@@ -151,8 +153,7 @@ public sealed partial class MeetingGrain
             return new JoinResult(JoinRefusal.Ended, null, null, "the meeting has ended");
         }
 
-        record.AudioSsrc = allocation.AudioSsrc ?? record.AudioSsrc;
-        record.VideoSsrc = allocation.VideoSsrc ?? record.VideoSsrc;
+        PlacedOn(record, placed, allocation, request.WebRtc);
         record.JoinedAt = DateTimeOffset.UtcNow;
         // With an offer the answer is final; an offerless INVITE completes in the ACK.
         record.State = request.RemoteSdp is null ? CallState.DialingIn : CallState.Connected;
@@ -187,7 +188,7 @@ public sealed partial class MeetingGrain
     {
         await DemandSystemAsync(caller);
         var record = Get(participantId);
-        if (!record.HasLeg || string.IsNullOrEmpty(remoteSdp) || await CurrentWorkerAsync() is not { } worker)
+        if (!record.HasLeg || string.IsNullOrEmpty(remoteSdp) || await Placement.WorkerOfAsync(record) is not { } worker)
         {
             return null;
         }
@@ -387,13 +388,14 @@ public sealed partial class MeetingGrain
             }
 
             var tenant = await TenantInfoAsync();
-            var worker = await EnsureWorkerAsync();
-            if (worker is null)
+            var placed = await PlaceLegAsync();
+            if (placed is null)
             {
                 MarkDisconnected(record, DisconnectionMethod.Failed, "no media worker available");
                 return;
             }
 
+            var worker = placed.Worker;
             var allocation = await worker.AllocateLegAsync(
                 new LegRequest(Id, record.Id, null, tenant.Policies.SrtpRequired, record.DisplayName));
             if (!allocation.Ok || allocation.LocalSdp is null)
@@ -402,8 +404,7 @@ public sealed partial class MeetingGrain
                 return;
             }
 
-            record.AudioSsrc = allocation.AudioSsrc ?? record.AudioSsrc;
-            record.VideoSsrc = allocation.VideoSsrc ?? record.VideoSsrc;
+            PlacedOn(record, placed, allocation, webRtc: false);
             var gateway = await GrainFactory.GetGrain<IGatewayRegistryGrain>(0).PickAsync(null);
             if (gateway is null || record.State != CallState.DialingOut)
             {
@@ -440,7 +441,7 @@ public sealed partial class MeetingGrain
     private async Task CompleteLegAsync(ParticipantRecord record, string remoteSdp)
     {
         LegAllocation? allocation = null;
-        if (await CurrentWorkerAsync() is { } worker)
+        if (await Placement.WorkerOfAsync(record) is { } worker)
         {
             try
             {
@@ -550,75 +551,37 @@ public sealed partial class MeetingGrain
 
     private async Task ReleaseLegAsync(ParticipantRecord record)
     {
-        if (await CurrentWorkerAsync() is { } worker)
+        if (await Placement.WorkerOfAsync(record) is { } worker)
         {
             await Safely(() => worker.ReleaseLegAsync(Id, record.Id), "release a leg");
         }
     }
 
-    /// <summary>The meeting's worker, placing the meeting first if it is not on a live one. Concurrent callers
-    /// (a start's parallel dial-outs) share one placement.</summary>
-    private Task<IMediaWorker?> EnsureWorkerAsync()
+    /// <summary>The worker a new leg goes on: the meeting's home, placing the meeting first when it has none (then the
+    /// new home gets the layout).</summary>
+    private async Task<WorkerHandle?> PlaceLegAsync()
     {
-        if (_placing is { IsCompleted: false } placing)
-        {
-            return placing;
-        }
-
-        var task = EnsureWorkerCoreAsync();
-        _placing = task.IsCompleted ? null : task;
-        return task;
-    }
-
-    private Task<IMediaWorker?>? _placing;
-
-    private async Task<IMediaWorker?> EnsureWorkerCoreAsync()
-    {
-        if (await CurrentWorkerAsync() is { } current)
-        {
-            return current;
-        }
-
-        var registry = GrainFactory.GetGrain<IMediaWorkerRegistryGrain>(0);
+        var homeBefore = S.MediaWorkerId;
         var expected = Math.Max(S.Participants.Count(p => p.HasLeg), (S.Spec?.Participants.Count ?? 0) + 1);
-        var workerId = await registry.PlaceAsync(Id, Math.Min(expected, MaxLiveParticipants));
-        if (workerId is null || await registry.GetWorkerAsync(workerId) is not { } worker)
+        var home = await Placement.EnsureHomeAsync(Math.Min(expected, MaxLiveParticipants));
+        if (home is not null && home.WorkerId != homeBefore)
         {
-            return null;
+            S.MediaWorkerId = home.WorkerId;
+            await PushLayoutAsync(home.Worker);
         }
 
-        if (S.MediaWorkerId != workerId)
-        {
-            S.MediaWorkerId = workerId;
-            await PushLayoutAsync(worker);
-        }
-
-        _worker = (workerId, worker, DateTimeOffset.UtcNow);
-        return worker;
+        return home;
     }
 
-    /// <summary>How long the registry's answer for the meeting's worker is reused: a worker is dropped after 5 s
-    /// without a heartbeat (every second), so within this the answer would be the same.</summary>
-    private static readonly TimeSpan WorkerLookupReuse = TimeSpan.FromSeconds(1);
-
-    private (string Id, IMediaWorker Worker, DateTimeOffset At)? _worker;
-
-    private async Task<IMediaWorker?> CurrentWorkerAsync()
+    /// <summary>Notes where a participant's new leg is and what it negotiated.</summary>
+    private static void PlacedOn(ParticipantRecord record, WorkerHandle worker, LegAllocation allocation, bool webRtc)
     {
-        if (S.MediaWorkerId is not { } id)
-        {
-            return null;
-        }
-
-        var now = DateTimeOffset.UtcNow;
-        if (_worker is { } cached && cached.Id == id && now - cached.At < WorkerLookupReuse)
-        {
-            return cached.Worker;
-        }
-
-        var worker = await GrainFactory.GetGrain<IMediaWorkerRegistryGrain>(0).GetWorkerAsync(id);
-        _worker = worker is null ? null : (id, worker, now);
-        return worker;
+        record.WorkerId = worker.WorkerId;
+        record.WorkerGeneration = worker.Generation;
+        record.WebRtc = webRtc;
+        record.Srtp = webRtc || (allocation.LocalSdp?.Contains("RTP/SAVP", StringComparison.Ordinal) ?? false);
+        record.AudioSsrc = allocation.AudioSsrc ?? record.AudioSsrc;
+        record.VideoSsrc = allocation.VideoSsrc ?? record.VideoSsrc;
     }
 
     private async Task<TenantInfo> TenantInfoAsync() =>
@@ -640,7 +603,7 @@ public sealed partial class MeetingGrain
     {
         await DemandSystemAsync(caller);
         var record = Get(participantId);
-        if (!record.HasLeg || await CurrentWorkerAsync() is not { } worker)
+        if (!record.HasLeg || await Placement.WorkerOfAsync(record) is not { } worker)
         {
             return false;
         }

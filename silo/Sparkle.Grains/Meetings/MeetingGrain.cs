@@ -3,7 +3,10 @@ using Orleans.Concurrency;
 using Orleans.Serialization.Invocation;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Internal;
+using Sparkle.Grains.Gateway;
 using Sparkle.Grains.Listings;
+using Sparkle.Grains.Media;
+using Sparkle.Grains.Meetings.Media;
 using Sparkle.Grains.Plans;
 using Sparkle.Grains.Security;
 using Sparkle.Grains.Tenants;
@@ -19,7 +22,7 @@ namespace Sparkle.Grains.Meetings;
 public sealed partial class MeetingGrain(
     [PersistentState(stateName: "meeting", storageName: SparkleStorage.Name)] IPersistentState<MeetingState> state,
     ILogger<MeetingGrain> logger)
-    : Grain, IMeetingGrain, IMeetingRecordingsGrain, IListedMeetingGrain, IRemindable
+    : Grain, IMeetingGrain, IMeetingRecordingsGrain, IListedMeetingGrain, IMeetingMediaGrain, IMeetingMediaHost, IRemindable
 {
     private const string StartReminder = "scheduled-start";
     private const int MaxParticipantRecords = 1_000;
@@ -41,6 +44,10 @@ public sealed partial class MeetingGrain(
 
     private Guid Id => this.GetPrimaryKey();
     private MeetingState S => state.State;
+
+    private MediaPlacement? _placement;
+    /// <summary>Where the meeting's media is: its home worker and the worker of each leg.</summary>
+    private MediaPlacement Placement => _placement ??= new MediaPlacement(GrainFactory, Id, () => S);
 
     public async Task<MeetingSnapshot> CreateAsync(Caller caller, MeetingSpec spec)
     {
@@ -198,9 +205,12 @@ public sealed partial class MeetingGrain(
         }
 
         await StopRecordingOnEndAsync();
-        if (await CurrentWorkerAsync() is { } worker)
+        foreach (var workerId in Placement.Span())
         {
-            await Safely(() => worker.ReleaseMeetingAsync(Id), "release the meeting");
+            if (await Placement.ResolveAsync(workerId) is { } handle)
+            {
+                await Safely(() => handle.Worker.ReleaseMeetingAsync(Id), "release the meeting");
+            }
         }
 
         S.Status = MeetingStatus.Ended;
@@ -232,6 +242,112 @@ public sealed partial class MeetingGrain(
             logger.LogWarning(e, "Meeting {MeetingId}: could not unregister its start reminder", Id);
         }
     }
+
+    // The media fleet: a worker lost, a worker drained, a worker back from the dead. The moving is LegMover's.
+
+    public async Task OnMediaWorkerLostAsync(string workerId, long generation)
+    {
+        if (!S.Exists || S.Status != MeetingStatus.Active || string.IsNullOrEmpty(workerId))
+        {
+            return;
+        }
+
+        var left = await Mover.MoveOffAsync(workerId, generation, leavingAlive: false, maxLegs: int.MaxValue);
+        if (left > 0)
+        {
+            logger.LogWarning("Meeting {MeetingId}: {Count} legs stay listed on lost worker {WorkerId} (no live worker took them)", Id, left, workerId);
+        }
+
+        await SaveAsync();
+    }
+
+    public async Task<int> MoveOffWorkerAsync(string workerId, int maxLegs)
+    {
+        if (!S.Exists || S.Status != MeetingStatus.Active || string.IsNullOrEmpty(workerId))
+        {
+            return 0;
+        }
+
+        var left = await Mover.MoveOffAsync(workerId, upToGeneration: null, leavingAlive: true, Math.Max(1, maxLegs));
+        await SaveAsync();
+        return left;
+    }
+
+    public async Task<IReadOnlyList<string>> ConfirmLegsAsync(string workerId, long generation, IReadOnlyList<string> participantIds)
+    {
+        var kept = new List<string>();
+        var changed = false;
+        foreach (var id in participantIds ?? [])
+        {
+            if (Find(id) is { HasLeg: true } record && Placement.WorkerIdOf(record) == workerId)
+            {
+                kept.Add(id);
+                // Never moved (no live worker took it while this one was away): it is served under the new generation.
+                changed |= record.WorkerGeneration != generation;
+                record.WorkerGeneration = generation;
+            }
+        }
+
+        if (changed)
+        {
+            await SaveAsync();
+        }
+
+        return kept;
+    }
+
+    private LegMover? _mover;
+    private LegMover Mover => _mover ??= new LegMover(this, Placement, logger);
+
+    Guid IMeetingMediaHost.MeetingId => Id;
+    MeetingState IMeetingMediaHost.State => S;
+
+    async Task<bool> IMeetingMediaHost.TenantRequiresSrtpAsync() => (await TenantInfoAsync()).Policies.SrtpRequired;
+
+    async Task<ISipGateway?> IMeetingMediaHost.GatewayOfAsync(ParticipantRecord record) =>
+        _dialGateways.GetValueOrDefault(record.Id) ?? await GrainFactory.GetGrain<IGatewayRegistryGrain>(0).PickAsync(record.GatewayId);
+
+    Task IMeetingMediaHost.PushControlAsync(ParticipantRecord record) => PushControlAsync(record);
+
+    async Task IMeetingMediaHost.HomeMovedAsync(WorkerHandle home, string previous, bool previousAlive)
+    {
+        logger.LogWarning("Meeting {MeetingId}: home moves from worker {Previous} to {Home}", Id, previous, home.WorkerId);
+        await PushLayoutAsync(home.Worker);
+        if (!S.Recording)
+        {
+            return;
+        }
+
+        // The recording goes on at the new home as a new recording; what the old home sealed is kept (a dead worker loses
+        // at most its part in progress).
+        var wholeMeeting = S.RecordingId is not null;
+        if (previousAlive && await Placement.ResolveAsync(previous) is { } old)
+        {
+            await Safely(() => old.Worker.StopRecordingAsync(Id), "stop recording on the worker being left");
+        }
+
+        try
+        {
+            await StopRecordingAsync();
+            await StartRecordingAsync(wholeMeeting, RecordsUtterances(S.Spec?.Recording));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Meeting {MeetingId}: the recording did not restart on worker {Home}", Id, home.WorkerId);
+        }
+    }
+
+    async Task IMeetingMediaHost.DropAsync(ParticipantRecord record, string reason)
+    {
+        await HangUpAsync(record);
+        await ReleaseLegAsync(record);
+        if (record.HasLeg)
+        {
+            MarkDisconnected(record, DisconnectionMethod.Failed, reason);
+        }
+    }
+
+    void IMeetingMediaHost.MediaMoved(ParticipantRecord record) => Emit(MeetingEventKind.ParticipantChanged, record);
 
     /// <summary>Checks the caller against the meeting's tenant with its effective role (tenant role
     /// raised by its meeting role).</summary>
@@ -411,7 +527,8 @@ public sealed partial class MeetingGrain(
         S.StartedAt,
         S.EndedAt,
         S.MediaWorkerId,
-        !S.Recording ? RecordingState.None : S.RecordingDegraded ? RecordingState.Degraded : RecordingState.Recording);
+        !S.Recording ? RecordingState.None : S.RecordingDegraded ? RecordingState.Degraded : RecordingState.Recording,
+        Placement.Span());
 
     private static ParticipantSnapshot ToSnapshot(ParticipantRecord p) => new(
         p.Id, p.Uri, p.DisplayName, p.UserNumber, p.MeetingRole, p.State, p.JoiningMethod, p.DisconnectionMethod,

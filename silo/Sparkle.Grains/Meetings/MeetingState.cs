@@ -65,6 +65,14 @@ public sealed class ParticipantRecord
     [Id(20)] public string? DialNumber { get; set; }
     /// <summary>Dialled in to a PIN-protected meeting and not yet through the PIN.</summary>
     [Id(21)] public bool InLobby { get; set; }
+    /// <summary>The media worker holding this participant's leg (null: the meeting's home, as before spill-over).</summary>
+    [Id(22)] public string? WorkerId { get; set; }
+    /// <summary>The worker's generation when the leg was placed (the fence against a worker declared dead coming back).</summary>
+    [Id(23)] public long WorkerGeneration { get; set; }
+    /// <summary>The leg's media is SRTP: a move offers SRTP again, whatever the tenant's policy.</summary>
+    [Id(24)] public bool Srtp { get; set; }
+    /// <summary>A browser's leg (ICE, DTLS-SRTP): it moves only by the browser's own renegotiation.</summary>
+    [Id(25)] public bool WebRtc { get; set; }
 
     /// <summary>Not in the call: never called yet (planned) or gone; such a place can be taken again.</summary>
     public bool IsGone => State is CallState.Disconnected or CallState.Pending;

@@ -76,8 +76,12 @@ public sealed class FakeMediaWorker : IMediaWorker
         return Task.CompletedTask;
     }
 
-    public Task<MediaWorkerInfo> PingAsync() =>
-        Task.FromResult(new MediaWorkerInfo("fake", "127.0.0.1", ClusterFixture.WorkerCapacity, 0, 0, DateTimeOffset.UtcNow));
+    /// <summary>A killed process: probes fail as a refused connection would (its fixture also stops its heartbeats).</summary>
+    public bool Dead { get; set; }
+
+    public Task<MediaWorkerInfo> PingAsync() => Dead
+        ? Task.FromException<MediaWorkerInfo>(new InvalidOperationException("the worker process is gone"))
+        : Task.FromResult(new MediaWorkerInfo("fake", "127.0.0.1", ClusterFixture.WorkerCapacity, 0, 0, DateTimeOffset.UtcNow));
 
     public Task StartRecordingAsync(Guid meetingId, Sparkle.Grains.Recordings.RecordingOrder order)
     {

@@ -1,0 +1,91 @@
+using Sparkle.Grains.Media;
+
+namespace Sparkle.Grains.Meetings.Media;
+
+/// <summary>Where one meeting's media lives: its home worker (the mix everyone hears, the composite, the recording, the
+/// layout) and the worker that holds each participant's leg. It asks the registry and keeps each answer for a second (a
+/// worker is suspected after a second of silence, so within one the answer would be the same). It decides nothing about
+/// signalling: the grain moves calls, this only says where media is and where new media goes.</summary>
+internal sealed class MediaPlacement(IGrainFactory grains, Guid meetingId, Func<MeetingState> state)
+{
+    /// <summary>How long the registry's answer for a worker is reused.</summary>
+    public static readonly TimeSpan LookupReuse = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<string, (WorkerHandle? Handle, DateTimeOffset At)> _lookups = new(StringComparer.Ordinal);
+    private Task<WorkerHandle?>? _placing;
+
+    private IMediaWorkerRegistryGrain Registry => grains.GetGrain<IMediaWorkerRegistryGrain>(0);
+
+    public string? HomeId => state().MediaWorkerId;
+
+    /// <summary>The worker holding this participant's leg: its own, or the home for legs placed before spill-over.</summary>
+    public string? WorkerIdOf(ParticipantRecord record) => record.WorkerId ?? HomeId;
+
+    /// <summary>Every worker the meeting has media on now, the home first.</summary>
+    public IReadOnlyList<string> Span()
+    {
+        var home = HomeId;
+        var legs = state().Participants.Where(p => p.HasLeg).Select(WorkerIdOf).OfType<string>();
+        return [.. (home is null ? legs : legs.Prepend(home)).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The live worker with this id, or null (dead, draining out of the registry, or never placed).</summary>
+    public async Task<WorkerHandle?> ResolveAsync(string? workerId)
+    {
+        if (workerId is null)
+        {
+            return null;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        if (_lookups.TryGetValue(workerId, out var cached) && now - cached.At < LookupReuse)
+        {
+            return cached.Handle;
+        }
+
+        var handle = await Registry.ResolveAsync(workerId);
+        _lookups[workerId] = (handle, now);
+        return handle;
+    }
+
+    public async Task<IMediaWorker?> HomeAsync() => (await ResolveAsync(HomeId))?.Worker;
+
+    public async Task<IMediaWorker?> WorkerOfAsync(ParticipantRecord record) => (await ResolveAsync(WorkerIdOf(record)))?.Worker;
+
+    /// <summary>Forgets what the registry said about a worker (it was declared dead or is being left).</summary>
+    public void Forget(string workerId) => _lookups.Remove(workerId);
+
+    /// <summary>The live home, placing the meeting first when it has none. Concurrent callers (a start's parallel dial-outs)
+    /// share one placement. Returns the handle and whether the home is new (its layout must be pushed).</summary>
+    public Task<WorkerHandle?> EnsureHomeAsync(int expectedLegs)
+    {
+        if (_placing is { IsCompleted: false } placing)
+        {
+            return placing;
+        }
+
+        var task = EnsureHomeCoreAsync(expectedLegs);
+        _placing = task.IsCompleted ? null : task;
+        return task;
+    }
+
+    private async Task<WorkerHandle?> EnsureHomeCoreAsync(int expectedLegs)
+    {
+        if (await ResolveAsync(HomeId) is { } current)
+        {
+            return current;
+        }
+
+        var workerId = await Registry.PlaceAsync(meetingId, expectedLegs);
+        return await ResolveAsync(workerId);
+    }
+
+    /// <summary>A new home away from <paramref name="leaving"/> (dead or draining): the registry's least-loaded live worker
+    /// that is not it, or null when there is none.</summary>
+    public async Task<WorkerHandle?> PlaceAwayFromAsync(string leaving, int expectedLegs)
+    {
+        Forget(leaving);
+        var workerId = await Registry.PlaceAwayFromAsync(meetingId, leaving, expectedLegs);
+        return await ResolveAsync(workerId);
+    }
+}
