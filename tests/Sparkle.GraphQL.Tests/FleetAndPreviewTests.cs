@@ -72,13 +72,15 @@ public sealed class FleetAndPreviewTests(ApiFixture api) : IAsyncLifetime
         var meetingId = await RunningMeetingAsync("v=0\r\n");
         var placed = (await Client.GetGrain<IMeetingGrain>(meetingId).GetAsync(Caller.System(api.Demo.Demo.Id)))!.MediaWorkerId;
         Assert.NotNull(placed);
-        const string query = "query($id: ID!) { meeting(id: $id) { mediaWorkerId } }";
+        const string query = "query($id: ID!) { meeting(id: $id) { mediaWorkerId mediaWorkers } }";
 
         var manager = (await api.Client(api.Demo.Demo.Manager).ExecuteAsync(query, new { id = meetingId })).Field("meeting");
         var chair = (await api.Client(api.Demo.Demo.Chair).ExecuteAsync(query, new { id = meetingId })).Field("meeting");
 
         Assert.Equal(placed, manager.GetProperty("mediaWorkerId").GetString());
+        Assert.Equal([placed], manager.GetProperty("mediaWorkers").EnumerateArray().Select(w => w.GetString()));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, chair.GetProperty("mediaWorkerId").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, chair.GetProperty("mediaWorkers").ValueKind);
     }
 
     [Fact]

@@ -35,6 +35,9 @@ public sealed class MeetingType : ObjectGraphType<MeetingSnapshot>
         Field<IdGraphType>("mediaWorkerId")
             .Description("The media worker the meeting is placed on (platform operator and tenant managers; null for others and before placement).")
             .ResolveAsync(async ctx => await Fleet.FleetAccess.MaySeePlacementAsync(ctx, ctx.Source.TenantId) ? ctx.Source.MediaWorkerId : null);
+        Field<ListGraphType<NonNullGraphType<IdGraphType>>>("mediaWorkers")
+            .Description("Every media worker the meeting has media on now, its home first (platform operator and tenant managers; null for others).")
+            .ResolveAsync(async ctx => await Fleet.FleetAccess.MaySeePlacementAsync(ctx, ctx.Source.TenantId) ? ctx.Source.MediaWorkerIds ?? [] : null);
         RecordingFields.AddTo(this);
         Preview.PreviewFields.AddTo(this);
         Minutes.MinutesFields.AddTo(this);

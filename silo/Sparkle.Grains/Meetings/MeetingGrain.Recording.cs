@@ -145,6 +145,7 @@ public sealed partial class MeetingGrain
     /// (not awaited by the join; a failure is logged and shown as no recording).</summary>
     private void MediaCameUp()
     {
+        WatchWorkers();
         var settings = S.Spec?.Recording;
         if (S.AutoRecordingTried || S.Recording || settings is null || !(settings.RecordMeeting || RecordsUtterances(settings)))
         {

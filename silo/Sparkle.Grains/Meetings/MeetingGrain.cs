@@ -261,6 +261,41 @@ public sealed partial class MeetingGrain(
         await SaveAsync();
     }
 
+    /// <summary>How often the meeting checks that its workers are alive, and how many misses in a row make one lost.</summary>
+    private static readonly TimeSpan WorkerCheckPeriod = TimeSpan.FromSeconds(3);
+    private const int WorkerMissesForLoss = 2;
+    private IGrainTimer? _workerCheck;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Reactivated after its silo died (maybe in the middle of a re-home): keep watching the workers it had media on.
+        if (S.Exists && S.Status == MeetingStatus.Active && S.Participants.Any(p => p.HasLeg))
+        {
+            WatchWorkers();
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    private void WatchWorkers() =>
+        _workerCheck ??= this.RegisterGrainTimer(CheckWorkersAsync, WorkerCheckPeriod, WorkerCheckPeriod);
+
+    private async Task CheckWorkersAsync()
+    {
+        if (S.Status != MeetingStatus.Active || !S.Participants.Any(p => p.HasLeg))
+        {
+            _workerCheck?.Dispose();
+            _workerCheck = null;
+            return;
+        }
+
+        foreach (var lost in await Placement.LongMissingAsync(WorkerMissesForLoss))
+        {
+            logger.LogWarning("Meeting {MeetingId}: worker {WorkerId} has been missing from the registry; re-homing", Id, lost);
+            await OnMediaWorkerLostAsync(lost, long.MaxValue);
+        }
+    }
+
     public async Task<int> MoveOffWorkerAsync(string workerId, int maxLegs)
     {
         if (!S.Exists || S.Status != MeetingStatus.Active || string.IsNullOrEmpty(workerId))

@@ -132,6 +132,23 @@ public sealed class WorkerFailoverTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task AMeetingNoticesByItselfAWorkerGoneFromTheRegistryWithoutAWarning()
+    {
+        await fleet.ResetAsync();
+        var leaving = await fleet.AddWorkerAsync(load: 0);
+        var spare = await fleet.AddWorkerAsync(load: 50);
+        var (t, meeting, callers) = await MeetingOnAsync(leaving, 1);
+
+        // Gone without the registry declaring it dead (as after the registry's silo died with its memory).
+        leaving.Paused = true;
+        await fleet.Registry.UnregisterAsync(leaving.Id);
+
+        await WaitForHomeAsync(t, meeting, spare.Id);
+        await Eventually.WaitAsync(() => meeting.GetAsync(t.Chair), s => s!.MediaWorkerIds!.SequenceEqual([spare.Id]), "the leg on the spare");
+        Assert.Contains(fleet.Gateway.Reinvites, r => r.MeetingId == meeting.GetPrimaryKey() && r.ParticipantId == callers[0]);
+    }
+
+    [Fact]
     public async Task ADrainMovesLegsAtItsPaceAndReleasesThemOnTheOldWorker()
     {
         await fleet.ResetAsync();

@@ -52,6 +52,33 @@ internal sealed class MediaPlacement(IGrainFactory grains, Guid meetingId, Func<
 
     public async Task<IMediaWorker?> WorkerOfAsync(ParticipantRecord record) => (await ResolveAsync(WorkerIdOf(record)))?.Worker;
 
+    /// <summary>Consecutive checks each worker was missing from the registry.</summary>
+    private readonly Dictionary<string, int> _missing = new(StringComparer.Ordinal);
+
+    /// <summary>Checks that every worker the meeting has media on is live, and returns those missing from the registry for
+    /// <paramref name="checks"/> checks in a row: the safety net for a warning that never came (the registry's silo died
+    /// with its memory, or this grain's silo died mid-re-home). A restarted registry learns its workers again within a
+    /// heartbeat, so a worker missing that long is gone.</summary>
+    public async Task<IReadOnlyList<string>> LongMissingAsync(int checks)
+    {
+        var gone = new List<string>();
+        foreach (var workerId in Span())
+        {
+            Forget(workerId);
+            if (await ResolveAsync(workerId) is not null)
+            {
+                _missing.Remove(workerId);
+            }
+            else if ((_missing[workerId] = _missing.GetValueOrDefault(workerId) + 1) >= checks)
+            {
+                _missing.Remove(workerId);
+                gone.Add(workerId);
+            }
+        }
+
+        return gone;
+    }
+
     /// <summary>Forgets what the registry said about a worker (it was declared dead or is being left).</summary>
     public void Forget(string workerId) => _lookups.Remove(workerId);
 
