@@ -3,6 +3,7 @@ using Sparkle.Grains.Gateway;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Internal;
 using Sparkle.Grains.Media;
+using Sparkle.Grains.Meetings.Signalling;
 using Sparkle.Grains.Plans;
 using Sparkle.Grains.Security;
 using Sparkle.Grains.Tenants;
@@ -12,7 +13,7 @@ namespace Sparkle.Grains.Meetings;
 /// <summary>Signalling: dial-ins from the gateway, dial-outs through it, and the media legs behind both.</summary>
 public sealed partial class MeetingGrain
 {
-    private const int MaxLiveParticipants = 500;
+    private const int MaxLiveParticipants = Admission.MaxLiveParticipants;
 
     /// <summary>The gateway each dial-out went through (in memory: a restarted gateway forgets its dialogs anyway).</summary>
     private readonly Dictionary<string, ISipGateway> _dialGateways = new(StringComparer.Ordinal);
@@ -40,39 +41,12 @@ public sealed partial class MeetingGrain
             return new JoinResult(JoinRefusal.Forbidden, null, null, e.Message);
         }
 
-        if (request is null || string.IsNullOrWhiteSpace(request.CallId) || (string.IsNullOrWhiteSpace(request.Uri) && !request.WebRtc))
+        if ((Admission.CheckRequest(request, grant, caller) ?? Admission.CheckMeeting(S)) is { } refused)
         {
-            return new JoinResult(JoinRefusal.NotAcceptable, null, null, "a join needs a Call-ID and a URI");
+            return refused;
         }
 
-        if (request.WebRtc && (!grant.IsUser || caller.UserNumber is null || string.IsNullOrWhiteSpace(request.RemoteSdp)))
-        {
-            // A browser joins as the signed-in user, with its complete offer.
-            return new JoinResult(JoinRefusal.Forbidden, null, null, "a browser joins as a signed-in user, with an offer");
-        }
-
-        var userNumber = request.UserNumber;
-        if (grant.IsUser && userNumber is not null && userNumber != caller.UserNumber)
-        {
-            return new JoinResult(JoinRefusal.Forbidden, null, null, "a user joins as themselves");
-        }
-
-        userNumber ??= grant.IsUser ? caller.UserNumber : null;
-        if ((request.Uri?.Length ?? 0) > 1024 || request.CallId.Length > 256 || request.DisplayName?.Length > 200)
-        {
-            return new JoinResult(JoinRefusal.NotAcceptable, null, null, "over-long Call-ID, URI or display name");
-        }
-
-        if (S.Status == MeetingStatus.Ended)
-        {
-            return new JoinResult(JoinRefusal.Ended, null, null, "the meeting has ended");
-        }
-
-        if (S.Locked)
-        {
-            return new JoinResult(JoinRefusal.Locked, null, null, "the meeting is locked");
-        }
-
+        var userNumber = request.UserNumber ?? (grant.IsUser ? caller.UserNumber : null);
         var existing = S.Participants.FirstOrDefault(p => p.CallId == request.CallId && p.HasLeg);
         if (existing is not null && _localSdpByCallId.TryGetValue(request.CallId, out var sameAnswer))
         {
@@ -80,14 +54,9 @@ public sealed partial class MeetingGrain
         }
 
         var tenant = await TenantInfoAsync();
-        if (tenant.Policies.TlsOnlySignalling && request.Security is not { SignallingOverTls: true })
+        if (Admission.CheckPolicies(request, tenant.Policies, S) is { } refusedByPolicy)
         {
-            return new JoinResult(JoinRefusal.Forbidden, null, null, "the tenant requires TLS signalling");
-        }
-
-        if (S.Participants.Count(p => p.HasLeg) >= MaxLiveParticipants)
-        {
-            return new JoinResult(JoinRefusal.Forbidden, null, null, "the meeting is full");
+            return refusedByPolicy;
         }
 
         // A planned participant calling in takes their planned place; anyone else gets a new one.
@@ -473,29 +442,9 @@ public sealed partial class MeetingGrain
         MediaCameUp();
     }
 
-    /// <summary>Internal numbers (users of the tenant) are always allowed; external ones need the
-    /// DialOutExternal right, the tenant's minimum role and one of its number patterns.</summary>
-    private async Task<bool> MayDialAsync(Grant grant, string number)
-    {
-        if (grant.IsSystem)
-        {
-            return true;
-        }
-
-        if (await GrainFactory.GetGrain<ITenantGrain>(S.TenantId).GetRoleAsync(number) is not null)
-        {
-            return true;
-        }
-
-        var policies = (await TenantInfoAsync()).Policies;
-        if (grant.EffectiveRole is not { } effective || !Permissions.Allows(effective, Operation.DialOutExternal)
-            || grant.TenantRole is not { } tenantRole || tenantRole < policies.DialOutMinimumRole)
-        {
-            return false;
-        }
-
-        return DialOutPatterns.Allow(number, policies.DialOutPatterns);
-    }
+    private async Task<bool> MayDialAsync(Grant grant, string number) =>
+        grant.IsSystem || DialOutPolicy.Allows(grant,
+            await GrainFactory.GetGrain<ITenantGrain>(S.TenantId).GetRoleAsync(number) is not null, (await TenantInfoAsync()).Policies, number);
 
     /// <summary>A failed join leaves no trace: a new record goes, a reused one returns to what it was.</summary>
     private void Abandon(ParticipantRecord record, bool isNew, CallState previousState)
