@@ -15,11 +15,31 @@ public sealed partial class MixerClock : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private ConferenceMixer[] _mixers = [];
     private long _busyNanoseconds;
+    private volatile bool _held;
+
+    /// <summary>A stall this long (the process frozen: a paused VM, SIGSTOP) may have outlived the worker's place in the
+    /// fleet: the registry probes a worker silent for a second and moves its calls when it does not answer.</summary>
+    public static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(1);
 
     public MixerClock()
     {
         _thread = new Thread(Run) { IsBackground = true, Name = "mixer-clock", Priority = ThreadPriority.AboveNormal };
     }
+
+    /// <summary>Raised on the clock thread when it wakes from a stall longer than <see cref="StallLimit"/>; the clock has
+    /// then held every mixer (nothing mixed, nothing sent) until <see cref="Release"/>, so that calls moved elsewhere while
+    /// the process was frozen do not get a second stream from here.</summary>
+    public event Action<TimeSpan>? Stalled;
+
+    /// <summary>Whether a stall holds the mixers: only a worker that a fleet registry can declare dead needs it (one that
+    /// nothing would release again must not hold).</summary>
+    public bool HoldOnStall { get; set; }
+
+    /// <summary>Mixers are held after a stall (see <see cref="Stalled"/>).</summary>
+    public bool Held => _held;
+
+    /// <summary>Ends the hold: the worker's place was confirmed (or the legs that moved were released).</summary>
+    public void Release() => _held = false;
 
     /// <summary>Raised when a mixer's tick throws; the clock keeps running.</summary>
     public event Action<ConferenceMixer, Exception>? TickFailed;
@@ -60,8 +80,14 @@ public sealed partial class MixerClock : IDisposable
                 Thread.Sleep((int)Math.Ceiling(wait.TotalMilliseconds));
                 continue;
             }
+            var behind = clock.Elapsed - next;
+            if (behind > StallLimit && HoldOnStall)
+            {
+                _held = true;
+                Stalled?.Invoke(behind);
+            }
             var started = ThreadCpuNanoseconds();
-            foreach (var mixer in Volatile.Read(ref _mixers))
+            foreach (var mixer in _held ? [] : Volatile.Read(ref _mixers))
             {
                 try
                 {

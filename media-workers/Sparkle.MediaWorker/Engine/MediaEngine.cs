@@ -50,6 +50,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         _clips = clips;
         _ports = new RtpPortAllocator(IPAddress.Parse(_options.Address), _options.RtpPortMin, _options.RtpPortMax);
         _clock.TickFailed += (_, e) => _logger.LogError(e, "A mixer tick failed");
+        _clock.Stalled += behind => _logger.LogWarning("The mixer clock woke {Seconds:F1} s late (the process was frozen): media held until the registry confirms this worker's legs", behind.TotalSeconds);
         _clock.Start();
         _videoOptions = CreateVideoOptions();
     }
@@ -83,6 +84,14 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     public MediaWorkerInfo Describe() =>
         new(_options.WorkerId, _options.MediaAddress, _options.CapacityLegs, ActiveLegs, CpuLoad, DateTimeOffset.UtcNow,
             BuildVersion.Of(typeof(MediaEngine)), ActiveMeetings, InstanceId, Generation);
+
+    /// <summary>Mixing is held after the process was frozen, until the registration confirms which legs are still ours.</summary>
+    public bool MediaHeld => _clock.Held;
+
+    public void ReleaseMedia() => _clock.Release();
+
+    /// <summary>Set by the registration service: from then on a frozen process holds its media when it wakes.</summary>
+    public void HoldMediaAfterStalls() => _clock.HoldOnStall = true;
 
     /// <summary>Every meeting with media here and the participants whose legs it holds.</summary>
     public IReadOnlyList<(Guid MeetingId, IReadOnlyList<string> ParticipantIds)> Holdings()

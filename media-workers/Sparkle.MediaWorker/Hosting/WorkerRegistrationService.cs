@@ -28,6 +28,7 @@ public sealed class WorkerRegistrationService(
         // Keep the reference for the process lifetime: the runtime holds the engine only weakly.
         _reference = client.CreateObjectReference<IMediaWorker>(engine);
         var registry = client.GetGrain<IMediaWorkerRegistryGrain>(0);
+        engine.HoldMediaAfterStalls();
         var registered = false;
         var cpu = new CpuMeter();
         using var timer = new PeriodicTimer(s_period);
@@ -39,7 +40,12 @@ public sealed class WorkerRegistrationService(
             try
             {
                 var meetings = engine.Holdings().Select(h => h.MeetingId).ToList();
-                if (!registered || !await registry.HeartbeatAsync(options.Value.WorkerId, engine.ActiveLegs, engine.ActiveMeetings, engine.CpuLoad, meetings))
+                if (registered && await registry.HeartbeatAsync(options.Value.WorkerId, engine.ActiveLegs, engine.ActiveMeetings, engine.CpuLoad, meetings))
+                {
+                    // Still known: nothing moved while the process was frozen (if it was).
+                    engine.ReleaseMedia();
+                }
+                else
                 {
                     var generation = await registry.RegisterAsync(engine.Describe(), _reference);
                     if (!registered)
@@ -52,12 +58,15 @@ public sealed class WorkerRegistrationService(
                         await KeepOnlyConfirmedLegsAsync(generation);
                     }
                     engine.Generation = generation;
+                    engine.ReleaseMedia();
                     registered = true;
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 registered = false;
+                // An unreachable registry cannot have moved our calls: keep serving them.
+                engine.ReleaseMedia();
                 // Once every 10 s is enough while the silo is away; legs keep running meanwhile.
                 if (DateTime.UtcNow - lastWarning > TimeSpan.FromSeconds(10))
                 {
