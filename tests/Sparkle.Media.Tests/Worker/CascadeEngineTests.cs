@@ -115,7 +115,8 @@ public sealed class CascadeEngineTests : IAsyncLifetime
 
     /// <summary>Waits until every phone hears every other phone's tone and not its own; returns the readings the wait
     /// ended on (phone x tone), which the caller asserts.</summary>
-    private static async Task<double[,]> HearEachOtherAsync(IReadOnlyList<FakePhone> talking, IReadOnlyList<FakePhone> listeners)
+    private static async Task<double[,]> HearEachOtherAsync(IReadOnlyList<FakePhone> talking, IReadOnlyList<FakePhone> listeners,
+        bool evenly = false)
     {
         var levels = new double[listeners.Count, talking.Count];
         await TalkUntilAsync(talking.Union(listeners).ToList(), () =>
@@ -128,6 +129,7 @@ public sealed class CascadeEngineTests : IAsyncLifetime
                     levels[l, t] = Level(listeners[l], talking[t].ToneHz);
                     ok &= listeners[l] == talking[t] ? levels[l, t] < Absent : levels[l, t] > Heard;
                 }
+                ok &= !evenly || HeardEvenly(talking, listeners, levels, l);
             }
             return ok;
         }, atLeast: 25);
@@ -177,16 +179,23 @@ public sealed class CascadeEngineTests : IAsyncLifetime
         FakePhone[] talking = [alice, bob, carol];
         FakePhone[] listeners = [alice, bob, carol, dave];
 
-        var levels = await HearEachOtherAsync(talking, listeners);
+        var levels = await HearEachOtherAsync(talking, listeners, evenly: true);
 
         AssertHeardExactly(talking, listeners, levels);
         // Heard once: a voice that came twice (directly and back through a peer) would be about twice as loud as
-        // another; every tone a phone hears is at the level of the others it hears.
+        // the others (or, out of phase, much weaker) for as long as it talks; every tone a phone hears is at the
+        // level of the others it hears.
         for (var l = 0; l < listeners.Length; l++)
         {
             var others = Enumerable.Range(0, talking.Length).Where(t => talking[t] != listeners[l]).Select(t => levels[l, t]).ToList();
-            Assert.True(others.Max() < 1.5 * others.Min(), $"phone {l} hears tones at {string.Join(", ", others.Select(v => v.ToString("F0")))}");
+            Assert.True(HeardEvenly(talking, listeners, levels, l), $"phone {l} hears tones at {string.Join(", ", others.Select(v => v.ToString("F0")))}");
         }
+    }
+
+    private static bool HeardEvenly(IReadOnlyList<FakePhone> talking, IReadOnlyList<FakePhone> listeners, double[,] levels, int listener)
+    {
+        var others = Enumerable.Range(0, talking.Count).Where(t => talking[t] != listeners[listener]).Select(t => levels[listener, t]).ToList();
+        return others.Max() < 1.5 * others.Min();
     }
 
     [Fact]
@@ -233,6 +242,24 @@ public sealed class CascadeEngineTests : IAsyncLifetime
         // Re-established as the grain does it: open both again (replacing home's stale end), connect.
         await LinkAsync("home", "spoke");
         AssertHeardExactly(all, all, await HearEachOtherAsync(all, all));
+    }
+
+    [Fact]
+    public async Task ATrunkThatLosesEveryFifthPacketEachWayStillCarriesBothWays()
+    {
+        var homeEnd = await Worker("home").OpenTrunkAsync(new TrunkRequest(_meeting, "spoke", Home: true));
+        var spokeEnd = await Worker("spoke").OpenTrunkAsync(new TrunkRequest(_meeting, "home", Home: false));
+        using var relay = new LossyRelay(homeEnd.Port, spokeEnd.Port, dropEvery: 5);
+        Assert.True(await Worker("home").ConnectTrunkAsync(_meeting, "spoke", spokeEnd with { Port = relay.TowardsSpoke }));
+        Assert.True(await Worker("spoke").ConnectTrunkAsync(_meeting, "home", homeEnd with { Port = relay.TowardsHome }));
+        var alice = await JoinAsync("home", "alice", 440);
+        var bob = await JoinAsync("home", "bob", 660);
+        var carol = await JoinAsync("spoke", "carol", 880);
+        FakePhone[] all = [alice, bob, carol];
+
+        AssertHeardExactly(all, all, await HearEachOtherAsync(all, all));
+        // Every 5th of at least 25 frames each way (the half second the levels are read over) and more before.
+        Assert.True(relay.Dropped >= 10, $"{relay.Dropped} dropped");
     }
 
     [Fact]
@@ -296,6 +323,64 @@ public sealed class CascadeEngineTests : IAsyncLifetime
             await Task.Delay(10);
         }
         Assert.True(condition());
+    }
+
+    /// <summary>Two UDP ports between a trunk's ends that forward what each end sends to the other, dropping every
+    /// n-th datagram each way.</summary>
+    private sealed class LossyRelay : IDisposable
+    {
+        private readonly Socket _towardsSpoke = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        private readonly Socket _towardsHome = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task[] _loops;
+        private long _dropped;
+
+        public LossyRelay(int homePort, int spokePort, int dropEvery)
+        {
+            _towardsSpoke.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _towardsHome.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _loops =
+            [
+                Task.Run(() => Forward(_towardsSpoke, new IPEndPoint(IPAddress.Loopback, spokePort), dropEvery)),
+                Task.Run(() => Forward(_towardsHome, new IPEndPoint(IPAddress.Loopback, homePort), dropEvery)),
+            ];
+        }
+
+        public int TowardsSpoke => ((IPEndPoint)_towardsSpoke.LocalEndPoint!).Port;
+        public int TowardsHome => ((IPEndPoint)_towardsHome.LocalEndPoint!).Port;
+        public long Dropped => Interlocked.Read(ref _dropped);
+
+        private async Task Forward(Socket socket, IPEndPoint to, int dropEvery)
+        {
+            var buffer = new byte[2048];
+            for (var n = 1; !_stop.IsCancellationRequested; n++)
+            {
+                int length;
+                try
+                {
+                    length = await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                }
+                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+                {
+                    return;
+                }
+                if (n % dropEvery == 0)
+                {
+                    Interlocked.Increment(ref _dropped);
+                    continue;
+                }
+                await socket.SendToAsync(buffer.AsMemory(0, length), SocketFlags.None, to);
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _towardsSpoke.Dispose();
+            _towardsHome.Dispose();
+            Task.WaitAll(_loops, TimeSpan.FromSeconds(2));
+            _stop.Dispose();
+        }
     }
 
     internal sealed class RecordingEvents : IMediaEventSink
