@@ -39,6 +39,12 @@ public sealed class FakeMediaWorker : IMediaWorker
 
     public Task<PreviewPicture?> GetPreviewAsync(Guid meetingId) =>
         Task.FromResult<PreviewPicture?>(new PreviewPicture(Jpeg, 1280, 720, DateTimeOffset.UtcNow));
+
+    public Task<TrunkEndpoint> OpenTrunkAsync(TrunkRequest request) => throw new NotSupportedException("This fake worker does not cascade.");
+
+    public Task<bool> ConnectTrunkAsync(Guid meetingId, string peerWorkerId, TrunkEndpoint peer) => Task.FromResult(false);
+
+    public Task CloseTrunkAsync(Guid meetingId, string peerWorkerId) => Task.CompletedTask;
 }
 
 public sealed class FakeSipGateway : ISipGateway

@@ -26,6 +26,8 @@ public sealed class ConferenceMixer : IDisposable
     private MixerLeg?[] _ranked = [];
     private IAudioTap[] _taps = [];
     private string[] _reported = [];
+    private readonly List<string> _speaking = new(2 * MixContributors.Max);
+    private readonly MixContributors _contributors = new();
     private int _speakerCount;
 
     public ConferenceMixer(MixerOptions? options = null)
@@ -209,7 +211,7 @@ public sealed class ConferenceMixer : IDisposable
                     _minus[i] = Saturate(_sum[i] - own[i]);
                 }
                 var payload = leg.OwnEncoder.Encode(_minus);
-                leg.Sink.SendFrame(payload, leg.OwnEncoder.RtpTicks);
+                Send(leg, payload, leg.OwnEncoder.RtpTicks);
             }
             else
             {
@@ -220,9 +222,39 @@ public sealed class ConferenceMixer : IDisposable
                     shared.Encode(_mix);
                     _sharedReady[codec] = true;
                 }
-                leg.Sink.SendFrame(shared.LastPayload, shared.RtpTicks);
+                Send(leg, shared.LastPayload, shared.RtpTicks);
             }
         }
+    }
+
+    private void Send(MixerLeg leg, ReadOnlySpan<byte> payload, uint rtpTicks)
+    {
+        if (leg.Trunk is not { } trunk)
+        {
+            leg.Sink.SendFrame(payload, rtpTicks);
+            return;
+        }
+        // Who is in what this trunk gets: every speaker but itself, a trunk speaker by the people it carries.
+        _contributors.Clear();
+        for (var s = 0; s < _speakerCount; s++)
+        {
+            var speaker = _speakers[s];
+            if (speaker == leg)
+            {
+                continue;
+            }
+            var level = MixContributors.ToLevel(speaker.Detector.LevelDbov);
+            if (speaker.Trunk is null)
+            {
+                _contributors.Add(speaker.ParticipantId, level);
+                continue;
+            }
+            foreach (var id in speaker.Contributors)
+            {
+                _contributors.Add(id, level);
+            }
+        }
+        trunk.SendMix(payload, rtpTicks, _contributors);
     }
 
     private void DeliverWithPlayback(MixerLeg leg, PrivatePlayback playback)
@@ -248,28 +280,47 @@ public sealed class ConferenceMixer : IDisposable
 
     private string[]? SpeakersChanged()
     {
+        // People, not trunks: a trunk speaker stands for the participants it says are in its mix.
+        _speaking.Clear();
+        for (var s = 0; s < _speakerCount; s++)
+        {
+            var speaker = _speakers[s];
+            if (speaker.Trunk is null)
+            {
+                AddSpeaking(speaker.ParticipantId);
+                continue;
+            }
+            foreach (var id in speaker.Contributors)
+            {
+                AddSpeaking(id);
+            }
+        }
         var reported = _reported;
-        var same = reported.Length == _speakerCount;
-        if (same && _speakerCount > 0)
+        var same = reported.Length == _speaking.Count;
+        if (same && _speaking.Count > 0)
         {
             // Loudest first must match; the rest only as a set.
-            same = reported[0] == _speakers[0].ParticipantId;
-            for (var i = 1; same && i < _speakerCount; i++)
+            same = reported[0] == _speaking[0];
+            for (var i = 1; same && i < _speaking.Count; i++)
             {
-                same = Array.IndexOf(reported, _speakers[i].ParticipantId) >= 0;
+                same = Array.IndexOf(reported, _speaking[i]) >= 0;
             }
         }
         if (same)
         {
             return null;
         }
-        var now = new string[_speakerCount];
-        for (var i = 0; i < _speakerCount; i++)
-        {
-            now[i] = _speakers[i].ParticipantId;
-        }
+        var now = _speaking.ToArray();
         Volatile.Write(ref _reported, now);
         return now;
+    }
+
+    private void AddSpeaking(string participantId)
+    {
+        if (_speaking.Count < _speaking.Capacity && !_speaking.Contains(participantId))
+        {
+            _speaking.Add(participantId);
+        }
     }
 
     private static short Saturate(int value) => (short)Math.Clamp(value, short.MinValue, short.MaxValue);

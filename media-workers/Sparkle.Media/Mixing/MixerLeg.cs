@@ -19,10 +19,12 @@ public sealed class MixerLeg : IDisposable
     private volatile bool _listening = true;
     private float _gain = 1f;
     private PrivatePlayback? _playback;
+    private string[] _contributors = [];
 
     internal MixerLeg(string participantId, AudioCodec codec, IMixerLegSink sink, MixerOptions options)
     {
         ParticipantId = participantId;
+        Trunk = sink as IMixerTrunkSink;
         Codec = codec;
         Sink = sink;
         _input = new LegAudioInput(codec);
@@ -34,6 +36,15 @@ public sealed class MixerLeg : IDisposable
     }
 
     public string ParticipantId { get; }
+
+    /// <summary>Set when this leg is a cascade trunk to another worker rather than a person: it is mixed like one
+    /// (so each side hears the other's mix once, never its own voice back), but it is never reported as a speaker:
+    /// the participants it names (<see cref="Contributors"/>) are.</summary>
+    public IMixerTrunkSink? Trunk { get; }
+
+    /// <summary>A trunk's contributing participants in what it last received, loudest first (empty for a person).
+    /// Replaced as a whole, only when the list changes.</summary>
+    public string[] Contributors { get => Volatile.Read(ref _contributors); set => Volatile.Write(ref _contributors, value); }
     public AudioCodec Codec { get; }
     public SpeakerDetector Detector { get; }
     public JitterStatistics JitterStatistics => _input.Jitter.Statistics;

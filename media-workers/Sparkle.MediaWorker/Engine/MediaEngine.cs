@@ -129,7 +129,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
                 return;
             }
             _activeLegs--;
-            if (meeting.Legs.Count == 0)
+            if (meeting.Empty)
             {
                 _meetings.Remove(meetingId);
                 emptied = meeting;
@@ -148,6 +148,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     {
         MeetingMedia? meeting;
         List<LegState> legs;
+        List<TrunkEnd> trunks;
         lock (_lock)
         {
             _layouts.Remove(meetingId);
@@ -157,6 +158,12 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
             }
             legs = [.. meeting.Legs.Values];
             meeting.Legs.Clear();
+            trunks = [.. meeting.Trunks.Values];
+            meeting.Trunks.Clear();
+            foreach (var trunk in trunks)
+            {
+                meeting.Mixer.RemoveLeg(trunk.MixerLeg);
+            }
             _activeLegs -= legs.Count;
             foreach (var leg in legs)
             {
@@ -166,6 +173,10 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         foreach (var leg in legs)
         {
             await DisposeTransportsAsync(leg);
+        }
+        foreach (var trunk in trunks)
+        {
+            await trunk.Transport.DisposeAsync();
         }
         DisposeMeeting(meeting);
         _logger.LogInformation("Meeting {MeetingId}: released with {Count} legs", meetingId, legs.Count);
@@ -185,6 +196,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         {
             legs = [.. _meetings.Values.SelectMany(m => m.Legs.Values.Where(l => l.Started).Select(l => (m.MeetingId, l)))];
         }
+        TrunkHousekeeping();
         foreach (var (meetingId, leg) in legs)
         {
             leg.Transport.Housekeeping();

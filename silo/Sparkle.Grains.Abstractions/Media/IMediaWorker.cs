@@ -29,6 +29,12 @@ public interface IMediaWorker : IGrainObserver
     /// <summary>The meeting's latest large composite (what video receivers see) as JPEG, encoded on request and
     /// cached by the worker for half a second; null when the meeting has no video here or nothing is composed.</summary>
     Task<PreviewPicture?> GetPreviewAsync(Guid meetingId);
+    /// <summary>Opens this worker's end of a cascade trunk for a meeting towards a peer worker: binds a UDP port and makes the
+    /// SRTP key for what this end sends. Idempotent per (meeting, peer): opening again replaces the old end (re-establish).</summary>
+    Task<TrunkEndpoint> OpenTrunkAsync(TrunkRequest request);
+    /// <summary>Points an opened trunk end at the peer's end; media flows from then on. False when no such trunk is open.</summary>
+    Task<bool> ConnectTrunkAsync(Guid meetingId, string peerWorkerId, TrunkEndpoint peer);
+    Task CloseTrunkAsync(Guid meetingId, string peerWorkerId);
 }
 
 /// <summary>The registry of media workers. Key: 0. Workers register and heartbeat every second;

@@ -79,3 +79,20 @@ public sealed record PreviewPicture(
     [property: Id(1)] int Width,
     [property: Id(2)] int Height,
     [property: Id(3)] DateTimeOffset TakenAt);
+
+/// <summary>Which cascade trunk end to open: one meeting's link from this worker to a peer worker.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TrunkRequest(
+    [property: Id(0)] Guid MeetingId,
+    [property: Id(1)] string PeerWorkerId,
+    /// <summary>True on the meeting's home worker (the hub): it composes video and receives every spoke's tiles.</summary>
+    [property: Id(2)] bool Home);
+
+/// <summary>One end of a cascade trunk: where it receives and the key of what it sends.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TrunkEndpoint(
+    [property: Id(0)] string WorkerId,
+    [property: Id(1)] string Address,
+    [property: Id(2)] int Port,
+    /// <summary>SRTP master key and salt (AES_CM_128_HMAC_SHA1_80, 30 bytes) of what this end sends.</summary>
+    [property: Id(3)] byte[] SendKey);

@@ -49,4 +49,10 @@ public sealed class FakeMediaWorker : IMediaWorker
     public Task<bool> PlayIntoLegAsync(Guid meetingId, string participantId, ReplayClip clip) => Task.FromResult(false);
 
     public Task<PreviewPicture?> GetPreviewAsync(Guid meetingId) => Task.FromResult<PreviewPicture?>(null);
+
+    public Task<TrunkEndpoint> OpenTrunkAsync(TrunkRequest request) => throw new NotSupportedException("This fake worker does not cascade.");
+
+    public Task<bool> ConnectTrunkAsync(Guid meetingId, string peerWorkerId, TrunkEndpoint peer) => Task.FromResult(false);
+
+    public Task CloseTrunkAsync(Guid meetingId, string peerWorkerId) => Task.CompletedTask;
 }

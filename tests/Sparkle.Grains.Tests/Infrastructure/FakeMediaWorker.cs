@@ -111,4 +111,30 @@ public sealed class FakeMediaWorker : IMediaWorker
         PreviewRequests.Enqueue(meetingId);
         return Task.FromResult(Previews.TryGetValue(meetingId, out var picture) ? picture : null);
     }
+
+    /// <summary>Open cascade trunk ends, by (meeting, peer worker), with the peer they were connected to (null until then).</summary>
+    public ConcurrentDictionary<(Guid MeetingId, string PeerWorkerId), TrunkEndpoint?> Trunks { get; } = new();
+
+    public Task<TrunkEndpoint> OpenTrunkAsync(TrunkRequest request)
+    {
+        Trunks[(request.MeetingId, request.PeerWorkerId)] = null;
+        return Task.FromResult(new TrunkEndpoint("fake", "127.0.0.1", 40000, new byte[30]));
+    }
+
+    public Task<bool> ConnectTrunkAsync(Guid meetingId, string peerWorkerId, TrunkEndpoint peer)
+    {
+        var key = (meetingId, peerWorkerId);
+        if (!Trunks.ContainsKey(key))
+        {
+            return Task.FromResult(false);
+        }
+        Trunks[key] = peer;
+        return Task.FromResult(true);
+    }
+
+    public Task CloseTrunkAsync(Guid meetingId, string peerWorkerId)
+    {
+        Trunks.TryRemove((meetingId, peerWorkerId), out _);
+        return Task.CompletedTask;
+    }
 }
