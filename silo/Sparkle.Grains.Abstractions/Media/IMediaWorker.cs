@@ -52,6 +52,10 @@ public interface IMediaWorkerRegistryGrain : IGrainWithIntegerKey
     /// <summary>Places the meeting anew on the least-loaded live worker with room other than <paramref name="leaving"/>
     /// (a worker declared dead or draining), or null when there is none.</summary>
     Task<string?> PlaceAwayFromAsync(Guid meetingId, string leaving, int expectedLegs);
+    /// <summary>The worker for one more leg of a meeting that has media on <paramref name="workers"/> (its home first): the
+    /// first of them with room, else the least-loaded other live worker with room (the meeting spills over and the caller
+    /// links it to the home by a cascade trunk), else null.</summary>
+    Task<string?> PlaceLegAsync(Guid meetingId, IReadOnlyList<string> workers);
     /// <summary>The live worker with this id and its generation, or null.</summary>
     Task<WorkerHandle?> ResolveAsync(string workerId);
     Task UnregisterAsync(string workerId);

@@ -131,6 +131,28 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
         return best.Info.WorkerId;
     }
 
+    public Task<string?> PlaceLegAsync(Guid meetingId, IReadOnlyList<string> workers)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var chosen = (workers ?? []).Select(id => _workers.GetValueOrDefault(id)).OfType<WorkerEntry>()
+            .FirstOrDefault(w => IsLive(w, now) && HasRoom(w, 1))
+            ?? _workers.Values.Where(w => IsLive(w, now) && HasRoom(w, 1))
+                .OrderBy(w => (double)(w.Info.ActiveLegs + w.Reserved) / w.Info.CapacityLegs)
+                .ThenBy(w => w.Info.CpuLoad)
+                .ThenBy(w => w.Info.WorkerId, StringComparer.Ordinal)
+                .FirstOrDefault();
+        if (chosen is null)
+        {
+            return Task.FromResult<string?>(null);
+        }
+
+        chosen.Reserved += 1;
+        chosen.MeetingIds.Add(meetingId);
+        return Task.FromResult<string?>(chosen.Info.WorkerId);
+    }
+
+    private static bool HasRoom(WorkerEntry worker, int legs) => worker.Info.ActiveLegs + worker.Reserved + legs <= worker.Info.CapacityLegs;
+
     public Task<IMediaWorker?> GetWorkerAsync(string workerId) =>
         Task.FromResult(_workers.TryGetValue(workerId ?? "", out var entry) && IsLive(entry, DateTimeOffset.UtcNow) ? entry.Worker : null);
 

@@ -476,6 +476,12 @@ public sealed partial class MeetingGrain
         }
 
         _dialGateways.Remove(record.Id);
+        if (record.WorkerId is { } worker && worker != S.MediaWorkerId)
+        {
+            // Maybe the last leg on a spoke: its trunk goes (a trunk keeps the meeting alive on a worker).
+            _ = Safely(Placement.RelinkAsync, "unlink an idle spoke");
+        }
+
         if (_activeSpeaker == record.Id)
         {
             _activeSpeaker = null;
@@ -506,20 +512,35 @@ public sealed partial class MeetingGrain
         }
     }
 
-    /// <summary>The worker a new leg goes on: the meeting's home, placing the meeting first when it has none (then the
-    /// new home gets the layout).</summary>
+    /// <summary>The worker a new leg goes on: the meeting's home, placing the meeting first when it has none (then the new
+    /// home gets the layout); when the home is full, another worker linked to it by a cascade trunk.</summary>
     private async Task<WorkerHandle?> PlaceLegAsync()
     {
         var homeBefore = S.MediaWorkerId;
         var expected = Math.Max(S.Participants.Count(p => p.HasLeg), (S.Spec?.Participants.Count ?? 0) + 1);
         var home = await Placement.EnsureHomeAsync(Math.Min(expected, MaxLiveParticipants));
-        if (home is not null && home.WorkerId != homeBefore)
+        if (home is null)
         {
-            S.MediaWorkerId = home.WorkerId;
-            await PushLayoutAsync(home.Worker);
+            return null;
         }
 
-        return home;
+        if (home.WorkerId != homeBefore)
+        {
+            // Just placed: the registry reserved room for the expected legs, this one among them.
+            S.MediaWorkerId = home.WorkerId;
+            await PushLayoutAsync(home.Worker);
+            return home;
+        }
+
+        try
+        {
+            return await Placement.PlaceLegAsync(home);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Meeting {MeetingId}: no leg could be placed beside home {Home}", Id, home.WorkerId);
+            return null;
+        }
     }
 
     /// <summary>Notes where a participant's new leg is and what it negotiated.</summary>

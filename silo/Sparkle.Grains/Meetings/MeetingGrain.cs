@@ -344,6 +344,8 @@ public sealed partial class MeetingGrain(
 
     Task IMeetingMediaHost.PushControlAsync(ParticipantRecord record) => PushControlAsync(record);
 
+    Task<WorkerHandle?> IMeetingMediaHost.PlaceLegAsync() => PlaceLegAsync();
+
     async Task IMeetingMediaHost.HomeMovedAsync(WorkerHandle home, string previous, bool previousAlive)
     {
         logger.LogWarning("Meeting {MeetingId}: home moves from worker {Previous} to {Home}", Id, previous, home.WorkerId);

@@ -31,6 +31,7 @@ public sealed class FakeMediaWorker : IMediaWorker
         }
 
         var sdp = request.RemoteSdp is null ? OfferFor(request.ParticipantId) : AnswerFor(request.ParticipantId);
+        LiveLegs[(request.MeetingId, request.ParticipantId)] = true;
         var audioOnly = request.RemoteSdp?.Contains("audio-only", StringComparison.Ordinal) == true;
         return Task.FromResult(new LegAllocation(true, sdp, null, 1000, audioOnly ? null : 2000));
     }
@@ -58,8 +59,12 @@ public sealed class FakeMediaWorker : IMediaWorker
         return Task.FromResult(true);
     }
 
+    /// <summary>Legs allocated and not released (what a real worker's heartbeat reports as its active legs).</summary>
+    public ConcurrentDictionary<(Guid MeetingId, string ParticipantId), bool> LiveLegs { get; } = new();
+
     public Task ReleaseLegAsync(Guid meetingId, string participantId)
     {
+        LiveLegs.TryRemove((meetingId, participantId), out _);
         Releases.Enqueue((meetingId, participantId));
         return Task.CompletedTask;
     }

@@ -88,7 +88,7 @@ public sealed class FleetFixture : IAsyncLifetime
         {
             try
             {
-                if (!await Registry.HeartbeatAsync(worker.Id, worker.Load, 0, 0))
+                if (!await Registry.HeartbeatAsync(worker.Id, worker.Load + worker.Fake.LiveLegs.Count, 0, 0))
                 {
                     worker.Generation = await Registry.RegisterAsync(worker.Describe(), worker.Reference);
                 }

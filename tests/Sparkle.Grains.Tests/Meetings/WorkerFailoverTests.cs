@@ -149,6 +149,29 @@ public sealed class WorkerFailoverTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task LegsSpillOverToAWorkerLinkedByATrunkWhenTheHomeIsFullAndTheTrunkGoesWithTheLastOfThem()
+    {
+        await fleet.ResetAsync();
+        var home = await fleet.AddWorkerAsync(capacity: 2, load: 0);
+        var spill = await fleet.AddWorkerAsync(capacity: 10, load: 5);
+        var (t, meeting, callers) = await MeetingOnAsync(home, 3);
+        var meetingId = meeting.GetPrimaryKey();
+
+        var spanning = (await meeting.GetAsync(t.Chair))!;
+        Assert.Equal([home.Id, spill.Id], spanning.MediaWorkerIds);
+        Assert.Equal(2, home.Fake.Allocations.Count(a => a.MeetingId == meetingId));
+        Assert.Single(spill.Fake.Allocations, a => a.MeetingId == meetingId && a.ParticipantId == callers[2]);
+        // Both ends opened and each pointed at the other.
+        Assert.NotNull(home.Fake.Trunks[(meetingId, spill.Id)]);
+        Assert.NotNull(spill.Fake.Trunks[(meetingId, home.Id)]);
+
+        await meeting.LeaveAsync(t.System, callers[2], DisconnectionMethod.Departed);
+        await Eventually.WaitAsync(() => !home.Fake.Trunks.ContainsKey((meetingId, spill.Id)) && !spill.Fake.Trunks.ContainsKey((meetingId, home.Id)),
+            "the idle spoke's trunk to close at both ends");
+        Assert.Equal([home.Id], (await meeting.GetAsync(t.Chair))!.MediaWorkerIds);
+    }
+
+    [Fact]
     public async Task ADrainMovesLegsAtItsPaceAndReleasesThemOnTheOldWorker()
     {
         await fleet.ResetAsync();

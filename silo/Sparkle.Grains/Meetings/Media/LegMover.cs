@@ -12,6 +12,8 @@ internal interface IMeetingMediaHost
     Task<bool> TenantRequiresSrtpAsync();
     /// <summary>The gateway holding the participant's dialog, or null.</summary>
     Task<ISipGateway?> GatewayOfAsync(ParticipantRecord record);
+    /// <summary>Where a moved leg goes: the home while it has room, else a spoke linked to it.</summary>
+    Task<WorkerHandle?> PlaceLegAsync();
     /// <summary>Mute, lobby and video controls, pushed to the worker holding the leg now.</summary>
     Task PushControlAsync(ParticipantRecord record);
     /// <summary>The meeting's home moved: the layout and a running recording follow it.</summary>
@@ -55,6 +57,7 @@ internal sealed class LegMover(IMeetingMediaHost host, MediaPlacement placement,
         var started = DateTimeOffset.UtcNow;
         var requireSrtp = await host.TenantRequiresSrtpAsync();
         var results = await Task.WhenAll(moving.Select(record => MoveAsync(record, leaving, leavingAlive, requireSrtp)));
+        await placement.RelinkAsync(); // spokes left without legs unlinked; spokes of a new home linked to it
         logger.LogInformation("Meeting {MeetingId}: moved {Moved} of {Count} legs off {WorkerId} in {Elapsed} ms",
             host.MeetingId, results.Count(r => r), moving.Count, leaving, (int)(DateTimeOffset.UtcNow - started).TotalMilliseconds);
         return OnWorker(leaving, upToGeneration).Count;
@@ -79,10 +82,9 @@ internal sealed class LegMover(IMeetingMediaHost host, MediaPlacement placement,
             return false;
         }
 
-        // Legs go to the home (spill-over to other workers places them by capacity once cascading exists).
-        if (await placement.ResolveAsync(placement.HomeId) is not { } target || target.WorkerId == leaving)
+        if (await host.PlaceLegAsync() is not { } target || target.WorkerId == leaving)
         {
-            return false; // no live worker: the leg stays listed where it was, and the next loss or drain tries again
+            return false; // no live worker with room: the leg stays listed where it was, and the next check tries again
         }
 
         try

@@ -107,6 +107,104 @@ internal sealed class MediaPlacement(IGrainFactory grains, Guid meetingId, Func<
         return await ResolveAsync(workerId);
     }
 
+    /// <summary>The worker for one more leg: the home while it has room, else a worker the meeting already spans, else a new
+    /// one (the registry decides by capacity), linked to the home by a cascade trunk before the leg is made.</summary>
+    public async Task<WorkerHandle?> PlaceLegAsync(WorkerHandle home)
+    {
+        var workerId = await Registry.PlaceLegAsync(meetingId, Span());
+        if (workerId is null || workerId == home.WorkerId)
+        {
+            return workerId is null ? null : home;
+        }
+
+        if (await ResolveAsync(workerId) is not { } spoke)
+        {
+            return null;
+        }
+
+        await LinkAsync(home, spoke);
+        return spoke;
+    }
+
+    /// <summary>Spokes linked (or being linked) to <see cref="_linkedHome"/> by a cascade trunk. In memory: opening a trunk
+    /// again replaces it, so a reactivated meeting simply links again. Concurrent placements share one link.</summary>
+    private readonly Dictionary<string, Task> _linkedSpokes = new(StringComparer.Ordinal);
+    private string? _linkedHome;
+
+    private Task LinkAsync(WorkerHandle home, WorkerHandle spoke)
+    {
+        if (_linkedHome != home.WorkerId)
+        {
+            _linkedSpokes.Clear();
+            _linkedHome = home.WorkerId;
+        }
+
+        if (_linkedSpokes.TryGetValue(spoke.WorkerId, out var linking) && !linking.IsFaulted && !linking.IsCanceled)
+        {
+            return linking;
+        }
+
+        return _linkedSpokes[spoke.WorkerId] = OpenTrunkAsync(home, spoke);
+    }
+
+    /// <summary>Opens both ends of the trunk between the home and a spoke and points each at the other.</summary>
+    private async Task OpenTrunkAsync(WorkerHandle home, WorkerHandle spoke)
+    {
+        var homeEnd = await home.Worker.OpenTrunkAsync(new TrunkRequest(meetingId, spoke.WorkerId, Home: true));
+        var spokeEnd = await spoke.Worker.OpenTrunkAsync(new TrunkRequest(meetingId, home.WorkerId, Home: false));
+        var linked = await home.Worker.ConnectTrunkAsync(meetingId, spoke.WorkerId, spokeEnd)
+            & await spoke.Worker.ConnectTrunkAsync(meetingId, home.WorkerId, homeEnd);
+        if (!linked)
+        {
+            throw new InvalidOperationException($"the cascade trunk between {home.WorkerId} and {spoke.WorkerId} did not connect");
+        }
+    }
+
+    /// <summary>Keeps the trunks in step with the legs: every spoke with legs linked to the current home (after the home
+    /// moved, anew), every linked spoke without legs unlinked at both ends (a trunk keeps a meeting alive on a worker).</summary>
+    public async Task RelinkAsync()
+    {
+        if (await ResolveAsync(HomeId) is not { } home)
+        {
+            return;
+        }
+
+        var spokes = Span().Where(w => w != home.WorkerId).ToHashSet(StringComparer.Ordinal);
+        if (_linkedHome == home.WorkerId)
+        {
+            foreach (var idle in _linkedSpokes.Keys.Where(s => !spokes.Contains(s)).ToList())
+            {
+                _linkedSpokes.Remove(idle);
+                await CloseQuietly(home.Worker, idle);
+                if (await ResolveAsync(idle) is { } spoke)
+                {
+                    await CloseQuietly(spoke.Worker, home.WorkerId);
+                }
+            }
+        }
+
+        foreach (var spokeId in spokes)
+        {
+            if (await ResolveAsync(spokeId) is { } spoke)
+            {
+                await LinkAsync(home, spoke);
+            }
+        }
+    }
+
+    private async Task CloseQuietly(IMediaWorker worker, string peer)
+    {
+        try
+        {
+            await worker.CloseTrunkAsync(meetingId, peer);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The worker is gone or going: its end goes with it.
+            _ = e;
+        }
+    }
+
     /// <summary>A new home away from <paramref name="leaving"/> (dead or draining): the registry's least-loaded live worker
     /// that is not it, or null when there is none.</summary>
     public async Task<WorkerHandle?> PlaceAwayFromAsync(string leaving, int expectedLegs)
