@@ -46,4 +46,6 @@ public sealed class FakeSipGateway : ISipGateway
     public Task DialOutAsync(DialOutRequest request) => Task.CompletedTask;
 
     public Task HangUpAsync(Guid meetingId, string participantId) => Task.CompletedTask;
+
+    public Task<string?> ReinviteAsync(Guid meetingId, string participantId, string offerSdp) => Task.FromResult<string?>(null);
 }

@@ -91,14 +91,15 @@ public sealed class SipDialog
     }
 
     /// <summary>Builds a request within the dialog (§12.2.1.1) with the next local CSeq.</summary>
-    public SipRequest CreateRequest(string method)
+    public SipRequest CreateRequest(string method) => CreateRequest(method, NextLocalSeq());
+
+    /// <summary>Takes the next local CSeq number (§12.2.1.1: one per request in the dialog, ACK and CANCEL aside).</summary>
+    internal uint NextLocalSeq()
     {
-        uint seq;
         lock (_gate)
         {
-            seq = ++_localSeq;
+            return ++_localSeq;
         }
-        return CreateRequest(method, seq);
     }
 
     internal SipRequest CreateRequest(string method, uint seq)

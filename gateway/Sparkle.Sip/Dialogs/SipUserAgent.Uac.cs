@@ -137,7 +137,8 @@ public sealed partial class SipUserAgent
             && DigestClient.PickChallenge(response) is { } challenge)
         {
             outgoing.AuthAttempted = true;
-            var retry = CloneForRetry(outgoing.Request);
+            // In a dialog the retry takes the dialog's next CSeq, so that later requests do not reuse it.
+            var retry = CloneForRetry(outgoing.Request, outgoing.Dialog?.NextLocalSeq() ?? outgoing.Request.CSeq!.Value.Number + 1);
             retry.Headers.Add(response.StatusCode == 407 ? HeaderNames.ProxyAuthorization : HeaderNames.Authorization,
                 DigestClient.Authorize(challenge, SipMethods.Invite, retry.RequestUri.ToString(), credentials.Username, credentials.Password));
             outgoing.Request = retry;
@@ -274,7 +275,7 @@ public sealed partial class SipUserAgent
         _layer.SendRequest(cancel, WhereItWent(outgoing.Request, outgoing.Transaction!.Peer));
     }
 
-    private static SipRequest CloneForRetry(SipRequest request)
+    private static SipRequest CloneForRetry(SipRequest request, uint seq)
     {
         var retry = new SipRequest(request.Method, request.RequestUri) { Body = request.Body };
         foreach (var header in request.Headers)
@@ -285,7 +286,7 @@ public sealed partial class SipUserAgent
             }
             if (header.Name == HeaderNames.CSeq)
             {
-                retry.Headers.Add(HeaderNames.CSeq, new CSeqHeader(request.CSeq!.Value.Number + 1, request.Method).ToString());
+                retry.Headers.Add(HeaderNames.CSeq, new CSeqHeader(seq, request.Method).ToString());
                 continue;
             }
             retry.Headers.Add(header.Name, header.Value);

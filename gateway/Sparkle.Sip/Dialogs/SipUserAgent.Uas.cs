@@ -103,14 +103,24 @@ public sealed partial class SipUserAgent
         {
             response.Headers.Add(HeaderNames.Require, "timer");
         }
-        var timer = new SessionTimer
+        StartSessionTimer(dialog, new SessionTimer
         {
             Interval = TimeSpan.FromSeconds(se.Seconds),
             Refresher = refresher,
             WeRefresh = refresher == "uas",
-        };
+        });
+    }
+
+    /// <summary>Replaces the dialog's session timer: we refresh at half the interval, or end the call when the peer's
+    /// refresh is overdue.</summary>
+    private void StartSessionTimer(SipDialog dialog, SessionTimer timer)
+    {
         lock (dialog)
         {
+            if (dialog.State == DialogState.Terminated)
+            {
+                return;
+            }
             dialog.SessionTimer?.Timer?.Dispose();
             dialog.SessionTimer = timer;
             var due = timer.WeRefresh ? timer.Interval / 2 : timer.ExpiryWithoutRefresh;

@@ -3,13 +3,17 @@ using Sparkle.Grains.Identity;
 namespace Sparkle.Grains.Gateway;
 
 /// <summary>The control interface of a SIP gateway process, for meeting grains: third-party call
-/// control towards participants (dial out, hang up).</summary>
+/// control towards participants (dial out, hang up, move a call onto new media).</summary>
 public interface ISipGateway : IGrainObserver
 {
     /// <summary>Sends the INVITE and returns; progress comes back through IMeetingGrain.DialOutProgressAsync.</summary>
     Task DialOutAsync(DialOutRequest request);
     /// <summary>Ends a participant's dialog (BYE, or CANCEL while still ringing).</summary>
     Task HangUpAsync(Guid meetingId, string participantId);
+    /// <summary>Sends a re-INVITE with this SDP offer in the participant's existing dialog (dial-in or dial-out) and returns
+    /// the phone's answer SDP, or null when there is no such dialog, the phone refused (non-2xx) or did not answer in time
+    /// (Timer B / 32 s at most; the caller needs an answer within a few seconds, so use the transaction's normal timers).</summary>
+    Task<string?> ReinviteAsync(Guid meetingId, string participantId, string offerSdp);
 }
 
 /// <summary>Live gateways. Key: 0.</summary>

@@ -3,7 +3,7 @@ using Sparkle.Grains.Gateway;
 
 namespace Sparkle.Grains.Tests.Infrastructure;
 
-/// <summary>Stands in for a SIP gateway process: records the dial-outs and hang-ups it is asked for.</summary>
+/// <summary>Stands in for a SIP gateway process: records the dial-outs, hang-ups and re-INVITEs it is asked for.</summary>
 public sealed class FakeSipGateway : ISipGateway
 {
     public ConcurrentQueue<DialOutRequest> DialOuts { get; } = new();
@@ -19,5 +19,15 @@ public sealed class FakeSipGateway : ISipGateway
     {
         HangUps.Enqueue((meetingId, participantId));
         return Task.CompletedTask;
+    }
+
+    /// <summary>The re-INVITEs asked for; answered with <see cref="ReinviteAnswer"/> (null: the phone refused).</summary>
+    public ConcurrentQueue<(Guid MeetingId, string ParticipantId, string OfferSdp)> Reinvites { get; } = new();
+    public string? ReinviteAnswer { get; set; }
+
+    public Task<string?> ReinviteAsync(Guid meetingId, string participantId, string offerSdp)
+    {
+        Reinvites.Enqueue((meetingId, participantId, offerSdp));
+        return Task.FromResult(ReinviteAnswer);
     }
 }
