@@ -52,11 +52,11 @@ public sealed partial class SipUserAgent
         }
     }
 
-    /// <summary>§14.1: the owner of the Call-ID (the UAC of the dialog) waits 2.1 to 4 s, the other side 0 to 2 s, in
-    /// units of 10 ms, so that the two re-INVITEs do not cross again.</summary>
+    /// <summary>§14.1: the owner of the Call-ID (the UAC of the dialog) waits 2.1 to 4 s, the other side 0 to 2 s (here at
+    /// least 10 ms), in units of 10 ms, so that the two re-INVITEs do not cross again.</summary>
     private static TimeSpan GlareBackOff(SipDialog dialog)
     {
-        var tens = dialog.IsUas ? Random.Shared.Next(0, 201) : Random.Shared.Next(210, 401);
+        var tens = dialog.IsUas ? Random.Shared.Next(1, 201) : Random.Shared.Next(210, 401);
         return TimeSpan.FromMilliseconds(tens * 10);
     }
 

@@ -108,8 +108,18 @@ public sealed partial class SipUserAgent
         lock (outgoing.Gate)
         {
             // Under the lock: a provisional racing this assignment waits to see the transaction (CANCEL needs it).
-            outgoing.Transaction = _layer.SendRequest(outgoing.Request, destination,
+            var transaction = _layer.SendRequest(outgoing.Request, destination,
                 (t, response) => OnInviteResponse(outgoing, t, response, destination, credentials));
+            outgoing.Transaction = transaction;
+            // Timer B and transport errors end the transaction with a 408 or 503 that no peer sent, so it is not passed up
+            // as a response: the INVITE ends with it too (and a re-INVITE's dialog is free for the next one).
+            _ = transaction.FinalResponse.ContinueWith(t =>
+            {
+                if (t.Result.StatusCode is 408 or 503 && ReferenceEquals(outgoing.Transaction, transaction))
+                {
+                    Finish(outgoing, t.Result);
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -145,8 +155,7 @@ public sealed partial class SipUserAgent
             SendInvite(outgoing, destination, credentials);
             return;
         }
-        ReleaseOutgoingInvite(outgoing);
-        outgoing.Complete(response);
+        Finish(outgoing, response);
     }
 
     private void OnInviteSuccess(OutgoingInvite outgoing, SipResponse response, SipEndPoint peer)
@@ -201,7 +210,6 @@ public sealed partial class SipUserAgent
         _layer.SendStateless(ack, dialog.Peer);
         _sentAcks[ackKey] = (ack, dialog.Peer, _layer.Time.GetUtcNow());
         PruneSentAcks();
-        ReleaseOutgoingInvite(outgoing);
         bool cancelled;
         lock (outgoing.Gate)
         {
@@ -212,7 +220,7 @@ public sealed partial class SipUserAgent
             // The callee answered while we were cancelling: ACK then BYE (§9.1).
             _ = HangUpAsync(dialog);
         }
-        outgoing.Complete(response);
+        Finish(outgoing, response);
     }
 
     void ISipTransactionUser.OnStrayResponse(SipInbound inbound)
@@ -243,6 +251,21 @@ public sealed partial class SipUserAgent
                 _sentAcks.TryRemove(key, out _);
             }
         }
+    }
+
+    /// <summary>The INVITE's outcome, once: frees the dialog for the next INVITE, then completes.</summary>
+    private static void Finish(OutgoingInvite outgoing, SipResponse response)
+    {
+        lock (outgoing.Gate)
+        {
+            if (outgoing.Finished)
+            {
+                return;
+            }
+            outgoing.Finished = true;
+        }
+        ReleaseOutgoingInvite(outgoing);
+        outgoing.Complete(response);
     }
 
     private static void ReleaseOutgoingInvite(OutgoingInvite outgoing)
