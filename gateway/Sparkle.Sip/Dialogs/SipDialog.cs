@@ -68,6 +68,9 @@ public sealed class SipDialog
     /// <summary>One INVITE transaction at a time per dialog (§14): ours and theirs.</summary>
     internal bool OutgoingInvitePending { get; set; }
     internal bool IncomingInvitePending { get; set; }
+    /// <summary>A dialog we accepted whose 2xx is not ACKed yet: our re-INVITEs wait (the peer's are let through, as
+    /// before, since some phones send theirs right behind the ACK).</summary>
+    internal bool AwaitingFirstAck { get; set; }
 
     internal SessionTimer? SessionTimer { get; set; }
 

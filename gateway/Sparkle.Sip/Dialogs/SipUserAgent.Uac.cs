@@ -78,7 +78,7 @@ public sealed partial class SipUserAgent
         {
             lock (dialog)
             {
-                if (dialog.IncomingInvitePending || dialog.OutgoingInvitePending)
+                if (dialog.IncomingInvitePending || dialog.OutgoingInvitePending || dialog.AwaitingFirstAck)
                 {
                     outgoing.Complete(invite.CreateResponse(491));
                     return outgoing;

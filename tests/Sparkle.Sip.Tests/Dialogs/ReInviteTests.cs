@@ -191,6 +191,27 @@ public sealed class ReInviteTests
     }
 
     [Fact]
+    public async Task ReInviteWaitsForTheAckOfTheFirst200()
+    {
+        var (h, ua, app) = Create();
+        h.Receive(Support.Messages.Invite());
+        Eventually.True(() => !app.Invites.IsEmpty, "INVITE reaches the application");
+        app.Invites.TryDequeue(out var invite);
+        var dialog = invite!.Accept(s_contact, "v=0\r\ns=first\r\n")!;
+        h.Time.Advance(TimeSpan.FromSeconds(0.2));
+
+        // Refused here before anything is sent (the back-off is armed within the call), as the phone may not have the 200 yet.
+        var reinvite = ua.ReInviteAsync(dialog, Offer);
+
+        Assert.Empty(h.Sender.Requests("INVITE"));
+        h.Receive(Support.Messages.Invite(method: "ACK", body: "", toTag: dialog.LocalTag, branch: "z9hG4bKack1"));
+        h.Time.AdvanceInSteps(TimeSpan.FromSeconds(2.1), TimeSpan.FromSeconds(0.1));
+        var sent = SentInvite(h, 1);
+        h.Receive(Ok(sent));
+        Assert.Equal(200, (await reinvite.WaitAsync(TimeSpan.FromSeconds(5))).StatusCode);
+    }
+
+    [Fact]
     public async Task GlareThreeTimesRunsGiveUpWith491()
     {
         var (h, ua, app) = Create();
