@@ -29,14 +29,16 @@ public sealed class ReinviteBaresipTests(GatewayFixture fixture) : IDisposable
         Directory.Delete(_work, recursive: true);
     }
 
-    /// <summary>PCMU at ptime 20 on this socket, as the worker's SDP would say.</summary>
-    private static string Sdp(string session, int version, int port) =>
+    /// <summary>PCMU at ptime 20 on this socket, as the worker's SDP would say; SRTP (SDES, a fresh key) when the call has it.</summary>
+    private static string Sdp(string session, int version, int port, bool srtp) =>
         $"v=0\r\no=worker 4242 {version} IN IP4 127.0.0.1\r\ns={session}\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
-        $"m=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n";
+        $"m=audio {port} RTP/{(srtp ? "SAVP" : "AVP")} 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n" +
+        (srtp ? $"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:{Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(30))}\r\n" : "");
 
     [Theory]
     [InlineData("udp")]
     [InlineData("tcp")]
+    [InlineData("tls")]
     public async Task BaresipAcceptsTheReInviteAndSendsItsRtpToTheNewWorker(string transport)
     {
         Assert.True(File.Exists("/usr/bin/baresip"), "baresip is not installed (apt-get install baresip)");
@@ -47,11 +49,15 @@ public sealed class ReinviteBaresipTests(GatewayFixture fixture) : IDisposable
         var created = await meeting.CreateAsync(owner, new MeetingSpec("Moved by re-INVITE", []));
         using var oldWorker = new RtpCounter();
         using var newWorker = new RtpCounter();
-        fixture.Worker.AnswerForRealPhone = _ => Sdp("old worker", 1, oldWorker.Port);
+        var srtp = transport == "tls";
+        fixture.Worker.AnswerForRealPhone = _ => Sdp("old worker", 1, oldWorker.Port, srtp);
 
-        var gatewayPort = transport == "udp"
-            ? fixture.Gateway.Transport.UdpEndPoint!.Value.Address.Port
-            : fixture.Gateway.Transport.TcpEndPoint!.Value.Address.Port;
+        var gatewayPort = transport switch
+        {
+            "udp" => fixture.Gateway.Transport.UdpEndPoint!.Value.Address.Port,
+            "tcp" => fixture.Gateway.Transport.TcpEndPoint!.Value.Address.Port,
+            _ => fixture.Gateway.Transport.TlsEndPoint!.Value.Address.Port,
+        };
         using var baresip = StartBaresip(domain, gatewayPort, transport, created.ConferenceNumber);
         try
         {
@@ -60,10 +66,11 @@ public sealed class ReinviteBaresipTests(GatewayFixture fixture) : IDisposable
             var participant = (await meeting.GetAsync(owner))!.Participants.Single();
 
             var answer = await new GatewayEndpoint(fixture.Gateway.Context).ReinviteAsync(meetingId, participant.ParticipantId,
-                Sdp("new worker", 2, newWorker.Port));
+                Sdp("new worker", 2, newWorker.Port, srtp));
 
             Assert.NotNull(answer);
-            Assert.Contains("m=audio ", answer);
+            Assert.Contains(srtp ? "RTP/SAVP" : "RTP/AVP", answer);
+            Assert.Equal(srtp, answer.Contains("a=crypto:", StringComparison.Ordinal));
             await Eventually.TrueAsync(() => newWorker.Packets >= 5, "baresip's RTP reaches the new worker");
             var oldCount = oldWorker.Packets;
             var newCount = newWorker.Packets;
@@ -115,7 +122,8 @@ public sealed class ReinviteBaresipTests(GatewayFixture fixture) : IDisposable
             module account.so
             """.Replace("            ", "", StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(dir, "accounts"),
-            $"<sip:guest@{domain}>;outbound=\"sip:127.0.0.1:{gatewayPort};transport={transport}\";regint=0\n");
+            $"<sip:guest@{domain}>;outbound=\"sip:127.0.0.1:{gatewayPort};transport={transport}\";regint=0" +
+            (transport == "tls" ? ";mediaenc=srtp-mand" : "") + "\n");
         var start = new ProcessStartInfo("baresip")
         {
             RedirectStandardOutput = true,
