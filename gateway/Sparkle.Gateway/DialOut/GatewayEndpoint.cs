@@ -11,7 +11,7 @@ using Sparkle.Sip.Transport;
 namespace Sparkle.Gateway.DialOut;
 
 /// <summary>This gateway as the meeting grains see it (<see cref="ISipGateway"/>): third-party call control
-/// towards participants. Dial-outs go to a registered extension's binding, or through the tenant's trunk.</summary>
+/// towards participants (dial out, hang up, re-INVITE). Dial-outs go to a registered extension's binding, or through the tenant's trunk.</summary>
 public sealed class GatewayEndpoint(FocusContext context) : ISipGateway
 {
     private readonly ILogger _logger = context.Loggers.CreateLogger<GatewayEndpoint>();
@@ -46,8 +46,32 @@ public sealed class GatewayEndpoint(FocusContext context) : ISipGateway
         return Task.CompletedTask;
     }
 
-    // TEMP(lead): replaced by the re-INVITE branch's implementation at merge.
-    public Task<string?> ReinviteAsync(Guid meetingId, string participantId, string offerSdp) => Task.FromResult<string?>(null);
+    /// <summary>Moves a participant's call onto new media: a re-INVITE with the worker's offer in the call's dialog, whichever
+    /// side created it (RFC 3261 §14.1). Glare and the 491 back-off, the ACK, the session timer and the dialog's current
+    /// SDP are the UA core's (<see cref="SipUserAgent.ReInviteAsync"/>); a refusal leaves the call on its old media.</summary>
+    public async Task<string?> ReinviteAsync(Guid meetingId, string participantId, string offerSdp)
+    {
+        var call = context.Calls.Find(meetingId, participantId);
+        if (call?.Dialog is not { } dialog || dialog.State != DialogState.Confirmed || Volatile.Read(ref call.Left) != 0)
+        {
+            return null;
+        }
+        try
+        {
+            var response = await context.Agent.ReInviteAsync(dialog, offerSdp, call.Credentials);
+            if (!response.IsSuccess)
+            {
+                _logger.LogInformation("re-INVITE of {ParticipantId} in {MeetingId} refused: {Status}", participantId, meetingId, response.StatusCode);
+                return null;
+            }
+            return SessionDescription.Extract(response).Sdp;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning("re-INVITE of {ParticipantId} in {MeetingId} failed: {Message}", participantId, meetingId, ex.Message);
+            return null;
+        }
+    }
 
     private async Task ByeAsync(SipDialog dialog, Guid meetingId, string participantId)
     {
@@ -94,6 +118,7 @@ public sealed class GatewayEndpoint(FocusContext context) : ISipGateway
                 Caller = system,
                 ConferenceUri = request.ConferenceUri,
                 DialedOut = true,
+                Credentials = credentials,
             };
             context.Calls.Add(call);
             var outgoing = context.Agent.Invite(invite, destination, credentials, applicationState: call);

@@ -18,6 +18,8 @@ public sealed class FocusCall
     public bool DialedOut { get; init; }
     public SipDialog? Dialog { get; set; }
     public OutgoingInvite? Outgoing { get; set; }
+    /// <summary>A dial-out's trunk credentials, for the trunk's challenge to a later re-INVITE.</summary>
+    public SipCredentials? Credentials { get; init; }
     /// <summary>Set once the meeting was told the call ended, so it is told only once.</summary>
     public int Left;
 }

@@ -166,7 +166,7 @@ public sealed partial class ConferenceFocus
         // the caller sees it, and that hang-up must find the call.
         context.Calls.Add(call);
         var dialog = invite.Accept(context.Contact(conferenceNumber, transport, isFocus: true, invite.Request.RequestUri.IsSecure), result.LocalSdp,
-            customize: r => r.Headers.Add(HeaderNames.AllowEvents, AllowEvents), applicationState: call);
+            customize: r => r.Headers.Add(HeaderNames.AllowEvents, AllowEvents), applicationState: call, dialogCreated: d => call.Dialog = d);
         if (dialog is null)
         {
             // Cancelled while the meeting was placing the leg.

@@ -55,9 +55,11 @@ public sealed class IncomingInvite
 
     /// <summary>Answers 200 OK with the given Contact and body; the core resends it until the ACK.
     /// <paramref name="applicationState"/> is attached to the dialog before the 200 leaves, so requests
-    /// racing the answer find it. Returns the dialog, or null when already answered or cancelled.</summary>
+    /// racing the answer find it, and <paramref name="dialogCreated"/> sees the dialog before the 200 leaves, so that
+    /// whoever acts on the call the moment the peer has the 200 (a hang-up, a re-INVITE) finds it. Returns the dialog,
+    /// or null when already answered or cancelled.</summary>
     public SipDialog? Accept(NameAddress contact, string? body, string contentType = "application/sdp",
-        Action<SipResponse>? customize = null, object? applicationState = null)
+        Action<SipResponse>? customize = null, object? applicationState = null, Action<SipDialog>? dialogCreated = null)
     {
         lock (_gate)
         {
@@ -66,7 +68,7 @@ public sealed class IncomingInvite
                 return null;
             }
             _answered = true;
-            Dialog = _agent.AcceptInvite(this, contact, body, contentType, customize, applicationState);
+            Dialog = _agent.AcceptInvite(this, contact, body, contentType, customize, applicationState, dialogCreated);
             return Dialog;
         }
     }

@@ -18,6 +18,7 @@ public sealed class OutgoingInvite
     internal bool CancelRequested { get; set; }
     internal bool CancelSent { get; set; }
     internal bool AuthAttempted { get; set; }
+    internal bool Finished { get; set; }
     internal object Gate => _gate;
 
     /// <summary>For an offerless INVITE: the answer to send in the ACK (RFC 3264 §4), as application/sdp.</summary>

@@ -68,6 +68,9 @@ public sealed class SipDialog
     /// <summary>One INVITE transaction at a time per dialog (§14): ours and theirs.</summary>
     internal bool OutgoingInvitePending { get; set; }
     internal bool IncomingInvitePending { get; set; }
+    /// <summary>A dialog we accepted whose 2xx is not ACKed yet: our re-INVITEs wait (the peer's are let through, as
+    /// before, since some phones send theirs right behind the ACK).</summary>
+    internal bool AwaitingFirstAck { get; set; }
 
     internal SessionTimer? SessionTimer { get; set; }
 
@@ -91,14 +94,15 @@ public sealed class SipDialog
     }
 
     /// <summary>Builds a request within the dialog (§12.2.1.1) with the next local CSeq.</summary>
-    public SipRequest CreateRequest(string method)
+    public SipRequest CreateRequest(string method) => CreateRequest(method, NextLocalSeq());
+
+    /// <summary>Takes the next local CSeq number (§12.2.1.1: one per request in the dialog, ACK and CANCEL aside).</summary>
+    internal uint NextLocalSeq()
     {
-        uint seq;
         lock (_gate)
         {
-            seq = ++_localSeq;
+            return ++_localSeq;
         }
-        return CreateRequest(method, seq);
     }
 
     internal SipRequest CreateRequest(string method, uint seq)

@@ -78,7 +78,7 @@ public sealed partial class SipUserAgent
         {
             lock (dialog)
             {
-                if (dialog.IncomingInvitePending || dialog.OutgoingInvitePending)
+                if (dialog.IncomingInvitePending || dialog.OutgoingInvitePending || dialog.AwaitingFirstAck)
                 {
                     outgoing.Complete(invite.CreateResponse(491));
                     return outgoing;
@@ -108,8 +108,18 @@ public sealed partial class SipUserAgent
         lock (outgoing.Gate)
         {
             // Under the lock: a provisional racing this assignment waits to see the transaction (CANCEL needs it).
-            outgoing.Transaction = _layer.SendRequest(outgoing.Request, destination,
+            var transaction = _layer.SendRequest(outgoing.Request, destination,
                 (t, response) => OnInviteResponse(outgoing, t, response, destination, credentials));
+            outgoing.Transaction = transaction;
+            // Timer B and transport errors end the transaction with a 408 or 503 that no peer sent, so it is not passed up
+            // as a response: the INVITE ends with it too (and a re-INVITE's dialog is free for the next one).
+            _ = transaction.FinalResponse.ContinueWith(t =>
+            {
+                if (t.Result.StatusCode is 408 or 503 && ReferenceEquals(outgoing.Transaction, transaction))
+                {
+                    Finish(outgoing, t.Result);
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -137,15 +147,15 @@ public sealed partial class SipUserAgent
             && DigestClient.PickChallenge(response) is { } challenge)
         {
             outgoing.AuthAttempted = true;
-            var retry = CloneForRetry(outgoing.Request);
+            // In a dialog the retry takes the dialog's next CSeq, so that later requests do not reuse it.
+            var retry = CloneForRetry(outgoing.Request, outgoing.Dialog?.NextLocalSeq() ?? outgoing.Request.CSeq!.Value.Number + 1);
             retry.Headers.Add(response.StatusCode == 407 ? HeaderNames.ProxyAuthorization : HeaderNames.Authorization,
                 DigestClient.Authorize(challenge, SipMethods.Invite, retry.RequestUri.ToString(), credentials.Username, credentials.Password));
             outgoing.Request = retry;
             SendInvite(outgoing, destination, credentials);
             return;
         }
-        ReleaseOutgoingInvite(outgoing);
-        outgoing.Complete(response);
+        Finish(outgoing, response);
     }
 
     private void OnInviteSuccess(OutgoingInvite outgoing, SipResponse response, SipEndPoint peer)
@@ -200,7 +210,6 @@ public sealed partial class SipUserAgent
         _layer.SendStateless(ack, dialog.Peer);
         _sentAcks[ackKey] = (ack, dialog.Peer, _layer.Time.GetUtcNow());
         PruneSentAcks();
-        ReleaseOutgoingInvite(outgoing);
         bool cancelled;
         lock (outgoing.Gate)
         {
@@ -211,7 +220,7 @@ public sealed partial class SipUserAgent
             // The callee answered while we were cancelling: ACK then BYE (§9.1).
             _ = HangUpAsync(dialog);
         }
-        outgoing.Complete(response);
+        Finish(outgoing, response);
     }
 
     void ISipTransactionUser.OnStrayResponse(SipInbound inbound)
@@ -244,6 +253,21 @@ public sealed partial class SipUserAgent
         }
     }
 
+    /// <summary>The INVITE's outcome, once: frees the dialog for the next INVITE, then completes.</summary>
+    private static void Finish(OutgoingInvite outgoing, SipResponse response)
+    {
+        lock (outgoing.Gate)
+        {
+            if (outgoing.Finished)
+            {
+                return;
+            }
+            outgoing.Finished = true;
+        }
+        ReleaseOutgoingInvite(outgoing);
+        outgoing.Complete(response);
+    }
+
     private static void ReleaseOutgoingInvite(OutgoingInvite outgoing)
     {
         if (outgoing.Dialog is { } dialog)
@@ -274,7 +298,7 @@ public sealed partial class SipUserAgent
         _layer.SendRequest(cancel, WhereItWent(outgoing.Request, outgoing.Transaction!.Peer));
     }
 
-    private static SipRequest CloneForRetry(SipRequest request)
+    private static SipRequest CloneForRetry(SipRequest request, uint seq)
     {
         var retry = new SipRequest(request.Method, request.RequestUri) { Body = request.Body };
         foreach (var header in request.Headers)
@@ -285,7 +309,7 @@ public sealed partial class SipUserAgent
             }
             if (header.Name == HeaderNames.CSeq)
             {
-                retry.Headers.Add(HeaderNames.CSeq, new CSeqHeader(request.CSeq!.Value.Number + 1, request.Method).ToString());
+                retry.Headers.Add(HeaderNames.CSeq, new CSeqHeader(seq, request.Method).ToString());
                 continue;
             }
             retry.Headers.Add(header.Name, header.Value);

@@ -20,7 +20,7 @@ public sealed partial class SipUserAgent
     }
 
     internal SipDialog AcceptInvite(IncomingInvite invite, NameAddress contact, string? body, string contentType,
-        Action<SipResponse>? customize, object? applicationState)
+        Action<SipResponse>? customize, object? applicationState, Action<SipDialog>? dialogCreated)
     {
         var request = invite.Request;
         var response = request.CreateResponse(200, toTag: invite.LocalTag);
@@ -51,6 +51,8 @@ public sealed partial class SipUserAgent
                 LocalContact = contact,
                 IsInviteDialog = true,
                 KeepAliveDue = NextKeepAlive(),
+                // §14.1: the INVITE transaction lasts until the ACK of its 2xx; no re-INVITE of ours before that.
+                AwaitingFirstAck = true,
             };
             _dialogs[dialog.Id] = dialog;
         }
@@ -58,6 +60,7 @@ public sealed partial class SipUserAgent
         dialog.ApplicationState = applicationState ?? dialog.ApplicationState;
         ApplySessionTimer(dialog, request, response);
         customize?.Invoke(response);
+        dialogCreated?.Invoke(dialog);
         // Arm the retransmission before the 2xx leaves: a fast peer's ACK must find it.
         StartRetransmitting(dialog, response, request.CSeq!.Value.Number);
         invite.Transaction.Respond(response);
@@ -103,14 +106,24 @@ public sealed partial class SipUserAgent
         {
             response.Headers.Add(HeaderNames.Require, "timer");
         }
-        var timer = new SessionTimer
+        StartSessionTimer(dialog, new SessionTimer
         {
             Interval = TimeSpan.FromSeconds(se.Seconds),
             Refresher = refresher,
             WeRefresh = refresher == "uas",
-        };
+        });
+    }
+
+    /// <summary>Replaces the dialog's session timer: we refresh at half the interval, or end the call when the peer's
+    /// refresh is overdue.</summary>
+    private void StartSessionTimer(SipDialog dialog, SessionTimer timer)
+    {
         lock (dialog)
         {
+            if (dialog.State == DialogState.Terminated)
+            {
+                return;
+            }
             dialog.SessionTimer?.Timer?.Dispose();
             dialog.SessionTimer = timer;
             var due = timer.WeRefresh ? timer.Interval / 2 : timer.ExpiryWithoutRefresh;

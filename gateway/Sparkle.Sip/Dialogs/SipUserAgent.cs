@@ -260,6 +260,7 @@ public sealed partial class SipUserAgent : ISipTransactionUser
             lock (dialog)
             {
                 dialog.IncomingInvitePending = false;
+                dialog.AwaitingFirstAck = false;
             }
             RunApplication(null, app => app.OnAckAsync(dialog, ack));
         }

@@ -3,7 +3,7 @@ using Sparkle.Grains.Identity;
 namespace Sparkle.Grains.Gateway;
 
 /// <summary>The control interface of a SIP gateway process, for meeting grains: third-party call
-/// control towards participants (dial out, hang up).</summary>
+/// control towards participants (dial out, hang up, move a call onto new media).</summary>
 public interface ISipGateway : IGrainObserver
 {
     /// <summary>Sends the INVITE and returns; progress comes back through IMeetingGrain.DialOutProgressAsync.</summary>

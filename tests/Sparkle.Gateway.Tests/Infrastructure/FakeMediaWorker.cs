@@ -12,8 +12,14 @@ public sealed class FakeMediaWorker : IMediaWorker
     public static string AnswerFor(string participantId) => $"v=0\r\no=worker 1 1 IN IP4 127.0.0.1\r\ns=answer {participantId}\r\n";
     public static string OfferFor(string participantId) => $"v=0\r\no=worker 1 1 IN IP4 127.0.0.1\r\ns=offer {participantId}\r\n";
 
+    /// <summary>Set by a test that puts a real phone in a call: a complete SDP answer for its offer (the collection's
+    /// tests run one at a time, so one test owns it while set).</summary>
+    public Func<LegRequest, string>? AnswerForRealPhone { get; set; }
+
     public Task<LegAllocation> AllocateLegAsync(LegRequest request) => Task.FromResult(
-        request.RemoteSdp?.Contains("reject", StringComparison.Ordinal) == true
+        AnswerForRealPhone is { } answer && request.RemoteSdp is not null
+            ? new LegAllocation(true, answer(request), null, 1111, null)
+            : request.RemoteSdp?.Contains("reject", StringComparison.Ordinal) == true
             ? new LegAllocation(false, null, "no common codec")
             : new LegAllocation(true, request.RemoteSdp is null ? OfferFor(request.ParticipantId) : AnswerFor(request.ParticipantId), null, 1111, null));
 

@@ -47,7 +47,19 @@ public sealed class SipTestClient : ISipApplication, IAsyncDisposable
     /// <summary>0 = answer 200; otherwise the status to reject incoming INVITEs with.</summary>
     public int AnswerInvitesWith { get; set; }
 
+    /// <summary>The answer to re-INVITEs with an offer (null: our <see cref="PhoneSdp"/>).</summary>
+    public string? ReInviteAnswer { get; set; }
+    /// <summary>0 = answer re-INVITEs 200; otherwise the status to reject them with.</summary>
+    public int AnswerReInvitesWith { get; set; }
+    /// <summary>How many of the next re-INVITEs to refuse with 491, as a phone whose own re-INVITE crossed ours.</summary>
+    public int GlaresToSimulate;
+    /// <summary>Queue re-INVITEs without answering; the test answers them from <see cref="ReInvites"/>.</summary>
+    public bool HoldReInvites { get; set; }
+    public ConcurrentQueue<IncomingInvite> ReInvites { get; } = new();
+
     public ConcurrentQueue<SipRequest> Notifies { get; } = new();
+    /// <summary>ACKs of 2xx responses this phone sent.</summary>
+    public ConcurrentQueue<SipRequest> Acks { get; } = new();
     public ConcurrentQueue<IncomingInvite> IncomingInvites { get; } = new();
     public ConcurrentQueue<SipDialog> Ended { get; } = new();
 
@@ -112,11 +124,31 @@ public sealed class SipTestClient : ISipApplication, IAsyncDisposable
 
     public Task OnReInviteAsync(IncomingInvite invite)
     {
-        invite.Accept(ContactAddress, PhoneSdp);
+        ReInvites.Enqueue(invite);
+        if (HoldReInvites)
+        {
+            return Task.CompletedTask;
+        }
+        if (Interlocked.Decrement(ref GlaresToSimulate) >= 0)
+        {
+            invite.Reject(491);
+        }
+        else if (AnswerReInvitesWith != 0)
+        {
+            invite.Reject(AnswerReInvitesWith);
+        }
+        else
+        {
+            invite.Accept(ContactAddress, invite.Request.Body.Length == 0 ? PhoneSdp : ReInviteAnswer ?? PhoneSdp);
+        }
         return Task.CompletedTask;
     }
 
-    public Task OnAckAsync(SipDialog dialog, SipRequest ack) => Task.CompletedTask;
+    public Task OnAckAsync(SipDialog dialog, SipRequest ack)
+    {
+        Acks.Enqueue(ack);
+        return Task.CompletedTask;
+    }
 
     public Task OnCancelledAsync(IncomingInvite invite) => Task.CompletedTask;
 

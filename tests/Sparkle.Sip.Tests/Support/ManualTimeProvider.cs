@@ -48,6 +48,17 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>How long until the earliest armed timer fires, if one fires within <paramref name="horizon"/>: lets a test
+    /// wait until work running on the thread pool has armed its timer before moving the clock.</summary>
+    public TimeSpan? NextDueWithin(TimeSpan horizon)
+    {
+        lock (_gate)
+        {
+            var next = _timers.Where(t => t.Due is { } d && d <= _now + horizon).Select(t => t.Due!.Value).DefaultIfEmpty().Min();
+            return next == default ? null : next - _now;
+        }
+    }
+
     /// <summary>Advances in small steps so that work queued to the thread pool between timers can run.</summary>
     public void AdvanceInSteps(TimeSpan by, TimeSpan step)
     {
