@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 
 namespace Sparkle.Media.Mixing;
@@ -15,9 +16,13 @@ public sealed partial class MixerClock : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private ConferenceMixer[] _mixers = [];
     private long _busyNanoseconds;
+    private readonly Histogram<double>? _tickDuration;
 
-    public MixerClock()
+    /// <param name="tickDuration">Receives each tick's wall time in seconds (ticks with no mixer are not
+    /// recorded); recording without tags allocates nothing.</param>
+    public MixerClock(Histogram<double>? tickDuration = null)
     {
+        _tickDuration = tickDuration;
         _thread = new Thread(Run) { IsBackground = true, Name = "mixer-clock", Priority = ThreadPriority.AboveNormal };
     }
 
@@ -61,7 +66,9 @@ public sealed partial class MixerClock : IDisposable
                 continue;
             }
             var started = ThreadCpuNanoseconds();
-            foreach (var mixer in Volatile.Read(ref _mixers))
+            var startedAt = Stopwatch.GetTimestamp();
+            var mixers = Volatile.Read(ref _mixers);
+            foreach (var mixer in mixers)
             {
                 try
                 {
@@ -73,6 +80,10 @@ public sealed partial class MixerClock : IDisposable
                 }
             }
             Interlocked.Add(ref _busyNanoseconds, ThreadCpuNanoseconds() - started);
+            if (mixers.Length > 0)
+            {
+                _tickDuration?.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds);
+            }
             next += period;
             if (clock.Elapsed - next > TimeSpan.FromMilliseconds(200))
             {
