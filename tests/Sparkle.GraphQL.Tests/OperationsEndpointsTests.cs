@@ -92,7 +92,7 @@ public sealed class OperationsEndpointsTests(ApiFixture api)
     [Fact]
     public async Task MetricsCarryGraphQLRequestLatencyAndGrainCallLatency()
     {
-        (await api.Client(api.Demo.Demo.Owner).ExecuteAsync("{ me { number } }")).EnsureSuccess();
+        (await api.Client(api.Demo.Demo.Owner).ExecuteAsync("{ me { role } }")).EnsureSuccess();
 
         // The exporter caches a scrape briefly; the request above is in the next one at the latest.
         string text = "";

@@ -9,17 +9,20 @@ namespace Sparkle.Grains.Tests.Meetings;
 /// grain's span for JoinAsync, and the trace context the media worker receives with AllocateLegAsync. The
 /// activities are the real ones Orleans makes on the real TestCluster, seen through an ActivityListener.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class CallTraceTests(ClusterFixture fixture) : IDisposable
+public sealed class CallTraceTests : IDisposable
 {
-    private static readonly ActivitySource s_caller = new("Sparkle.Tests.Caller");
+    private const string CallerSource = "Sparkle.Tests.Caller";
+    private static readonly ActivitySource s_caller = new(CallerSource);
+    private readonly ClusterFixture _fixture;
     private readonly ConcurrentQueue<Activity> _stopped = new();
     private readonly ActivityListener _listener;
 
-    public CallTraceTests()
+    public CallTraceTests(ClusterFixture fixture)
     {
+        _fixture = fixture;
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == s_caller.Name || source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal),
+            ShouldListenTo = source => source.Name == CallerSource || source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal),
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _stopped.Enqueue,
         };
@@ -31,9 +34,9 @@ public sealed class CallTraceTests(ClusterFixture fixture) : IDisposable
     [Fact]
     public async Task TheGrainCallAndTheWorkersLegAllocationAreChildrenOfTheCallersSpan()
     {
-        var t = await TestTenant.CreateAsync(fixture.Grains);
+        var t = await TestTenant.CreateAsync(_fixture.Grains);
         var meetingId = Guid.NewGuid();
-        var meeting = fixture.Grains.GetGrain<IMeetingGrain>(meetingId);
+        var meeting = _fixture.Grains.GetGrain<IMeetingGrain>(meetingId);
         await meeting.CreateAsync(t.Chair, new MeetingSpec("Traced", []));
 
         ActivityTraceId traceId;
@@ -54,7 +57,7 @@ public sealed class CallTraceTests(ClusterFixture fixture) : IDisposable
         Assert.Contains(spans, a => a.SpanId == join.ParentSpanId);
 
         // The worker's allocation arrived with the trace, its parent being the grain's outgoing call to the worker.
-        var (_, trace) = Assert.Single(fixture.Worker.AllocationTraces, a => a.Request.MeetingId == meetingId);
+        var (_, trace) = Assert.Single(_fixture.Worker.AllocationTraces, a => a.Request.MeetingId == meetingId);
         Assert.Equal(traceId, trace.TraceId);
         var workerCall = Assert.Single(spans, a => a.SpanId == trace.SpanId);
         Assert.Equal(ActivityKind.Client, workerCall.Kind);

@@ -131,7 +131,7 @@ check "the silo shows its activations" has_series "$silo" 'orleans_catalog_activ
 # The GraphQL host: a request, then its latency on the /graphql route.
 token=$(demo_field 0 1001 token)
 curl -fsS --max-time 10 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"query":"{ me { number } }"}' "$GRAPHQL" >/dev/null
+  -d '{"query":"{ me { role } }"}' "$GRAPHQL" >/dev/null
 check "a GraphQL request answers" test $? -eq 0
 graphql=$(scrape "$GRAPHQL_URL")
 check "the GraphQL host shows request latency on /graphql" has_series "$graphql" 'http_server_request_duration_seconds_count{.*http_route="/graphql"'

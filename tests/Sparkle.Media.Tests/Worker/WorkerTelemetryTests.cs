@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using Sparkle.Grains.Media;
 using Sparkle.MediaWorker;
 using Sparkle.MediaWorker.Engine;
@@ -10,8 +12,8 @@ using Sparkle.MediaWorker.Telemetry;
 namespace Sparkle.Media.Tests.Worker;
 
 /// <summary>The worker's meter, read through a MeterListener as an exporter would read it, while fake phones
-/// talk to the real engine over loopback.</summary>
-public sealed class WorkerMetricsTests : IAsyncLifetime
+/// talk to the real engine over loopback; and its leg allocation span.</summary>
+public sealed class WorkerTelemetryTests : IAsyncLifetime
 {
     private static int s_portBase = 46000;
     private readonly Guid _meeting = Guid.NewGuid();
@@ -113,6 +115,34 @@ public sealed class WorkerMetricsTests : IAsyncLifetime
         // Nothing arrived since: a silent interval records no sample (it would read as no loss).
         _engine.SampleLegQuality();
         Assert.Equal(2, _measurements[WorkerMetrics.LegLoss].Count);
+    }
+
+    [Fact]
+    public async Task TheLegAllocationSpanIsAChildOfTheGrainCallThatAskedForIt()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var spans = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == WorkerTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(spans);
+        // What the silo's call filter puts in the request context of the grain's call (W3C trace context).
+        var grainCall = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        RequestContext.Set("traceparent", $"00-{grainCall.TraceId}-{grainCall.SpanId}-01");
+        try
+        {
+            using var phone = await JoinAsync("traced", 0);
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+
+        var span = Assert.Single(stopped, a => a.TraceId == grainCall.TraceId);
+        Assert.Equal(("media.allocate_leg", grainCall.SpanId), (span.OperationName, span.ParentSpanId));
+        Assert.Equal(_meeting.ToString(), span.GetTagItem("sparkle.meeting_id"));
     }
 
     private async Task<FakePhone> JoinAsync(string id, double toneHz)
