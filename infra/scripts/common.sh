@@ -86,6 +86,21 @@ start_process() { # name logfile dll [env...]
 # The Azurite (blob storage) connection string for a port (the emulator's public development account).
 azurite_connection() { "$SPARKLE_ROOT/infra/scripts/azurite.sh" connection-string "$1"; }
 
+# Prometheus scrape port of a process (its Metrics__Port): METRICS_BASE (default HTTP_PORT + 1000, so 9080
+# for run.sh and 19080 for test.sh) plus gateway +0, transcriber +1, silo-N +10+N, worker-N +30+N
+# (run.sh: gateway 9080, transcriber 9081, silo-1 9091, worker-1 9111). The GraphQL host serves /metrics
+# on HTTP_PORT itself.
+metrics_port() { # gateway | transcriber | silo-N | worker-N
+  local base="${METRICS_BASE:-$((HTTP_PORT + 1000))}"
+  case "$1" in
+    gateway) echo "$base" ;;
+    transcriber) echo $((base + 1)) ;;
+    silo-*) echo $((base + 10 + ${1#silo-})) ;;
+    worker-*) echo $((base + 30 + ${1#worker-})) ;;
+    *) die "metrics_port: unknown process $1" ;;
+  esac
+}
+
 # Starts silo, gateway, GraphQL host and one media worker against the PostgreSQL on $PG_PORT and the
 # Azurite on $AZURITE_PORT (recordings; optional).
 # Needs: STATE (data folder), PG_PORT, HTTP_PORT, SIP_PORT, SIP_TLS_PORT, SILO_PORT, SILO_GATEWAY_PORT, RTP_MIN, RTP_MAX.
@@ -101,18 +116,22 @@ start_platform() {
 
   start_process silo "$logs/silo.log" "$SPARKLE_ROOT/silo/Sparkle.Silo/bin/$bin/Sparkle.Silo.dll" "${common[@]}" \
     "Silo__SiloPort=$SILO_PORT" "Silo__GatewayPort=$SILO_GATEWAY_PORT" "Seed__DemoFile=$STATE/demo.json" \
-    "Seed__GraphQL=http://127.0.0.1:$HTTP_PORT/graphql" "$sip_info" "$sip_tls" "Recordings__KeyFolder=$STATE/keys/tenants"
+    "Seed__GraphQL=http://127.0.0.1:$HTTP_PORT/graphql" "$sip_info" "$sip_tls" "Recordings__KeyFolder=$STATE/keys/tenants" \
+    "Metrics__Port=$(metrics_port silo-1)"
   wait_tcp 127.0.0.1 "$SILO_GATEWAY_PORT" 120 || { tail -30 "$logs/silo.log" >&2; log "silo did not start"; return 1; }
 
   start_process media-worker "$logs/media-worker.log" "$SPARKLE_ROOT/media-workers/Sparkle.MediaWorker/bin/$bin/Sparkle.MediaWorker.dll" \
     "${common[@]}" "Media__WorkerId=worker-1" "Media__Address=127.0.0.1" "Media__RtpPortMin=$RTP_MIN" "Media__RtpPortMax=$RTP_MAX" \
-    "Media__Recording__SpoolFolder=$STATE/spool/worker-1"
+    "Media__Recording__SpoolFolder=$STATE/spool/worker-1" \
+    "Metrics__Port=$(metrics_port worker-1)"
   # Minutes: the transcription worker reads stored utterances, so it runs only with blob storage.
   [ -n "${AZURITE_PORT:-}" ] && start_process transcriber "$logs/transcriber.log" \
-    "$SPARKLE_ROOT/media-workers/Sparkle.Transcriber/bin/$bin/Sparkle.Transcriber.dll" "${common[@]}" "Transcriber__WorkerId=transcriber-1"
+    "$SPARKLE_ROOT/media-workers/Sparkle.Transcriber/bin/$bin/Sparkle.Transcriber.dll" "${common[@]}" "Transcriber__WorkerId=transcriber-1" \
+    "Metrics__Port=$(metrics_port transcriber)"
   start_process gateway "$logs/gateway.log" "$SPARKLE_ROOT/gateway/Sparkle.Gateway/bin/$bin/Sparkle.Gateway.dll" "${common[@]}" \
     "Sip__Address=127.0.0.1" "Sip__UdpPort=$SIP_PORT" "Sip__TcpPort=$SIP_PORT" "Sip__TlsPort=$SIP_TLS_PORT" \
-    "Sip__CertificatePath=$STATE/keys/sip-tls.pfx" "Sip__GatewayId=gateway-1"
+    "Sip__CertificatePath=$STATE/keys/sip-tls.pfx" "Sip__GatewayId=gateway-1" \
+    "Metrics__Port=$(metrics_port gateway)"
   start_process graphql "$logs/graphql.log" "$SPARKLE_ROOT/graphql/Sparkle.GraphQL/bin/$bin/Sparkle.GraphQL.dll" "${common[@]}" \
     "Http__Url=http://127.0.0.1:$HTTP_PORT" "Identity__KeyFolder=$STATE/keys" "Seed__DemoFile=$STATE/demo.json"
 

@@ -6,7 +6,9 @@ using Sparkle.MediaWorker.Engine;
 using Sparkle.MediaWorker.Hosting;
 using Sparkle.MediaWorker.Recording;
 using Sparkle.MediaWorker.Replay;
+using Sparkle.MediaWorker.Telemetry;
 using Sparkle.ServiceDefaults;
+using Sparkle.ServiceDefaults.Telemetry;
 
 // RTP receive handlers only copy into a jitter buffer and never block: run socket completions on the
 // epoll thread instead of hopping to the thread pool (about a third less CPU per packet). Must be set
@@ -18,6 +20,7 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddSparkleClusterClient();
+builder.AddSparkleTelemetry("sparkle-media-worker", meters: [WorkerTelemetry.Name], sources: [WorkerTelemetry.Name]);
 builder.Services.Configure<MediaWorkerOptions>(builder.Configuration.GetSection(MediaWorkerOptions.Section));
 builder.Services.AddSingleton<GrainEventSink>();
 builder.Services.AddSingleton<IMediaEventSink>(sp => sp.GetRequiredService<GrainEventSink>());

@@ -4,12 +4,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sparkle.Recordings;
 using Sparkle.ServiceDefaults;
+using Sparkle.ServiceDefaults.Telemetry;
 using Sparkle.Transcriber;
 using Sparkle.Transcription;
 using Sparkle.Transcription.Engines;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddSparkleClusterClient();
+builder.AddSparkleTelemetry("sparkle-transcriber");
 builder.Services.Configure<TranscriberOptions>(builder.Configuration.GetSection(TranscriberOptions.Section));
 var connection = builder.Configuration["Recordings:BlobConnectionString"];
 if (string.IsNullOrWhiteSpace(connection))

@@ -37,6 +37,8 @@ public static class HostingExtensions
             // Learn of silos that joined since we started within seconds (the default is a minute), so a
             // silo's restart finds the others already known.
             client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            // The caller's trace context travels with every grain call (spans are made only when traced).
+            client.AddActivityPropagation();
         });
         return builder;
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Sparkle.Grains;
 using Sparkle.ServiceDefaults;
 
@@ -58,6 +59,11 @@ public static class SiloHostingExtensions
                 o.Invariant = SparkleClusterOptions.Invariant;
                 o.ConnectionString = cluster.ConnectionString;
             });
+            // A grain call's span is a child of its caller's (the gateway's INVITE, the API's request), and the
+            // grain's own calls (to a media worker) carry the trace on.
+            orleans.AddActivityPropagation();
+            // The Orleans dashboard's collectors; the GraphQL host serves its pages to operators.
+            orleans.AddDashboard();
         });
 
         builder.AddSparkleRecordings();

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Sparkle.Gateway.Telemetry;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Meetings;
 using Sparkle.Grains.Plans;
@@ -14,6 +16,10 @@ public sealed partial class ConferenceFocus
     public async Task OnInviteAsync(IncomingInvite invite)
     {
         var request = invite.Request;
+        // The root of the call's trace: the grain call (and the worker's leg allocation) become its children.
+        using var activity = GatewayTelemetry.Source.StartActivity("sip.invite", ActivityKind.Server);
+        activity?.SetTag("sip.call_id", request.CallId);
+        GatewayTelemetry.Calls.Add(1);
         try
         {
             var tenant = await context.Tenants.FindAsync(TenantDirectory.DomainOf(request));
@@ -175,6 +181,7 @@ public sealed partial class ConferenceFocus
             return null;
         }
         call.Dialog = dialog;
+        GatewayTelemetry.Joins.Add(1);
         if (Volatile.Read(ref call.Left) != 0)
         {
             // The meeting hung up while the 200 was going out: finish its BYE now that the dialog exists.

@@ -6,11 +6,17 @@ using Sparkle.GraphQL.Recordings;
 using Sparkle.GraphQL.Schema;
 using Sparkle.GraphQL.Transport;
 using Sparkle.GraphQL.Webhooks;
+using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Sparkle.GraphQL.Operations;
 using Sparkle.ServiceDefaults;
+using Sparkle.ServiceDefaults.Telemetry;
 
 namespace Sparkle.GraphQL.Hosting;
 
-/// <summary>Builds the API host: an Orleans client of the Sparkle cluster serving /health, /graphql and the console sign-in under /auth.
+/// <summary>Builds the API host: an Orleans client of the Sparkle cluster serving /health, /graphql, the console sign-in under /auth,
+/// /metrics (Prometheus) and the operators' Orleans dashboard under /dashboard.
 /// Tests build the same application with their own configuration.</summary>
 public static class SparkleApiHost
 {
@@ -34,12 +40,19 @@ public static class SparkleApiHost
         builder.Services.AddSparkleRecordingPlayback(builder.Configuration);
         builder.Services.AddSparkleMinutes();
         builder.Services.AddSparkleAuth(builder.Configuration);
+        builder.AddSparkleTelemetry("sparkle-graphql", meters: ["Microsoft.AspNetCore.Hosting"],
+            metrics: m => m.AddPrometheusExporter(), tracing: t => t.AddAspNetCoreInstrumentation());
+        builder.AddOperatorDashboard();
 
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         app.MapGet("/health", HealthEndpoint.HandleAsync);
+        // Prometheus scrapes here (request latency as http.server.request.duration, Orleans' grain call latency).
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOperatorDashboard();
         app.MapSparkleGraphQL("/graphql");
         app.MapSparkleMedia();
         app.MapSparkleMinutes();
@@ -56,10 +69,14 @@ public static class SparkleApiHost
         if (localGatewayPort is not { } port)
         {
             builder.AddSparkleClusterClient();
-            return;
         }
-        var cluster = builder.Configuration.GetClusterOptions();
-        builder.UseOrleansClient(client =>
-            client.UseLocalhostClustering(port, cluster.ServiceId, cluster.ClusterId));
+        else
+        {
+            var cluster = builder.Configuration.GetClusterOptions();
+            builder.UseOrleansClient(client =>
+                client.UseLocalhostClustering(port, cluster.ServiceId, cluster.ClusterId).AddActivityPropagation());
+        }
+        // The dashboard's pages read the silos' collectors (every silo adds the dashboard).
+        builder.UseOrleansClient(client => client.AddDashboard());
     }
 }

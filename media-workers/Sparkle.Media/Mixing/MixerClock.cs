@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 
 namespace Sparkle.Media.Mixing;
@@ -16,13 +17,17 @@ public sealed partial class MixerClock : IDisposable
     private ConferenceMixer[] _mixers = [];
     private long _busyNanoseconds;
     private volatile bool _held;
+    private readonly Histogram<double>? _tickDuration;
 
     /// <summary>A stall this long (the process frozen: a paused VM, SIGSTOP) may have outlived the worker's place in the
     /// fleet: the registry probes a worker silent for a second and moves its calls when it does not answer.</summary>
     public static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(1);
 
-    public MixerClock()
+    /// <param name="tickDuration">Receives each tick's wall time in seconds (ticks with no mixer are not
+    /// recorded); recording without tags allocates nothing.</param>
+    public MixerClock(Histogram<double>? tickDuration = null)
     {
+        _tickDuration = tickDuration;
         _thread = new Thread(Run) { IsBackground = true, Name = "mixer-clock", Priority = ThreadPriority.AboveNormal };
     }
 
@@ -87,7 +92,9 @@ public sealed partial class MixerClock : IDisposable
                 Stalled?.Invoke(behind);
             }
             var started = ThreadCpuNanoseconds();
-            foreach (var mixer in _held ? [] : Volatile.Read(ref _mixers))
+            var startedAt = Stopwatch.GetTimestamp();
+            ConferenceMixer[] mixers = _held ? [] : Volatile.Read(ref _mixers);
+            foreach (var mixer in mixers)
             {
                 try
                 {
@@ -99,6 +106,10 @@ public sealed partial class MixerClock : IDisposable
                 }
             }
             Interlocked.Add(ref _busyNanoseconds, ThreadCpuNanoseconds() - started);
+            if (mixers.Length > 0)
+            {
+                _tickDuration?.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds);
+            }
             next += period;
             if (clock.Elapsed - next > TimeSpan.FromMilliseconds(200))
             {

@@ -3,6 +3,7 @@ using Sparkle.Media.Mixing;
 using Sparkle.Media.Sdp;
 using Sparkle.Media.Transport;
 using Sparkle.Media.WebRtc;
+using Sparkle.MediaWorker.Telemetry;
 
 namespace Sparkle.MediaWorker.Engine;
 
@@ -30,4 +31,6 @@ internal sealed class LegState(string participantId, string displayName, AudioLe
     public bool VideoActive { get; set; }
     /// <summary>Counts replay requests: only the newest one's audio is played (under the engine's lock).</summary>
     public long ReplayGeneration { get; set; }
+    /// <summary>Receive counters at the last quality sample (for the loss histogram).</summary>
+    public LegQualityWindow Quality { get; } = new();
 }

@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Sparkle.Grains.Media;
 using Sparkle.Media.Sdp;
 using Sparkle.Media.Transport;
+using Sparkle.MediaWorker.Telemetry;
+using Sparkle.ServiceDefaults.Telemetry;
 
 namespace Sparkle.MediaWorker.Engine;
 
@@ -9,6 +12,9 @@ public sealed partial class MediaEngine
 {
     public async Task<LegAllocation> AllocateLegAsync(LegRequest request)
     {
+        // A child of the meeting grain's call, so the SIP INVITE's trace reaches the worker.
+        using var activity = WorkerTelemetry.Source.StartActivity("media.allocate_leg", ActivityKind.Server, OrleansTraceContext.FromRequestContext());
+        activity?.SetTag("sparkle.meeting_id", request?.MeetingId.ToString());
         if (request is null || string.IsNullOrWhiteSpace(request.ParticipantId))
         {
             return Failed("a leg needs a participant id");

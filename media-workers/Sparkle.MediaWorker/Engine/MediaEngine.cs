@@ -11,6 +11,7 @@ using Sparkle.Media.Transport;
 using Sparkle.Media.WebRtc;
 using Sparkle.Media.Video;
 using Sparkle.MediaWorker.Replay;
+using Sparkle.MediaWorker.Telemetry;
 
 namespace Sparkle.MediaWorker.Engine;
 
@@ -26,7 +27,9 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     private readonly IClipSource? _clips;
     private readonly ILogger<MediaEngine> _logger;
     private readonly RtpPortAllocator _ports;
-    private readonly MixerClock _clock = new();
+    private readonly MixerClock _clock;
+    private readonly WorkerMetrics _metrics;
+    private DateTime _lastQualitySample = DateTime.UtcNow;
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, MeetingMedia> _meetings = [];
     /// <summary>Null when video is off (configuration, or codec libraries missing): video is then rejected.</summary>
@@ -49,6 +52,8 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         _recordings = recordings ?? new DiscardingRecordingStore(logger);
         _clips = clips;
         _ports = new RtpPortAllocator(IPAddress.Parse(_options.Address), _options.RtpPortMin, _options.RtpPortMax);
+        _metrics = new WorkerMetrics(() => ActiveLegs, () => ActiveMeetings);
+        _clock = new MixerClock(_metrics.MixerTick);
         _clock.TickFailed += (_, e) => _logger.LogError(e, "A mixer tick failed");
         _clock.Stalled += behind => _logger.LogWarning("The mixer clock woke {Seconds:F1} s late (the process was frozen): media held until the registry confirms this worker's legs", behind.TotalSeconds);
         _clock.Start();
@@ -56,6 +61,9 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
     }
 
     public int ActiveLegs => Volatile.Read(ref _activeLegs);
+
+    /// <summary>This engine's meter (legs, tick time, leg quality).</summary>
+    public System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
 
     /// <summary>Time the mixer thread has spent mixing since start.</summary>
     public TimeSpan MixerBusyTime => _clock.BusyTime;
@@ -197,6 +205,11 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
             legs = [.. _meetings.Values.SelectMany(m => m.Legs.Values.Where(l => l.Started).Select(l => (m.MeetingId, l)))];
         }
         TrunkHousekeeping();
+        if (DateTime.UtcNow - _lastQualitySample >= WorkerMetrics.QualityEvery)
+        {
+            _lastQualitySample = DateTime.UtcNow;
+            SampleLegQuality(legs.Select(l => l.Leg));
+        }
         foreach (var (meetingId, leg) in legs)
         {
             leg.Transport.Housekeeping();
@@ -215,6 +228,31 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
             {
                 leg.ReportedSilent = false;
                 _events.Publish(new MediaEvent(meetingId, leg.ParticipantId, MediaEventKind.LegResumed, null));
+            }
+        }
+    }
+
+    /// <summary>Records one loss and one jitter sample for every started leg that received media since the
+    /// last sample (housekeeping calls it every <see cref="WorkerMetrics.QualityEvery"/>).</summary>
+    public void SampleLegQuality()
+    {
+        List<LegState> legs;
+        lock (_lock)
+        {
+            legs = [.. _meetings.Values.SelectMany(m => m.Legs.Values.Where(l => l.Started))];
+        }
+        SampleLegQuality(legs);
+    }
+
+    private void SampleLegQuality(IEnumerable<LegState> legs)
+    {
+        foreach (var leg in legs)
+        {
+            var stats = leg.Transport.ReceiveStats;
+            if (leg.Quality.SampleLoss(stats) is { } loss)
+            {
+                _metrics.Loss.Record(loss);
+                _metrics.Jitter.Record(stats.JitterMilliseconds / 1000.0);
             }
         }
     }
@@ -252,6 +290,7 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
             await ReleaseMeetingAsync(id);
         }
         _clock.Dispose();
+        _metrics.Dispose();
     }
 
     /// <summary>One line per meeting for operators: legs, what arrives, and how the network treats it.</summary>

@@ -28,6 +28,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = new TestClusterBuilder(1);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
 
@@ -79,6 +80,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage(SparkleStorage.Name);
             siloBuilder.UseInMemoryReminderService();
+            // As the silo host does: grain calls carry their caller's trace context.
+            siloBuilder.AddActivityPropagation();
             // Crypto is not what the grain tests test: an in-memory key ring (see InMemoryKeyService). The blob
             // store is the real class over a store that is not there: deletions fail and are kept for retry,
             // which the grains must survive (keys are forgotten first).
@@ -86,6 +89,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton(new Sparkle.Recordings.RecordingBlobStore("UseDevelopmentStorage=true"));
         }
     }
+}
+
+/// <summary>The client as every Sparkle process configures it: trace context travels with its grain calls.</summary>
+public sealed class ClientConfigurator : IClientBuilderConfigurator
+{
+    public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+        clientBuilder.AddActivityPropagation();
 }
 
 [CollectionDefinition(Name)]

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Sparkle.Grains.Media;
+using Sparkle.ServiceDefaults.Telemetry;
 
 namespace Sparkle.Grains.Tests.Infrastructure;
 
@@ -22,9 +24,13 @@ public sealed class FakeMediaWorker : IMediaWorker
     public static string AnswerFor(string participantId) => $"v=0\r\ns=answer {participantId}\r\n";
     public static string OfferFor(string participantId) => $"v=0\r\ns=offer {participantId}\r\n";
 
+    /// <summary>The trace context each allocation arrived with, read as the real worker reads it.</summary>
+    public ConcurrentQueue<(LegRequest Request, ActivityContext Trace)> AllocationTraces { get; } = new();
+
     public Task<LegAllocation> AllocateLegAsync(LegRequest request)
     {
         Allocations.Enqueue(request);
+        AllocationTraces.Enqueue((request, OrleansTraceContext.FromRequestContext()));
         if (request.RemoteSdp?.Contains("reject", StringComparison.Ordinal) == true)
         {
             return Task.FromResult(new LegAllocation(false, null, "no common codec", ErrorCode: request.WebRtc ? "NoSupportedCodec" : null));

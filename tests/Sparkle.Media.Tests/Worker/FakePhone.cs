@@ -55,6 +55,14 @@ internal sealed class FakePhone : IDisposable
         _socket.SendTo(packet, _worker!);
     }
 
+    /// <summary>A frame the network drops: its sequence number and time pass, nothing is sent.</summary>
+    public void LoseFrame()
+    {
+        _sample += 160;
+        _seq++;
+        _timestamp += 160;
+    }
+
     public void SendDigit(char digit)
     {
         var packet = new byte[16];
