@@ -54,3 +54,52 @@ public sealed class FakeSipGateway : ISipGateway
     public Task HangUpAsync(Guid meetingId, string participantId) => Task.CompletedTask;
     public Task<string?> ReinviteAsync(Guid meetingId, string participantId, string offerSdp) => Task.FromResult<string?>(null);
 }
+
+/// <summary>Keeps a fake worker registered the way a real worker does, heartbeating every half second until disposed: the
+/// registry drops a worker silent for 5 s, which a test on a loaded machine can outlast.</summary>
+public sealed class FakeWorkerRegistration : IAsyncDisposable
+{
+    private readonly IMediaWorkerRegistryGrain _registry;
+    private readonly MediaWorkerInfo _info;
+    private readonly IMediaWorker _reference;
+    private readonly (int Legs, int Meetings, double Cpu) _load;
+    private readonly Timer _timer;
+
+    private FakeWorkerRegistration(IMediaWorkerRegistryGrain registry, MediaWorkerInfo info, IMediaWorker reference, (int, int, double) load)
+    {
+        _registry = registry;
+        _info = info;
+        _reference = reference;
+        _load = load;
+        _timer = new Timer(_ => _ = BeatAsync(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500));
+    }
+
+    public static async Task<FakeWorkerRegistration> StartAsync(IClusterClient client, MediaWorkerInfo info, IMediaWorker reference, int legs = 0, int meetings = 0, double cpu = 0)
+    {
+        var registry = client.GetGrain<IMediaWorkerRegistryGrain>(0);
+        await registry.RegisterAsync(info, reference);
+        await registry.HeartbeatAsync(info.WorkerId, legs, meetings, cpu);
+        return new FakeWorkerRegistration(registry, info, reference, (legs, meetings, cpu));
+    }
+
+    private async Task BeatAsync()
+    {
+        try
+        {
+            if (!await _registry.HeartbeatAsync(_info.WorkerId, _load.Legs, _load.Meetings, _load.Cpu))
+            {
+                await _registry.RegisterAsync(_info, _reference);
+            }
+        }
+        catch (Exception)
+        {
+            // The cluster is shutting down.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _timer.DisposeAsync();
+        await _registry.UnregisterAsync(_info.WorkerId);
+    }
+}

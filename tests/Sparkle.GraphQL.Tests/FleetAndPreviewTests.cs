@@ -22,6 +22,7 @@ public sealed class FleetAndPreviewTests(ApiFixture api) : IAsyncLifetime
     private readonly FakeSipGateway _gateway = new();
     private IMediaWorker? _workerRef;
     private ISipGateway? _gatewayRef;
+    private FakeWorkerRegistration? _registration;
 
     private IClusterClient Client => api.Cluster.Api!.Services.GetRequiredService<IClusterClient>();
 
@@ -29,16 +30,15 @@ public sealed class FleetAndPreviewTests(ApiFixture api) : IAsyncLifetime
     {
         _workerRef = Client.CreateObjectReference<IMediaWorker>(_worker);
         _gatewayRef = Client.CreateObjectReference<ISipGateway>(_gateway);
-        await Client.GetGrain<IMediaWorkerRegistryGrain>(0).RegisterAsync(
-            new MediaWorkerInfo(_workerId, "10.1.2.3", 500, 0, 0, DateTimeOffset.UtcNow, "9.9.9-test", 0), _workerRef);
-        await Client.GetGrain<IMediaWorkerRegistryGrain>(0).HeartbeatAsync(_workerId, 12, 2, 0.375);
+        _registration = await FakeWorkerRegistration.StartAsync(Client,
+            new MediaWorkerInfo(_workerId, "10.1.2.3", 500, 0, 0, DateTimeOffset.UtcNow, "9.9.9-test", 0), _workerRef, legs: 12, meetings: 2, cpu: 0.375);
         await Client.GetGrain<IGatewayRegistryGrain>(0).RegisterAsync(new GatewayInfo(_gatewayId, "sip.fleet.test", "9.9.9-gw", 0, DateTimeOffset.UtcNow), _gatewayRef);
         await Client.GetGrain<IGatewayRegistryGrain>(0).HeartbeatAsync(_gatewayId, 4);
     }
 
     public async Task DisposeAsync()
     {
-        await Client.GetGrain<IMediaWorkerRegistryGrain>(0).UnregisterAsync(_workerId);
+        await _registration!.DisposeAsync();
         await Client.GetGrain<IGatewayRegistryGrain>(0).UnregisterAsync(_gatewayId);
     }
 

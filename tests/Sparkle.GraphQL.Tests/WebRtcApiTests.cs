@@ -15,11 +15,13 @@ public sealed class WebRtcApiTests(ApiFixture api) : IAsyncLifetime
 
     private IClusterClient Client => api.Cluster.Api!.Services.GetRequiredService<IClusterClient>();
 
+    private FakeWorkerRegistration? _registration;
+
     public async Task InitializeAsync() =>
-        await Client.GetGrain<IMediaWorkerRegistryGrain>(0).RegisterAsync(
+        _registration = await FakeWorkerRegistration.StartAsync(Client,
             new MediaWorkerInfo(_workerId, "10.1.2.4", 500, 0, 0, DateTimeOffset.UtcNow, "9.9.9-test", 0), Client.CreateObjectReference<IMediaWorker>(_worker));
 
-    public Task DisposeAsync() => Client.GetGrain<IMediaWorkerRegistryGrain>(0).UnregisterAsync(_workerId);
+    public async Task DisposeAsync() => await _registration!.DisposeAsync();
 
     private async Task<Guid> StartedMeetingAsync()
     {
