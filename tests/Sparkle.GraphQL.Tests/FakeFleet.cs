@@ -39,6 +39,8 @@ public sealed class FakeMediaWorker : IMediaWorker
 
     public Task<PreviewPicture?> GetPreviewAsync(Guid meetingId) =>
         Task.FromResult<PreviewPicture?>(new PreviewPicture(Jpeg, 1280, 720, DateTimeOffset.UtcNow));
+
+    public Task<LegQuality?> GetLegQualityAsync(Guid meetingId, string participantId) => Task.FromResult<LegQuality?>(null);
 }
 
 public sealed class FakeSipGateway : ISipGateway

@@ -29,6 +29,8 @@ public interface IMediaWorker : IGrainObserver
     /// <summary>The meeting's latest large composite (what video receivers see) as JPEG, encoded on request and
     /// cached by the worker for half a second; null when the meeting has no video here or nothing is composed.</summary>
     Task<PreviewPicture?> GetPreviewAsync(Guid meetingId);
+    /// <summary>The leg's receive statistics and negotiated media (for its usage record); null when the leg is not here.</summary>
+    Task<LegQuality?> GetLegQualityAsync(Guid meetingId, string participantId);
 }
 
 /// <summary>The registry of media workers. Key: 0. Workers register and heartbeat every second;

@@ -49,4 +49,6 @@ public sealed class FakeMediaWorker : IMediaWorker
     public Task<bool> PlayIntoLegAsync(Guid meetingId, string participantId, ReplayClip clip) => Task.FromResult(false);
 
     public Task<PreviewPicture?> GetPreviewAsync(Guid meetingId) => Task.FromResult<PreviewPicture?>(null);
+
+    public Task<LegQuality?> GetLegQualityAsync(Guid meetingId, string participantId) => Task.FromResult<LegQuality?>(null);
 }

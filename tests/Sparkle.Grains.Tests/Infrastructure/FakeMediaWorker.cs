@@ -107,4 +107,10 @@ public sealed class FakeMediaWorker : IMediaWorker
         PreviewRequests.Enqueue(meetingId);
         return Task.FromResult(Previews.TryGetValue(meetingId, out var picture) ? picture : null);
     }
+
+    /// <summary>What <see cref="GetLegQualityAsync"/> answers per (meeting, participant); none: null, as for a leg not here.</summary>
+    public ConcurrentDictionary<(Guid MeetingId, string ParticipantId), LegQuality> Qualities { get; } = new();
+
+    public Task<LegQuality?> GetLegQualityAsync(Guid meetingId, string participantId) =>
+        Task.FromResult(Qualities.TryGetValue((meetingId, participantId), out var quality) ? quality : null);
 }
