@@ -29,7 +29,7 @@ public sealed class PostgresUsageLedger(NpgsqlDataSource dataSource, string serv
             INSERT INTO usage_legs (service_id, {LegColumns})
             SELECT $1, u.* FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
                 $10::text[], $11::text[], $12::boolean[], $13::timestamptz[], $14::timestamptz[], $15::integer[], $16::bigint[],
-                $17::bigint[], $18::double precision[], $19::double precision[], $20::double precision[], $21::text[])
+                $17::bigint[], $18::double precision[], $19::double precision[], $20::double precision[], $21::text[]) AS u
             ON CONFLICT (service_id, leg_id) DO NOTHING
             """);
         Add(command, serviceId);
@@ -66,7 +66,7 @@ public sealed class PostgresUsageLedger(NpgsqlDataSource dataSource, string serv
         await using var command = dataSource.CreateCommand("""
             INSERT INTO usage_recordings (service_id, recording_id, part_index, tenant_id, meeting_id, kind, started_at, seconds, bytes)
             SELECT $1, u.* FROM unnest($2::uuid[], $3::integer[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[],
-                $8::double precision[], $9::bigint[])
+                $8::double precision[], $9::bigint[]) AS u
             ON CONFLICT (service_id, recording_id, part_index) DO NOTHING
             """);
         Add(command, serviceId);
