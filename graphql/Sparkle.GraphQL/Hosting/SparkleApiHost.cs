@@ -5,6 +5,7 @@ using Sparkle.GraphQL.Minutes;
 using Sparkle.GraphQL.Recordings;
 using Sparkle.GraphQL.Schema;
 using Sparkle.GraphQL.Transport;
+using Sparkle.GraphQL.Usage;
 using Sparkle.GraphQL.Webhooks;
 using Sparkle.ServiceDefaults;
 
@@ -33,6 +34,7 @@ public static class SparkleApiHost
         builder.Services.AddSparkleWebhooks(builder.Configuration);
         builder.Services.AddSparkleRecordingPlayback(builder.Configuration);
         builder.Services.AddSparkleMinutes();
+        builder.Services.AddSparkleUsageExport();
         builder.Services.AddSparkleAuth(builder.Configuration);
 
         var app = builder.Build();
@@ -43,6 +45,7 @@ public static class SparkleApiHost
         app.MapSparkleGraphQL("/graphql");
         app.MapSparkleMedia();
         app.MapSparkleMinutes();
+        app.MapSparkleUsageExport();
         app.MapSparkleAuth();
         ConsoleFiles.Map(app);
         return app;

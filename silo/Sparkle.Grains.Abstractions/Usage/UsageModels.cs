@@ -71,4 +71,6 @@ public sealed record TenantDailyUsage(
 public sealed record LegUsagePage(
     [property: Id(0)] IReadOnlyList<LegUsageRecord> Items,
     [property: Id(1)] IReadOnlyList<ListingPosition> Positions,
-    [property: Id(2)] bool HasNextPage);
+    [property: Id(2)] bool HasNextPage,
+    /// <summary>Legs in the whole period (all pages).</summary>
+    [property: Id(3)] long TotalCount);

@@ -94,6 +94,13 @@ public sealed class PostgresUsageLedger(NpgsqlDataSource dataSource, string serv
             parameters.Add(new("tenant", tenant));
         }
 
+        long total;
+        await using (var count = dataSource.CreateCommand($"SELECT count(*) FROM usage_legs WHERE {where}"))
+        {
+            count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            total = (long)(await count.ExecuteScalarAsync())!;
+        }
+
         if (after is not null)
         {
             if (!long.TryParse(after.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var micros) || !Guid.TryParse(after.Id, out var legId))
@@ -126,7 +133,7 @@ public sealed class PostgresUsageLedger(NpgsqlDataSource dataSource, string serv
 
         var positions = items.Select(l => new ListingPosition(
             ToMicros(l.StartedAt.UtcDateTime).ToString(CultureInfo.InvariantCulture), l.LegId.ToString("D"))).ToList();
-        return new LegUsagePage(items, positions, more);
+        return new LegUsagePage(items, positions, more, total);
     }
 
     /// <summary>Per UTC day: each leg clipped to the day; meetings are those with a leg in the day; the peak is a sweep

@@ -64,6 +64,7 @@ public sealed class UsageLedgerTests(UsageFixture fixture)
         {
             var page = await fixture.Ledger.QueryLegsAsync(tenant, Day1, Day1.AddDays(1), 5, after);
             Assert.True(page.Items.Count <= 5);
+            Assert.Equal(legs.Count, page.TotalCount);
             seen.AddRange(page.Items);
             after = page.HasNextPage ? page.Positions[^1] : null;
             pages++;
