@@ -40,7 +40,8 @@ public static class LegUsage
             PacketsLost: quality?.PacketsLost,
             LossFraction: quality?.LossFraction,
             JitterMs: quality?.JitterMs,
-            Mos: quality is null ? null : MeanOpinionScore.Estimate(quality.AudioCodec, quality.LossFraction, quality.JitterMs),
+            // No audio received (a phone that sent none): nothing to judge the call by, so no score rather than a perfect one.
+            Mos: quality is not { PacketsReceived: > 0 } ? null : MeanOpinionScore.Estimate(quality.AudioCodec, quality.LossFraction, quality.JitterMs),
             ImsChargingId: null); // no IMS core yet: the platform receives no P-Charging-Vector to take it from
     }
 
