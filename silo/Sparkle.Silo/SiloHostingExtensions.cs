@@ -32,6 +32,12 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton<Sparkle.Grains.Listings.IListingIndex>(_ =>
             new Listings.PostgresListingIndex(Npgsql.NpgsqlDataSource.Create(cluster.ConnectionString), cluster.ServiceId));
 
+        // Usage records: append-only tables beside the grain state, written in the background by one writer per silo.
+        builder.Services.AddSingleton<Sparkle.Grains.Usage.IUsageLedger>(_ =>
+            new Usage.PostgresUsageLedger(Npgsql.NpgsqlDataSource.Create(cluster.ConnectionString), cluster.ServiceId));
+        builder.Services.AddSingleton(sp => new Sparkle.Grains.Usage.UsageWriter(
+            sp.GetRequiredService<Sparkle.Grains.Usage.IUsageLedger>(), sp.GetRequiredService<ILogger<Sparkle.Grains.Usage.UsageWriter>>()));
+
         builder.UseOrleans(orleans =>
         {
             orleans.Configure<ClusterOptions>(o =>

@@ -45,6 +45,8 @@ public sealed class FakeMediaWorker : IMediaWorker
     public Task<bool> ConnectTrunkAsync(Guid meetingId, string peerWorkerId, TrunkEndpoint peer) => Task.FromResult(false);
 
     public Task CloseTrunkAsync(Guid meetingId, string peerWorkerId) => Task.CompletedTask;
+
+    public Task<LegQuality?> GetLegQualityAsync(Guid meetingId, string participantId) => Task.FromResult<LegQuality?>(null);
 }
 
 public sealed class FakeSipGateway : ISipGateway

@@ -17,7 +17,7 @@ public sealed class PermissionMatrixTests(ApiFixture api)
         Operation.CreatePlan, Operation.EditAnyPlan, Operation.ViewAnyPlan, Operation.SharePlan,
         Operation.CreateMeeting, Operation.StartMeeting, Operation.ViewMeeting, Operation.EndMeeting, Operation.DeleteMeeting,
         Operation.LockMeeting, Operation.SetLayout, Operation.ManageTenants,
-        Operation.SetUserPassword, Operation.ManageBranding,
+        Operation.SetUserPassword, Operation.ManageBranding, Operation.ViewUsage,
     ];
 
     public static TheoryData<Role, Operation> RoleCases()
@@ -167,6 +167,10 @@ public sealed class PermissionMatrixTests(ApiFixture api)
                 (field, response) = ("createTenant", await caller.ExecuteAsync(
                     "mutation($n: String!, $d: String!) { createTenant(input: { name: $n, sipDomains: [$d] }) { id } }",
                     new { n = "t-" + unique, d = unique + ".sparkle.test" }));
+                break;
+            case Operation.ViewUsage:
+                (field, response) = ("tenantUsage", await caller.ExecuteAsync(
+                    "query($t: ID) { tenantUsage(tenantId: $t, from: \"2031-01-01\", to: \"2031-01-02\") { day } }", new { t = api.Demo.Demo.Id }));
                 break;
             default:
                 throw new InvalidOperationException($"No API call for {operation}.");

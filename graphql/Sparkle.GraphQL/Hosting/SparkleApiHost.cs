@@ -5,6 +5,7 @@ using Sparkle.GraphQL.Minutes;
 using Sparkle.GraphQL.Recordings;
 using Sparkle.GraphQL.Schema;
 using Sparkle.GraphQL.Transport;
+using Sparkle.GraphQL.Usage;
 using Sparkle.GraphQL.Webhooks;
 using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
@@ -39,6 +40,7 @@ public static class SparkleApiHost
         builder.Services.AddSparkleWebhooks(builder.Configuration);
         builder.Services.AddSparkleRecordingPlayback(builder.Configuration);
         builder.Services.AddSparkleMinutes();
+        builder.Services.AddSparkleUsageExport();
         builder.Services.AddSparkleAuth(builder.Configuration);
         builder.AddSparkleTelemetry("sparkle-graphql", meters: ["Microsoft.AspNetCore.Hosting"],
             metrics: m => m.AddPrometheusExporter(), tracing: t => t.AddAspNetCoreInstrumentation());
@@ -56,6 +58,7 @@ public static class SparkleApiHost
         app.MapSparkleGraphQL("/graphql");
         app.MapSparkleMedia();
         app.MapSparkleMinutes();
+        app.MapSparkleUsageExport();
         app.MapSparkleAuth();
         ConsoleFiles.Map(app);
         return app;

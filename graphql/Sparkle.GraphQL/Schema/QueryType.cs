@@ -26,5 +26,6 @@ public sealed class QueryType : ObjectGraphType
         WebhookQueries.AddTo(this);
         RecordingQueries.AddTo(this);
         Fleet.FleetQueries.AddTo(this);
+        Usage.UsageQueries.AddTo(this);
     }
 }

@@ -126,6 +126,16 @@ public sealed partial class MediaEngine : IMediaWorker, IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    public Task<LegQuality?> GetLegQualityAsync(Guid meetingId, string participantId)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_meetings.TryGetValue(meetingId, out var meeting) && meeting.Legs.TryGetValue(participantId ?? "", out var leg)
+                ? LegQualityReader.Read(leg)
+                : null);
+        }
+    }
+
     public async Task ReleaseLegAsync(Guid meetingId, string participantId)
     {
         LegState? leg;

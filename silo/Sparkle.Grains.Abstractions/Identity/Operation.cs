@@ -58,4 +58,6 @@ public enum Operation
     // The console's live preview of a running meeting's composite (the meeting grain raises anyone with a role in
     // the meeting: owner, chairs, planned participants)
     ViewLiveVideo,
+    // Usage records and per-day statistics of the tenant (the platform operator: of any tenant)
+    ViewUsage,
 }

@@ -60,6 +60,8 @@ public static class Permissions
         // The meeting's owner, chairs and planned participants are raised to Manager for this on that meeting only
         // (MeetingGrain.Preview); a member with no part in the meeting is refused.
         [Operation.ViewLiveVideo] = Role.Manager,
+        // What the tenant used (legs, minutes, recordings): owners and managers; the operator for billing, see Allows(CallerKind...).
+        [Operation.ViewUsage] = Role.Manager,
         [Operation.ManageTenants] = Role.Owner, // only meaningful for the platform operator, see Allows(Caller...)
     };
 
@@ -69,12 +71,12 @@ public static class Permissions
         operation != Operation.ManageTenants && role >= s_minimumRole[operation];
 
     /// <summary>Rights of non-user callers: the gateway and workers act as the platform for their tenant;
-    /// sync jobs only synchronise the directory; the platform operator only administers tenants.</summary>
+    /// sync jobs only synchronise the directory; the platform operator administers tenants and reads their usage (billing), never their content.</summary>
     public static bool Allows(CallerKind kind, Operation operation) => kind switch
     {
         CallerKind.System => operation != Operation.ManageTenants,
         CallerKind.DirectorySync => operation is Operation.SyncDirectory or Operation.ViewDirectory,
-        CallerKind.PlatformOperator => operation is Operation.ManageTenants or Operation.ViewTenant,
+        CallerKind.PlatformOperator => operation is Operation.ManageTenants or Operation.ViewTenant or Operation.ViewUsage,
         _ => false,
     };
 

@@ -35,6 +35,8 @@ public interface IMediaWorker : IGrainObserver
     /// <summary>Points an opened trunk end at the peer's end; media flows from then on. False when no such trunk is open.</summary>
     Task<bool> ConnectTrunkAsync(Guid meetingId, string peerWorkerId, TrunkEndpoint peer);
     Task CloseTrunkAsync(Guid meetingId, string peerWorkerId);
+    /// <summary>The leg's receive statistics and negotiated media (for its usage record); null when the leg is not here.</summary>
+    Task<LegQuality?> GetLegQualityAsync(Guid meetingId, string participantId);
 }
 
 /// <summary>The registry of media workers. Key: 0. Workers register and heartbeat every second;

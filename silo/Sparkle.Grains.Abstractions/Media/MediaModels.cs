@@ -96,3 +96,20 @@ public sealed record TrunkEndpoint(
     [property: Id(2)] int Port,
     /// <summary>SRTP master key and salt (AES_CM_128_HMAC_SHA1_80, 30 bytes) of what this end sends.</summary>
     [property: Id(3)] byte[] SendKey);
+/// <summary>What a worker measured on a leg's receive side (the participant's media towards us), asked by the meeting
+/// grain just before it releases the leg, for the usage record. Loss is RFC 3550's cumulative lost over expected;
+/// jitter is RFC 3550's interarrival jitter of the audio stream in milliseconds.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LegQuality(
+    [property: Id(0)] long PacketsReceived,
+    [property: Id(1)] long PacketsLost,
+    /// <summary>Lost over expected, 0..1 (0 when nothing was expected).</summary>
+    [property: Id(2)] double LossFraction,
+    [property: Id(3)] double JitterMs,
+    /// <summary>SDP encoding name of the audio codec ("PCMU", "G722", "opus"), null before negotiation.</summary>
+    [property: Id(4)] string? AudioCodec,
+    /// <summary>SDP encoding name of the video codec ("H264", "VP8"), null for an audio-only leg.</summary>
+    [property: Id(5)] string? VideoCodec,
+    [property: Id(6)] bool Srtp,
+    /// <summary>The media transport: "rtp" (plain or SRTP over UDP) or "webrtc" (ICE + DTLS-SRTP bundle).</summary>
+    [property: Id(7)] string Transport);

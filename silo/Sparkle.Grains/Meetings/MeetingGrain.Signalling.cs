@@ -346,6 +346,7 @@ public sealed partial class MeetingGrain
         record.JoiningMethod = JoiningMethod.DialedOut;
         record.DisconnectionMethod = null;
         record.LeftAt = null;
+        record.JoinedAt = null; // set when this call connects, not kept from an earlier one
         record.CallId = null;
         Emit(MeetingEventKind.ParticipantChanged, record);
         try
@@ -462,6 +463,7 @@ public sealed partial class MeetingGrain
 
     private void MarkDisconnected(ParticipantRecord record, DisconnectionMethod method, string? reason)
     {
+        Usage.LegEnding(S.TenantId, Id, record); // usage record (Usage/LegUsageRecorder)
         record.State = CallState.Disconnected;
         record.InLobby = false;
         _pinEntries.Remove(record.Id);
@@ -508,6 +510,7 @@ public sealed partial class MeetingGrain
     {
         if (await Placement.WorkerOfAsync(record) is { } worker)
         {
+            await Usage.CaptureQualityAsync(worker, Id, record); // usage record (Usage/LegUsageRecorder)
             await Safely(() => worker.ReleaseLegAsync(Id, record.Id), "release a leg");
         }
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Serialization.Invocation;
@@ -10,6 +11,7 @@ using Sparkle.Grains.Meetings.Media;
 using Sparkle.Grains.Plans;
 using Sparkle.Grains.Security;
 using Sparkle.Grains.Tenants;
+using Sparkle.Grains.Usage;
 
 namespace Sparkle.Grains.Meetings;
 
@@ -31,6 +33,9 @@ public sealed partial class MeetingGrain(
     private bool _ending;
     /// <summary>What this activation last wrote to the listing index (null: nothing yet).</summary>
     private MeetingListing? _listed;
+    /// <summary>Usage records of the legs that end (quality asked of the worker, record queued for the ledger).</summary>
+    private LegUsageRecorder Usage => _usage ??= new(ServiceProvider.GetService<UsageWriter>(), logger);
+    private LegUsageRecorder? _usage;
 
     public static bool MayInterleave(IInvokable request) => request.GetMethodName() is
         nameof(OnMediaEventAsync) or nameof(DialOutProgressAsync) or nameof(LeaveAsync)
@@ -199,13 +204,22 @@ public sealed partial class MeetingGrain(
         _ending = true;
         var active = S.Participants.Where(p => p.HasLeg && p != except).ToList();
         await Task.WhenAll(active.Select(HangUpAsync));
+        var span = Placement.Span(); // before the legs are marked gone: the spokes are released too
+        await Task.WhenAll(active.Select(async r =>
+        {
+            if (await Placement.WorkerOfAsync(r) is { } legsWorker)
+            {
+                await Usage.CaptureQualityAsync(legsWorker, Id, r); // usage record (Usage/LegUsageRecorder)
+            }
+        }));
+
         foreach (var record in active.Where(p => p.HasLeg))
         {
             MarkDisconnected(record, DisconnectionMethod.Booted, "meeting ended");
         }
 
         await StopRecordingOnEndAsync();
-        foreach (var workerId in Placement.Span())
+        foreach (var workerId in span)
         {
             if (await Placement.ResolveAsync(workerId) is { } handle)
             {

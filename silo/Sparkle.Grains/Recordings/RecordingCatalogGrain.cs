@@ -5,6 +5,7 @@ using Sparkle.Grains.Internal;
 using Sparkle.Grains.Meetings;
 using Sparkle.Grains.Minutes;
 using Sparkle.Grains.Security;
+using Sparkle.Grains.Usage;
 using Sparkle.Recordings;
 
 namespace Sparkle.Grains.Recordings;
@@ -128,6 +129,10 @@ public sealed class RecordingCatalogGrain(
         }
 
         await state.WriteStateAsync();
+        // Recording minutes and bytes of the tenant's usage (append-only ledger, never this grain's state).
+        ServiceProvider.GetService<UsageWriter>()?.Enqueue(new RecordingUsageRecord(
+            part.RecordingId, part.Index, S.TenantId, MeetingId, part.Kind.ToString().ToLowerInvariant(),
+            part.StartedAt, part.Duration.TotalSeconds, part.SealedBytes));
     }
 
     public async Task AddUtteranceAsync(UtteranceInfo utterance)

@@ -61,4 +61,6 @@ public sealed class FakeMediaWorker : IMediaWorker
     public Task<bool> ConnectTrunkAsync(Guid meetingId, string peerWorkerId, TrunkEndpoint peer) => Task.FromResult(false);
 
     public Task CloseTrunkAsync(Guid meetingId, string peerWorkerId) => Task.CompletedTask;
+
+    public Task<LegQuality?> GetLegQualityAsync(Guid meetingId, string participantId) => Task.FromResult<LegQuality?>(null);
 }

@@ -148,4 +148,10 @@ public sealed class FakeMediaWorker : IMediaWorker
         Trunks.TryRemove((meetingId, peerWorkerId), out _);
         return Task.CompletedTask;
     }
+
+    /// <summary>What <see cref="GetLegQualityAsync"/> answers per (meeting, participant); none: null, as for a leg not here.</summary>
+    public ConcurrentDictionary<(Guid MeetingId, string ParticipantId), LegQuality> Qualities { get; } = new();
+
+    public Task<LegQuality?> GetLegQualityAsync(Guid meetingId, string participantId) =>
+        Task.FromResult(Qualities.TryGetValue((meetingId, participantId), out var quality) ? quality : null);
 }
