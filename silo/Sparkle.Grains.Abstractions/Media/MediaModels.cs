@@ -14,7 +14,9 @@ public sealed record MediaWorkerInfo(
     /// <summary>The worker's build (its assembly's informational version).</summary>
     [property: Id(6)] string Version = "",
     /// <summary>Meetings with media on this worker now.</summary>
-    [property: Id(7)] int Meetings = 0);
+    [property: Id(7)] int Meetings = 0,
+    /// <summary>An operator drains it: the registry places no new meetings on it (set by the registry, not the worker).</summary>
+    [property: Id(8)] bool Draining = false);
 
 /// <summary>Asks a worker for a leg. With RemoteSdp the worker answers it; without, it makes an offer.</summary>
 [GenerateSerializer, Immutable]

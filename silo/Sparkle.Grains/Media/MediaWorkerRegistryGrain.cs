@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Logging;
-using Sparkle.Grains.Media;
+using Sparkle.Grains.Identity;
 
 namespace Sparkle.Grains.Media;
 
 /// <summary>Live media workers, in memory: workers heartbeat every second and register again when a
-/// heartbeat returns false (after a silo restart or when they were dropped for silence).</summary>
+/// heartbeat returns false (after a silo restart or when they were dropped for silence).
+/// Draining is an operator's mark kept by worker id beside the entries, so that it survives a worker's
+/// re-registration; like the rest of the registry it lives in memory (a new activation starts with none
+/// draining). Draining only stops new placements: meetings already on the worker move by the meeting
+/// grain's re-home path.</summary>
 public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> logger) : Grain, IMediaWorkerRegistryGrain
 {
     /// <summary>A worker not heard of for this long is dropped.</summary>
@@ -12,6 +16,7 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
 
     private readonly Dictionary<string, WorkerEntry> _workers = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, string> _placements = [];
+    private readonly HashSet<string> _draining = new(StringComparer.Ordinal);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -28,7 +33,8 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
             throw new ArgumentException("A worker needs an id and a positive capacity.");
         }
 
-        _workers[info.WorkerId] = new WorkerEntry(info with { LastSeen = DateTimeOffset.UtcNow }, worker);
+        // The worker does not say whether it drains: the operator's mark does.
+        _workers[info.WorkerId] = new WorkerEntry(info with { LastSeen = DateTimeOffset.UtcNow, Draining = _draining.Contains(info.WorkerId) }, worker);
         logger.LogInformation("Media worker {WorkerId} registered at {Address} for {Capacity} legs", info.WorkerId, info.MediaAddress, info.CapacityLegs);
         return Task.CompletedTask;
     }
@@ -65,7 +71,7 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
 
         var legs = Math.Max(1, expectedLegs);
         var best = _workers.Values
-            .Where(w => IsLive(w, now) && w.Info.ActiveLegs + w.Reserved + legs <= w.Info.CapacityLegs)
+            .Where(w => IsLive(w, now) && !w.Info.Draining && w.Info.ActiveLegs + w.Reserved + legs <= w.Info.CapacityLegs)
             .OrderBy(w => (double)(w.Info.ActiveLegs + w.Reserved) / w.Info.CapacityLegs)
             .ThenBy(w => w.Info.CpuLoad)
             .ThenBy(w => w.Info.WorkerId, StringComparer.Ordinal)
@@ -86,6 +92,41 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
 
     public Task<IReadOnlyList<MediaWorkerInfo>> ListAsync() =>
         Task.FromResult<IReadOnlyList<MediaWorkerInfo>>(_workers.Values.Select(w => w.Info).OrderBy(i => i.WorkerId, StringComparer.Ordinal).ToList());
+
+    public Task<MediaWorkerInfo> SetDrainingAsync(string workerId, bool draining)
+    {
+        if (!_workers.TryGetValue(workerId ?? "", out var entry))
+        {
+            throw new NotFoundException($"No media worker '{workerId}' is registered.");
+        }
+
+        if (draining && !entry.Info.Draining)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (!_workers.Values.Any(w => w != entry && IsLive(w, now) && !w.Info.Draining))
+            {
+                throw ValidationException.WithCode(ValidationCodes.LastWorker,
+                    $"Media worker '{entry.Info.WorkerId}' is the last live worker taking meetings: start or undrain another before draining it.");
+            }
+        }
+
+        if (draining)
+        {
+            _draining.Add(entry.Info.WorkerId);
+        }
+        else
+        {
+            _draining.Remove(entry.Info.WorkerId);
+        }
+
+        if (entry.Info.Draining != draining)
+        {
+            logger.LogInformation("Media worker {WorkerId} {State}", entry.Info.WorkerId, draining ? "draining: no new meetings" : "back in service");
+        }
+
+        entry.Info = entry.Info with { Draining = draining };
+        return Task.FromResult(entry.Info);
+    }
 
     private Task DropSilentWorkers()
     {
