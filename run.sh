@@ -2,6 +2,8 @@
 # Starts the whole Sparkle.Cloud platform on this machine on embedded defaults:
 # a private PostgreSQL under .sparkle/pg, local blob and key folders, a local token issuer.
 # Ctrl-C stops everything; a second start keeps all data.
+# SPARKLE_SILOS=N and SPARKLE_MEDIA_WORKERS=N start N silos and N media workers (each with its own ports and
+# RTP slice), SPARKLE_WORKER_LEGS=K sets every worker's leg capacity; see README.md.
 set -euo pipefail
 source "$(dirname "$0")/infra/scripts/common.sh"
 cd "$SPARKLE_ROOT"
@@ -50,7 +52,8 @@ cat <<INFO
     GraphQL      http://127.0.0.1:$HTTP_PORT/graphql   (health: http://127.0.0.1:$HTTP_PORT/health)
     SIP          udp+tcp 127.0.0.1:$SIP_PORT, tls 127.0.0.1:$SIP_TLS_PORT
     Conference   sip:factory@demo.sparkle.test (ad hoc), sip:<meeting number>@demo.sparkle.test
-    Media        RTP 127.0.0.1:$RTP_MIN-$RTP_MAX (worker-1)
+    Media        RTP 127.0.0.1:$RTP_MIN-$RTP_MAX, $MEDIA_WORKERS worker(s)${WORKER_LEGS:+ of $WORKER_LEGS legs} (worker-1..$MEDIA_WORKERS)
+    Silos        $SILOS (gateway ports from $SILO_GATEWAY_PORT)
     PostgreSQL   127.0.0.1:$PG_PORT, data in $STATE/pg
     Blobs        Azurite on 127.0.0.1:$AZURITE_PORT, data in $STATE/blobs (recordings, sealed)
     Demo users   $STATE/demo.json (SIP passwords and API tokens)

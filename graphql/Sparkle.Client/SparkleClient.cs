@@ -185,10 +185,23 @@ public sealed partial class SparkleClient : IDisposable
         return response.Get<MeetingPreview?>("meeting")?.PreviewUrl;
     }
 
+    private const string MediaWorkerFields = "id address version legs capacity meetings cpu draining lastHeartbeat";
+
     /// <summary>The live media workers (platform operator only; a tenant user gets a FORBIDDEN error).</summary>
     public async Task<IReadOnlyList<MediaWorker>> ListMediaWorkersAsync(CancellationToken cancellationToken = default) =>
-        (await ExecuteAsync("{ mediaWorkers { id address version legs capacity meetings cpu lastHeartbeat } }", cancellationToken: cancellationToken))
+        (await ExecuteAsync($"{{ mediaWorkers {{ {MediaWorkerFields} }} }}", cancellationToken: cancellationToken))
             .Get<List<MediaWorker>>("mediaWorkers");
+
+    /// <summary>Stops new meetings going to the worker (platform operator only). SparkleApiException with Code
+    /// LAST_WORKER when no other live worker would take meetings, NOT_FOUND for an unknown worker, FORBIDDEN for a tenant user.</summary>
+    public async Task<MediaWorker> DrainMediaWorkerAsync(string workerId, CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync($"mutation($id: ID!) {{ drainMediaWorker(id: $id) {{ {MediaWorkerFields} }} }}", new { id = workerId },
+            cancellationToken: cancellationToken)).Get<MediaWorker>("drainMediaWorker");
+
+    /// <summary>Puts a draining worker back in service (platform operator only).</summary>
+    public async Task<MediaWorker> UndrainMediaWorkerAsync(string workerId, CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync($"mutation($id: ID!) {{ undrainMediaWorker(id: $id) {{ {MediaWorkerFields} }} }}", new { id = workerId },
+            cancellationToken: cancellationToken)).Get<MediaWorker>("undrainMediaWorker");
 
     /// <summary>The live SIP gateways (platform operator only; a tenant user gets a FORBIDDEN error).</summary>
     public async Task<IReadOnlyList<SipGateway>> ListSipGatewaysAsync(CancellationToken cancellationToken = default) =>

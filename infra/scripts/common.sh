@@ -101,42 +101,122 @@ metrics_port() { # gateway | transcriber | silo-N | worker-N
   esac
 }
 
-# Starts silo, gateway, GraphQL host and one media worker against the PostgreSQL on $PG_PORT and the
-# Azurite on $AZURITE_PORT (recordings; optional).
-# Needs: STATE (data folder), PG_PORT, HTTP_PORT, SIP_PORT, SIP_TLS_PORT, SILO_PORT, SILO_GATEWAY_PORT, RTP_MIN, RTP_MAX.
-start_platform() {
-  local bin="Release/net10.0" logs="$STATE/logs"
-  mkdir -p "$logs" "$STATE/blobs"
-  ensure_dev_certificate "$STATE/keys"
+# How many of each process start_platform starts, and every worker's leg capacity (empty: the worker's own default).
+MEDIA_WORKERS="${SPARKLE_MEDIA_WORKERS:-1}"
+SILOS="${SPARKLE_SILOS:-1}"
+WORKER_LEGS="${SPARKLE_WORKER_LEGS:-}"
+
+# What every process of the platform is given: the cluster (PostgreSQL membership), the environment, blob storage.
+platform_common_env() {
   local pg="Host=127.0.0.1;Port=$PG_PORT;Username=sparkle;Database=sparkle"
-  local common=("Cluster__ConnectionString=$pg" "Cluster__ClusterId=${CLUSTER_ID:-sparkle}" "DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Production}")
+  printf '%s\n' "Cluster__ConnectionString=$pg" "Cluster__ClusterId=${CLUSTER_ID:-sparkle}" "DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Production}"
   # Without blob storage (a suite that starts no Azurite) recording is refused with a clear error.
-  [ -n "${AZURITE_PORT:-}" ] && common+=("Recordings__BlobConnectionString=$(azurite_connection "$AZURITE_PORT")")
-  local sip_info="Seed__SipUdp=127.0.0.1:$SIP_PORT" sip_tls="Seed__SipTls=127.0.0.1:$SIP_TLS_PORT"
+  [ -n "${AZURITE_PORT:-}" ] && printf '%s\n' "Recordings__BlobConnectionString=$(azurite_connection "$AZURITE_PORT")"
+  return 0
+}
 
-  start_process silo "$logs/silo.log" "$SPARKLE_ROOT/silo/Sparkle.Silo/bin/$bin/Sparkle.Silo.dll" "${common[@]}" \
-    "Silo__SiloPort=$SILO_PORT" "Silo__GatewayPort=$SILO_GATEWAY_PORT" "Seed__DemoFile=$STATE/demo.json" \
-    "Seed__GraphQL=http://127.0.0.1:$HTTP_PORT/graphql" "$sip_info" "$sip_tls" "Recordings__KeyFolder=$STATE/keys/tenants" \
-    "Metrics__Port=$(metrics_port silo-1)"
-  wait_tcp 127.0.0.1 "$SILO_GATEWAY_PORT" 120 || { tail -30 "$logs/silo.log" >&2; log "silo did not start"; return 1; }
+# Process names, so a test can find one process's log and pid file ($STATE/logs/NAME.log, NAME.pid):
+# silo I is "silo-I", media worker I is "worker-I" (its id too).
+silo_name() { echo "silo-$1"; }
+worker_name() { echo "worker-$1"; }
 
-  start_process media-worker "$logs/media-worker.log" "$SPARKLE_ROOT/media-workers/Sparkle.MediaWorker/bin/$bin/Sparkle.MediaWorker.dll" \
-    "${common[@]}" "Media__WorkerId=worker-1" "Media__Address=127.0.0.1" "Media__RtpPortMin=$RTP_MIN" "Media__RtpPortMax=$RTP_MAX" \
-    "Media__Recording__SpoolFolder=$STATE/spool/worker-1" \
-    "Metrics__Port=$(metrics_port worker-1)"
-  # Minutes: the transcription worker reads stored utterances, so it runs only with blob storage.
-  [ -n "${AZURITE_PORT:-}" ] && start_process transcriber "$logs/transcriber.log" \
-    "$SPARKLE_ROOT/media-workers/Sparkle.Transcriber/bin/$bin/Sparkle.Transcriber.dll" "${common[@]}" "Transcriber__WorkerId=transcriber-1" \
-    "Metrics__Port=$(metrics_port transcriber)"
-  start_process gateway "$logs/gateway.log" "$SPARKLE_ROOT/gateway/Sparkle.Gateway/bin/$bin/Sparkle.Gateway.dll" "${common[@]}" \
+# start_silo I: silo I listens on SILO_PORT+I-1 (silo to silo) and SILO_GATEWAY_PORT+I-1 (clients). Silo 1
+# seeds the demo data; the others join it through the membership table.
+start_silo() {
+  local i="$1" logs="$STATE/logs" name common=()
+  name=$(silo_name "$i")
+  mapfile -t common < <(platform_common_env)
+  local seed=("Seed__Demo=false")
+  [ "$i" -eq 1 ] && seed=("Seed__DemoFile=$STATE/demo.json" "Seed__GraphQL=http://127.0.0.1:$HTTP_PORT/graphql"
+    "Seed__SipUdp=127.0.0.1:$SIP_PORT" "Seed__SipTls=127.0.0.1:$SIP_TLS_PORT")
+  start_process "$name" "$logs/$name.log" "$SPARKLE_ROOT/silo/Sparkle.Silo/bin/Release/net10.0/Sparkle.Silo.dll" "${common[@]}" \
+    "Silo__SiloPort=$((SILO_PORT + i - 1))" "Silo__GatewayPort=$((SILO_GATEWAY_PORT + i - 1))" "${seed[@]}" \
+    "Recordings__KeyFolder=$STATE/keys/tenants" "Metrics__Port=$(metrics_port "$name")" || return 1
+  wait_tcp 127.0.0.1 "$((SILO_GATEWAY_PORT + i - 1))" 120 || { tail -30 "$logs/$name.log" >&2; log "$name did not start"; return 1; }
+}
+
+# The RTP ports of worker I: RTP_MIN..RTP_MAX split evenly among the MEDIA_WORKERS started with the platform;
+# a worker started later (I > MEDIA_WORKERS, see tests/interop/lib.sh) takes the next slice of that width above RTP_MAX.
+worker_rtp_range() {
+  local i="$1" width=$(((RTP_MAX - RTP_MIN + 1) / MEDIA_WORKERS))
+  local first=$((RTP_MIN + (i - 1) * width))
+  local last=$((first + width - 1))
+  [ "$i" -eq "$MEDIA_WORKERS" ] && last=$RTP_MAX
+  echo "$first $last"
+}
+
+# start_media_worker_process I [LEGS]: media worker I ("worker-I") with its own RTP slice and recording spool;
+# LEGS (or SPARKLE_WORKER_LEGS) sets its leg capacity.
+start_media_worker_process() {
+  local i="$1" legs="${2:-$WORKER_LEGS}" name range common=()
+  name=$(worker_name "$i")
+  read -r -a range < <(worker_rtp_range "$i")
+  mapfile -t common < <(platform_common_env)
+  local extra=()
+  [ -n "$legs" ] && extra+=("Media__CapacityLegs=$legs")
+  start_process "$name" "$STATE/logs/$name.log" "$SPARKLE_ROOT/media-workers/Sparkle.MediaWorker/bin/Release/net10.0/Sparkle.MediaWorker.dll" \
+    "${common[@]}" "Media__WorkerId=$name" "Media__Address=127.0.0.1" "Media__RtpPortMin=${range[0]}" "Media__RtpPortMax=${range[1]}" \
+    "Media__Recording__SpoolFolder=$STATE/spool/$name" "Metrics__Port=$(metrics_port "$name")" "${extra[@]}"
+}
+
+# Minutes: the transcription worker reads stored utterances, so it runs only with blob storage.
+start_transcriber() {
+  [ -n "${AZURITE_PORT:-}" ] || return 0
+  local common=()
+  mapfile -t common < <(platform_common_env)
+  start_process transcriber "$STATE/logs/transcriber.log" "$SPARKLE_ROOT/media-workers/Sparkle.Transcriber/bin/Release/net10.0/Sparkle.Transcriber.dll" \
+    "${common[@]}" "Transcriber__WorkerId=transcriber-1" "Metrics__Port=$(metrics_port transcriber)"
+}
+
+start_gateway() {
+  local common=()
+  mapfile -t common < <(platform_common_env)
+  start_process gateway "$STATE/logs/gateway.log" "$SPARKLE_ROOT/gateway/Sparkle.Gateway/bin/Release/net10.0/Sparkle.Gateway.dll" "${common[@]}" \
     "Sip__Address=127.0.0.1" "Sip__UdpPort=$SIP_PORT" "Sip__TcpPort=$SIP_PORT" "Sip__TlsPort=$SIP_TLS_PORT" \
-    "Sip__CertificatePath=$STATE/keys/sip-tls.pfx" "Sip__GatewayId=gateway-1" \
-    "Metrics__Port=$(metrics_port gateway)"
-  start_process graphql "$logs/graphql.log" "$SPARKLE_ROOT/graphql/Sparkle.GraphQL/bin/$bin/Sparkle.GraphQL.dll" "${common[@]}" \
-    "Http__Url=http://127.0.0.1:$HTTP_PORT" "Identity__KeyFolder=$STATE/keys" "Seed__DemoFile=$STATE/demo.json"
+    "Sip__CertificatePath=$STATE/keys/sip-tls.pfx" "Sip__GatewayId=gateway-1" "Metrics__Port=$(metrics_port gateway)"
+}
 
-  wait_http "http://127.0.0.1:$HTTP_PORT/health" 90 || { tail -30 "$logs/graphql.log" >&2; log "GraphQL host did not become healthy"; return 1; }
-  wait_tcp 127.0.0.1 "$SIP_PORT" 60 || { tail -30 "$logs/gateway.log" >&2; log "SIP gateway did not start"; return 1; }
+start_graphql() {
+  local common=()
+  mapfile -t common < <(platform_common_env)
+  start_process graphql "$STATE/logs/graphql.log" "$SPARKLE_ROOT/graphql/Sparkle.GraphQL/bin/Release/net10.0/Sparkle.GraphQL.dll" "${common[@]}" \
+    "Http__Url=http://127.0.0.1:$HTTP_PORT" "Identity__KeyFolder=$STATE/keys" "Seed__DemoFile=$STATE/demo.json"
+}
+
+# What a test needs to start one more process of this platform later with the same conventions
+# (tests/interop/lib.sh reads it): written by start_platform as $STATE/platform.env.
+write_platform_env() {
+  {
+    local v
+    for v in STATE PG_PORT AZURITE_PORT HTTP_PORT SIP_PORT SIP_TLS_PORT SILO_PORT SILO_GATEWAY_PORT RTP_MIN RTP_MAX \
+      CLUSTER_ID DOTNET_ENVIRONMENT MEDIA_WORKERS SILOS WORKER_LEGS; do
+      printf '%s=%q\n' "$v" "${!v:-}"
+    done
+  } >"$STATE/platform.env"
+}
+
+# Starts SILOS silos, MEDIA_WORKERS media workers, the transcriber (with blob storage), the SIP gateway and the
+# GraphQL host against the PostgreSQL on $PG_PORT and the Azurite on $AZURITE_PORT (recordings; optional).
+# Needs: STATE (data folder), PG_PORT, HTTP_PORT, SIP_PORT, SIP_TLS_PORT, SILO_PORT, SILO_GATEWAY_PORT, RTP_MIN, RTP_MAX.
+# Every Orleans client finds every silo through the PostgreSQL membership table.
+start_platform() {
+  local i
+  [[ "$MEDIA_WORKERS" =~ ^[1-9][0-9]*$ ]] || { log "SPARKLE_MEDIA_WORKERS must be a positive number (got '$MEDIA_WORKERS')"; return 1; }
+  [[ "$SILOS" =~ ^[1-9][0-9]*$ ]] || { log "SPARKLE_SILOS must be a positive number (got '$SILOS')"; return 1; }
+  [[ -z "$WORKER_LEGS" || "$WORKER_LEGS" =~ ^[1-9][0-9]*$ ]] || { log "SPARKLE_WORKER_LEGS must be a positive number (got '$WORKER_LEGS')"; return 1; }
+  (((RTP_MAX - RTP_MIN + 1) / MEDIA_WORKERS >= 4)) || { log "RTP_MIN..RTP_MAX is too small for $MEDIA_WORKERS media workers"; return 1; }
+  mkdir -p "$STATE/logs" "$STATE/blobs"
+  ensure_dev_certificate "$STATE/keys"
+  write_platform_env
+
+  for ((i = 1; i <= SILOS; i++)); do start_silo "$i" || return 1; done
+  for ((i = 1; i <= MEDIA_WORKERS; i++)); do start_media_worker_process "$i" || return 1; done
+  start_transcriber
+  start_gateway
+  start_graphql
+
+  wait_http "http://127.0.0.1:$HTTP_PORT/health" 90 || { tail -30 "$STATE/logs/graphql.log" >&2; log "GraphQL host did not become healthy"; return 1; }
+  wait_tcp 127.0.0.1 "$SIP_PORT" 60 || { tail -30 "$STATE/logs/gateway.log" >&2; log "SIP gateway did not start"; return 1; }
 }
 
 stop_platform() {

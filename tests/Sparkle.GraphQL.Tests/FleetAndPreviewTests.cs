@@ -50,7 +50,7 @@ public sealed class FleetAndPreviewTests(ApiFixture api) : IAsyncLifetime
         var worker = Assert.Single(await op.ListMediaWorkersAsync(), w => w.Id == _workerId);
         var gateway = Assert.Single(await op.ListSipGatewaysAsync(), g => g.Id == _gatewayId);
 
-        Assert.Equal(("10.1.2.3", "9.9.9-test", 12, 500, 2, 0.375), (worker.Address, worker.Version, worker.Legs, worker.Capacity, worker.Meetings, worker.Cpu));
+        Assert.Equal(("10.1.2.3", "9.9.9-test", 12, 500, 2, 0.375, false), (worker.Address, worker.Version, worker.Legs, worker.Capacity, worker.Meetings, worker.Cpu, worker.Draining));
         Assert.InRange(worker.LastHeartbeat, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Equal(("sip.fleet.test", "9.9.9-gw", 4), (gateway.Address, gateway.Version, gateway.Calls));
     }

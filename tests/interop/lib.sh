@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Helpers shared by the interop suites. They run against a platform that ./test.sh (or ./run.sh)
 # started; these variables say where: SPARKLE_SIP_HOST, SPARKLE_SIP_PORT, SPARKLE_SIP_TLS_PORT,
-# SPARKLE_DEMO (demo.json), SPARKLE_GRAPHQL.
+# SPARKLE_DEMO (demo.json), SPARKLE_GRAPHQL, SPARKLE_STATE (its data folder: logs/, platform.env).
 INTEROP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${SPARKLE_SIP_HOST:=127.0.0.1}" "${SPARKLE_SIP_PORT:=5060}" "${SPARKLE_SIP_TLS_PORT:=5061}"
-: "${SPARKLE_DEMO:=$INTEROP_DIR/../../.sparkle/demo.json}"
+: "${SPARKLE_STATE:=$INTEROP_DIR/../../.sparkle}"
+: "${SPARKLE_DEMO:=$SPARKLE_STATE/demo.json}"
 [ -f "$SPARKLE_DEMO" ] || { echo "FAIL: demo file $SPARKLE_DEMO not found (is the platform running?)"; exit 1; }
 
 PASS=0; FAIL=0
@@ -65,4 +66,39 @@ CFG
     printf '%s\n' "$@"
   } >"$dir/config"
   echo "<sip:$user@$(demo_field 0 - sipDomain)>;auth_pass=$pass;outbound=\"sip:$SPARKLE_SIP_HOST:$port;transport=$transport\";regint=0$extra" >"$dir/accounts"
+}
+
+# The platform's processes (see start_platform in infra/scripts/common.sh): media worker N is "worker-N", with
+# its log and pid file in $SPARKLE_STATE/logs.
+worker_log() { echo "$SPARKLE_STATE/logs/worker-$1.log"; }
+worker_pid() { cat "$SPARKLE_STATE/logs/worker-$1.pid" 2>/dev/null; }
+
+# start_media_worker N [LEGS]: starts one more media worker, "worker-N", as start_platform starts its workers (own
+# RTP slice and spool, LEGS or the platform's SPARKLE_WORKER_LEGS as its capacity), and waits until it has
+# registered with the cluster. The caller stops it (stop_media_worker N) before it exits.
+start_media_worker() {
+  local n="$1" legs="${2:-}"
+  [ -f "$SPARKLE_STATE/platform.env" ] || { echo "no $SPARKLE_STATE/platform.env: was the platform started by start_platform?"; return 1; }
+  (
+    source "$INTEROP_DIR/../../infra/scripts/common.sh"
+    source "$SPARKLE_STATE/platform.env"
+    start_media_worker_process "$n" "$legs"
+  ) || return 1
+  local _
+  for _ in $(seq 1 120); do
+    grep -q "Media worker worker-$n registered" "$(worker_log "$n")" 2>/dev/null && return 0
+    kill -0 "$(worker_pid "$n")" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "worker-$n did not register:"; tail -20 "$(worker_log "$n")"
+  return 1
+}
+
+# stop_media_worker N: a clean stop (TERM: the worker unregisters), then KILL after 10 s.
+stop_media_worker() {
+  local pid _
+  pid=$(worker_pid "$1") || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
 }

@@ -16,6 +16,7 @@ public sealed class MediaWorkerType : ObjectGraphType<MediaWorkerInfo>
         Field<NonNullGraphType<IntGraphType>>("capacity").Description("Legs it accepts at most.").Resolve(ctx => ctx.Source.CapacityLegs);
         Field<NonNullGraphType<IntGraphType>>("meetings").Description("Meetings with media on it now.").Resolve(ctx => ctx.Source.Meetings);
         Field<NonNullGraphType<FloatGraphType>>("cpu").Description("The process's CPU share over the last heartbeat interval, 0..1 of all its cores.").Resolve(ctx => ctx.Source.CpuLoad);
+        Field<NonNullGraphType<BooleanGraphType>>("draining").Description("An operator drains it: no new meetings are placed on it; meetings already on it stay until the meeting re-home path moves them.").Resolve(ctx => ctx.Source.Draining);
         Field<NonNullGraphType<DateTimeOffsetGraphType>>("lastHeartbeat").Resolve(ctx => ctx.Source.LastSeen);
     }
 }

@@ -24,5 +24,6 @@ public sealed class MutationType : ObjectGraphType
         RecordingMutations.AddTo(this);
         Minutes.MinutesMutations.AddTo(this);
         WebRtc.WebRtcMutations.AddTo(this);
+        Fleet.FleetMutations.AddTo(this);
     }
 }

@@ -15,6 +15,8 @@ public static class ErrorCodes
     public const string InvalidPassword = Grains.Identity.ValidationCodes.InvalidPassword;
     public const string InvalidColor = Grains.Identity.ValidationCodes.InvalidColor;
     public const string InvalidLogo = Grains.Identity.ValidationCodes.InvalidLogo;
+    /// <summary>drainMediaWorker refused: no other live worker would take new meetings.</summary>
+    public const string LastWorker = Grains.Identity.ValidationCodes.LastWorker;
     /// <summary>An `after` cursor that is not one this list (in this order) gave out.</summary>
     public const string InvalidCursor = "INVALID_CURSOR";
     /// <summary>A WebRTC offer the media worker cannot take; extensions.reason says why.</summary>

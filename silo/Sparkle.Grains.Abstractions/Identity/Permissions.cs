@@ -125,4 +125,6 @@ public static class ValidationCodes
     public const string InvalidPassword = "INVALID_PASSWORD";
     public const string InvalidColor = "INVALID_COLOR";
     public const string InvalidLogo = "INVALID_LOGO";
+    /// <summary>Draining this media worker would leave no live worker that takes new meetings.</summary>
+    public const string LastWorker = "LAST_WORKER";
 }

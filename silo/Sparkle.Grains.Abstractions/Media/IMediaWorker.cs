@@ -61,10 +61,16 @@ public interface IMediaWorkerRegistryGrain : IGrainWithIntegerKey
     /// <summary>The live worker with this id and its generation, or null.</summary>
     Task<WorkerHandle?> ResolveAsync(string workerId);
     Task UnregisterAsync(string workerId);
-    /// <summary>Chooses the least-loaded live worker with room for more legs, or null.</summary>
+    /// <summary>Chooses the least-loaded live, non-draining worker with room for more legs, or null. A meeting
+    /// already placed keeps its worker while that worker lives, draining or not.</summary>
     Task<string?> PlaceAsync(Guid meetingId, int expectedLegs);
     Task<IMediaWorker?> GetWorkerAsync(string workerId);
     /// <summary>Every registered worker with its last heartbeat's figures, by id (the operator's fleet view); one silent
     /// for <c>DeadAfter</c> is dropped within a second.</summary>
     Task<IReadOnlyList<MediaWorkerInfo>> ListAsync();
+    /// <summary>Marks a registered worker draining (no new meetings are placed on it) or back in service, and
+    /// returns it. NotFoundException for a worker the registry does not know; ValidationException
+    /// (code LAST_WORKER) when draining it would leave no live worker taking meetings. Draining moves the worker's meetings
+    /// off it by their re-home path, <paramref name="legsPerSecond"/> legs of a meeting per second.</summary>
+    Task<MediaWorkerInfo> SetDrainingAsync(string workerId, bool draining, int legsPerSecond = 5);
 }

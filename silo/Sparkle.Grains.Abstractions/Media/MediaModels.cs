@@ -20,7 +20,9 @@ public sealed record MediaWorkerInfo(
     [property: Id(10)] Guid InstanceId = default,
     /// <summary>The registration's generation (the registry's fence): it grows each time the registry declared the worker
     /// dead or saw a new instance. Legs are placed with it; a leg placed under an older generation was moved elsewhere.</summary>
-    [property: Id(11)] long Generation = 0);
+    [property: Id(11)] long Generation = 0,
+    /// <summary>An operator drains it: the registry places no new meetings on it (set by the registry, not the worker).</summary>
+    [property: Id(8)] bool Draining = false);
 
 /// <summary>A live worker and the generation its legs are placed under.</summary>
 [GenerateSerializer, Immutable]

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Sparkle.Grains.Media;
+using Sparkle.Grains.Identity;
 using Sparkle.Grains.Meetings;
 
 namespace Sparkle.Grains.Media;
@@ -9,7 +9,10 @@ namespace Sparkle.Grains.Media;
 /// A worker silent for <see cref="SuspectAfter"/> is probed at once; one that does not answer the probe, or stays silent
 /// for <see cref="DeadAfter"/> anyway, is declared dead, and every meeting it had media for is told, so that the meeting
 /// re-homes its legs. Declaring a worker dead raises its generation: a worker that comes back (a paused VM) learns it from
-/// its next registration and keeps only the legs its meetings still place on it.</summary>
+/// its next registration and keeps only the legs its meetings still place on it.
+/// Draining is an operator's mark kept by worker id beside the entries, so that it survives a worker's re-registration;
+/// like the rest of the registry it lives in memory (a new activation starts with none draining). A draining worker gets
+/// no new meetings, and the registry moves its meetings off by the meetings' re-home path, a few legs at a time.</summary>
 public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> logger) : Grain, IMediaWorkerRegistryGrain
 {
     /// <summary>Silence after which a worker is probed (two missed heartbeats).</summary>
@@ -23,6 +26,7 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
     private readonly Dictionary<Guid, string> _placements = [];
     /// <summary>The generation of every worker id declared dead or replaced, so that its return is fenced.</summary>
     private readonly Dictionary<string, long> _retired = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _draining = new(StringComparer.Ordinal);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -61,7 +65,11 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
             generation = Math.Max(1, info.Generation);
         }
 
-        _workers[info.WorkerId] = new WorkerEntry(info with { LastSeen = DateTimeOffset.UtcNow, Generation = generation }, worker);
+        // The worker does not say whether it drains: the operator's mark does.
+        _workers[info.WorkerId] = new WorkerEntry(info with
+        {
+            LastSeen = DateTimeOffset.UtcNow, Generation = generation, Draining = _draining.Contains(info.WorkerId),
+        }, worker);
         logger.LogInformation("Media worker {WorkerId} registered at {Address} for {Capacity} legs (generation {Generation})",
             info.WorkerId, info.MediaAddress, info.CapacityLegs, generation);
         return Task.FromResult(generation);
@@ -114,7 +122,7 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
         var now = DateTimeOffset.UtcNow;
         var legs = Math.Max(1, expectedLegs);
         var best = _workers.Values
-            .Where(w => IsLive(w, now) && w.Info.WorkerId != leaving && w.Info.ActiveLegs + w.Reserved + legs <= w.Info.CapacityLegs)
+            .Where(w => IsLive(w, now) && !w.Info.Draining && w.Info.WorkerId != leaving && w.Info.ActiveLegs + w.Reserved + legs <= w.Info.CapacityLegs)
             .OrderBy(w => (double)(w.Info.ActiveLegs + w.Reserved) / w.Info.CapacityLegs)
             .ThenBy(w => w.Info.CpuLoad)
             .ThenBy(w => w.Info.WorkerId, StringComparer.Ordinal)
@@ -135,8 +143,8 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
     {
         var now = DateTimeOffset.UtcNow;
         var chosen = (workers ?? []).Select(id => _workers.GetValueOrDefault(id)).OfType<WorkerEntry>()
-            .FirstOrDefault(w => IsLive(w, now) && HasRoom(w, 1))
-            ?? _workers.Values.Where(w => IsLive(w, now) && HasRoom(w, 1))
+            .FirstOrDefault(w => IsLive(w, now) && !w.Info.Draining && HasRoom(w, 1))
+            ?? _workers.Values.Where(w => IsLive(w, now) && !w.Info.Draining && HasRoom(w, 1))
                 .OrderBy(w => (double)(w.Info.ActiveLegs + w.Reserved) / w.Info.CapacityLegs)
                 .ThenBy(w => w.Info.CpuLoad)
                 .ThenBy(w => w.Info.WorkerId, StringComparer.Ordinal)
@@ -163,6 +171,88 @@ public sealed class MediaWorkerRegistryGrain(ILogger<MediaWorkerRegistryGrain> l
 
     public Task<IReadOnlyList<MediaWorkerInfo>> ListAsync() =>
         Task.FromResult<IReadOnlyList<MediaWorkerInfo>>(_workers.Values.Select(w => w.Info).OrderBy(i => i.WorkerId, StringComparer.Ordinal).ToList());
+
+    public Task<MediaWorkerInfo> SetDrainingAsync(string workerId, bool draining, int legsPerSecond = DefaultDrainPace)
+    {
+        if (!_workers.TryGetValue(workerId ?? "", out var entry))
+        {
+            throw new NotFoundException($"No media worker '{workerId}' is registered.");
+        }
+
+        if (draining && !entry.Info.Draining)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (!_workers.Values.Any(w => w != entry && IsLive(w, now) && !w.Info.Draining))
+            {
+                throw ValidationException.WithCode(ValidationCodes.LastWorker,
+                    $"Media worker '{entry.Info.WorkerId}' is the last live worker taking meetings: start or undrain another before draining it.");
+            }
+        }
+
+        if (draining)
+        {
+            _draining.Add(entry.Info.WorkerId);
+        }
+        else
+        {
+            _draining.Remove(entry.Info.WorkerId);
+        }
+
+        if (entry.Info.Draining != draining)
+        {
+            logger.LogInformation("Media worker {WorkerId} {State}", entry.Info.WorkerId, draining ? "draining: no new meetings" : "back in service");
+        }
+
+        var started = draining && !entry.Info.Draining;
+        entry.Info = entry.Info with { Draining = draining };
+        if (started)
+        {
+            // Not awaited: the operator's call returns at once; the moves go on at the pace asked.
+            _ = DrainAsync(entry, Math.Clamp(legsPerSecond, 1, 1000));
+        }
+
+        return Task.FromResult(entry.Info);
+    }
+
+    /// <summary>Legs a drain moves per meeting and per second when the operator does not say.</summary>
+    public const int DefaultDrainPace = 5;
+
+    /// <summary>Moves every meeting with media on a draining worker off it by the meetings' re-home path (new legs elsewhere,
+    /// a re-INVITE per call), <paramref name="legsPerSecond"/> legs of a meeting per second, until the worker is empty or is
+    /// put back in service. The worker can then be stopped with no call dropped.</summary>
+    private async Task DrainAsync(WorkerEntry entry, int legsPerSecond)
+    {
+        var workerId = entry.Info.WorkerId;
+        var meetings = entry.MeetingIds.Concat(_placements.Where(p => p.Value == workerId).Select(p => p.Key)).Distinct().ToList();
+        logger.LogInformation("Draining media worker {WorkerId}: {Count} meetings, {Pace} legs a second each", workerId, meetings.Count, legsPerSecond);
+        var moved = 0;
+        foreach (var meetingId in meetings)
+        {
+            while (_draining.Contains(workerId))
+            {
+                int left;
+                try
+                {
+                    left = await GrainFactory.GetGrain<IMeetingMediaGrain>(meetingId).MoveOffWorkerAsync(workerId, legsPerSecond);
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Draining {WorkerId}: meeting {MeetingId} did not move", workerId, meetingId);
+                    break;
+                }
+
+                if (left == 0)
+                {
+                    moved++;
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        logger.LogInformation("Media worker {WorkerId} drained: {Moved} of {Count} meetings moved off", workerId, moved, meetings.Count);
+    }
 
     private Task CheckSilentWorkersAsync()
     {

@@ -155,7 +155,7 @@ public sealed class FleetPageTests : ConsoleTestContext
     {
         Api.On("me", new { kind = "platform_operator" });
         Api.On("tenants", FakeApi.Connection([new { id = Guid.NewGuid(), name = "demo", sipDomains = new[] { "demo.sparkle.test" }, createdAt = DateTimeOffset.UnixEpoch }], hasNextPage: false));
-        Api.On("mediaWorkers", new[] { new { id = "mw-1", address = "10.0.0.5", version = "1.0", legs = 12, capacity = 200, meetings = 3, cpu = 0.42, lastHeartbeat = DateTimeOffset.UnixEpoch } });
+        Api.On("mediaWorkers", new[] { Worker("mw-1", draining: false) });
         Api.OnError("sipGateways", "GRAPHQL_VALIDATION_FAILED", "Cannot query field 'sipGateways'.");
         var page = Render<FleetPage>();
 
@@ -168,6 +168,58 @@ public sealed class FleetPageTests : ConsoleTestContext
         Assert.Contains(T["admin.fleet.unavailable"], page.Markup);
         // Not the session's token: the operator's.
         Assert.Null(Session.AccessToken);
+    }
+
+    [Fact]
+    public void TheOperatorDrainsAWorkerAndPutsItBackFromItsRow()
+    {
+        var page = SignInAsOperator(Worker("mw-1", draining: false), Worker("mw-2", draining: false));
+        Api.On("drainMediaWorker", call => Worker(call.Var("id")!, draining: true));
+        Api.On("undrainMediaWorker", call => Worker(call.Var("id")!, draining: false));
+
+        page.Find($"button[aria-label='{T.Format("admin.fleet.drainWorker", "mw-2")}']").Click();
+
+        page.WaitForAssertion(() => Assert.Contains(T["admin.fleet.draining"], Row(page, "mw-2")));
+        Assert.Equal("mw-2", Assert.Single(Api.CallsTo("drainMediaWorker")).Var("id"));
+        Assert.Contains(T["admin.fleet.inService"], Row(page, "mw-1"));
+
+        page.Find($"button[aria-label='{T.Format("admin.fleet.undrainWorker", "mw-2")}']").Click();
+
+        page.WaitForAssertion(() => Assert.Contains(T["admin.fleet.inService"], Row(page, "mw-2")));
+        Assert.Equal("mw-2", Assert.Single(Api.CallsTo("undrainMediaWorker")).Var("id"));
+    }
+
+    [Fact]
+    public void DrainingTheLastWorkerIsExplainedAndTheRowStaysInService()
+    {
+        var page = SignInAsOperator(Worker("mw-1", draining: false));
+        Api.OnError("drainMediaWorker", "LAST_WORKER", "Media worker 'mw-1' is the last live worker taking meetings.");
+
+        page.Find($"button[aria-label='{T.Format("admin.fleet.drainWorker", "mw-1")}']").Click();
+
+        page.WaitForAssertion(() => Assert.Contains(T.Format("admin.fleet.lastWorker", "mw-1"), page.Markup));
+        Assert.Contains(T["admin.fleet.inService"], Row(page, "mw-1"));
+    }
+
+    private static object Worker(string id, bool draining) => new
+    {
+        id, address = "10.0.0.5", version = "1.0", legs = 12, capacity = 200, meetings = 3, cpu = 0.42, draining, lastHeartbeat = DateTimeOffset.UnixEpoch,
+    };
+
+    private static string Row(IRenderedComponent<FleetPage> page, string workerId) =>
+        page.FindAll("table.workers tbody tr").Single(r => r.TextContent.Contains(workerId, StringComparison.Ordinal)).TextContent;
+
+    private IRenderedComponent<FleetPage> SignInAsOperator(params object[] workers)
+    {
+        Api.On("me", new { kind = "platform_operator" });
+        Api.On("tenants", FakeApi.Connection(Array.Empty<object>().ToList(), hasNextPage: false));
+        Api.On("mediaWorkers", workers);
+        Api.On("sipGateways", Array.Empty<object>());
+        var page = Render<FleetPage>();
+        page.Find("#operator-token").Change("operator-token");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Equal(workers.Length, page.FindAll("table.workers tbody tr").Count));
+        return page;
     }
 }
 

@@ -28,7 +28,7 @@ trap cleanup EXIT
 "$SPARKLE_ROOT/infra/scripts/postgres.sh" start "$STATE/pg" "$PG_PORT" >/dev/null || { fail "PostgreSQL starts"; summary; exit 1; }
 if ! start_platform 2>"$STATE/start.log"; then fail "the platform starts"; tail -20 "$STATE/start.log"; summary; exit 1; fi
 pass "the platform starts (silo A)"
-SILO_A_PID=$(cat "$STATE/logs/silo.pid")
+SILO_A_PID=$(cat "$STATE/logs/silo-1.pid")
 pg="Host=127.0.0.1;Port=$PG_PORT;Username=sparkle;Database=sparkle"
 silo_b() {
   start_process silo-b "$STATE/logs/silo-b.log" "$SPARKLE_ROOT/silo/Sparkle.Silo/bin/Release/net10.0/Sparkle.Silo.dll" \

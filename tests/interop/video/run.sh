@@ -20,7 +20,7 @@ DOMAIN=$(demo_field 0 - sipDomain)
 USERS=(1001 1002 1003)   # 1001 owns the ad hoc conference (and may control it)
 VIDEO=(yes yes no)
 SECONDS_IN_CALL=120   # an upper bound: the clients are ended as soon as the checks are done (a loaded machine takes longer)
-WORKER_LOG="${SPARKLE_STATE:-}/logs/media-worker.log"
+WORKER_LOG="${SPARKLE_STATE:-}/logs/worker-1.log"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

@@ -42,6 +42,6 @@ public sealed record WebhookRow(string Id, string Url, IReadOnlyList<string> Eve
 public sealed record DeliveryRow(string Id, string EventType, string Payload, string State, int Attempts, int? LastStatusCode, string? LastError,
     DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, DateTimeOffset? NextAttemptAt);
 
-public sealed record WorkerRow(string Id, string Address, string? Version, int Legs, int Capacity, int Meetings, double Cpu, DateTimeOffset? LastHeartbeat);
+public sealed record WorkerRow(string Id, string Address, string? Version, int Legs, int Capacity, int Meetings, double Cpu, bool Draining, DateTimeOffset? LastHeartbeat);
 
 public sealed record GatewayRow(string Id, string Address, string? Version, int Calls, DateTimeOffset? LastHeartbeat);
