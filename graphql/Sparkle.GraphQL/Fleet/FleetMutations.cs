@@ -10,10 +10,8 @@ namespace Sparkle.GraphQL.Fleet;
 /// off by the meeting grain's re-home path (a re-INVITE per call), at the pace the operator asks.</summary>
 public static class FleetMutations
 {
-    private static class MediaWorkerRegistryPace
-    {
-        public const int Default = 5;
-    }
+    /// <summary>Legs of a meeting a drain moves per second when the operator does not say.</summary>
+    private const int DefaultDrainPace = 5;
 
     public static void AddTo(ObjectGraphType mutation)
     {
@@ -31,10 +29,10 @@ public static class FleetMutations
     private static async Task<object?> SetDrainingAsync(IResolveFieldContext ctx, bool draining)
     {
         FleetAccess.DemandOperator(ctx);
-        var pace = ctx.GetArgument<int?>("legsPerSecond") ?? MediaWorkerRegistryPace.Default;
+        var pace = ctx.GetArgument<int?>("legsPerSecond") ?? DefaultDrainPace;
         if (pace is < 1 or > 1000)
         {
-            throw new ExecutionError("legsPerSecond must be between 1 and 1000.") { Code = "VALIDATION" };
+            throw new ExecutionError("legsPerSecond must be between 1 and 1000.") { Code = Transport.ErrorCodes.BadUserInput };
         }
 
         return await ctx.Grains().GetGrain<IMediaWorkerRegistryGrain>(0).SetDrainingAsync(ctx.GetArgument<string>("id"), draining, pace);
