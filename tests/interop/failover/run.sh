@@ -24,7 +24,8 @@ cleanup() {
 trap cleanup EXIT
 DOMAIN=$(demo_field 0 - sipDomain)
 
-for t in 440 700; do sox -n -r 48000 -c 2 -b 16 "$WORK/tone$t.wav" synth 60 sine "$t" vol 0.4; done
+# Tones that swell and fade like speech: the mixer's speaker detector takes a steady tone held for seconds for noise.
+for t in 440 700; do sox -n -r 48000 -c 2 -b 16 "$WORK/tone$t.wav" synth 60 sine "$t" vol 0.4 tremolo 0.5 100; done
 
 : "${SPARKLE_GRAPHQL:=http://127.0.0.1:8080/graphql}"
 gql() { # WHO(operator|owner) QUERY [VARIABLES_JSON] -> response body
@@ -141,10 +142,14 @@ PY
     rec=$(ls "$run/c$c/rec/"*-dec.wav 2>/dev/null | head -1)
     want=$([ "$c" = 0 ] && echo 700 || echo 440)
     [ -n "$rec" ] || { fail "$name: phone $c recorded nothing"; continue; }
-    check "$name: phone $c hears the other's $want Hz tone after the move" python3 - "$(python3 "$INTEROP_DIR/tools/tone_levels.py" "$rec" "$want")" "$want" <<'PY'
+    check "$name: phone $c hears the other's $want Hz tone in the seconds after the move" python3 - "$(python3 "$INTEROP_DIR/tools/tone_levels.py" "$rec" "$want")" "$want" <<'PY'
 import json, sys
 levels = json.loads(sys.argv[1])["levels"][sys.argv[2]]
-sys.exit(0 if len(levels) > 12 and max(levels[-4:-1]) > -30 else 1)
+# baresip records decoded frames only, so the move's gap is not in the file: the call went on the new worker from about
+# its ninth second (the signal comes 8 s after both phones are in), so seconds 12 to 16 are well after the move.
+after = levels[12:16]
+print(f"  levels {[round(x) for x in levels]}")
+sys.exit(0 if len(after) == 4 and max(after) > -30 and sorted(after)[1] > -40 else 1)
 PY
   done
   # worker-SPARE serves the next case: started again after a kill (a new instance, a new generation).
