@@ -44,7 +44,7 @@ active_silos() {
 for _ in $(seq 1 60); do [ "$(active_silos)" = 2 ] && break; sleep 1; done
 check "the membership table shows two active silos" test "$(active_silos)" = 2
 
-ranges=$(sed -nE 's/.*Media worker (worker-[0-9]+) registered \(.*, ports ([0-9]+-[0-9]+), ([0-9]+) legs\).*/\1 \2 \3/p' "$STATE"/logs/worker-*.log | sort)
+ranges=$(sed -nE 's/.*Media worker (worker-[0-9]+) registered \(.*, ports ([0-9]+-[0-9]+), ([0-9]+) legs(, generation [0-9]+)?\).*/\1 \2 \3/p' "$STATE"/logs/worker-*.log | sort)
 echo "$ranges" | sed 's/^/  /'
 check "the workers took the RTP slices 48000-48332, 48333-48665, 48666-48999 and 2 legs each" test "$ranges" = \
   "$(printf '%s\n' 'worker-1 48000-48332 2' 'worker-2 48333-48665 2' 'worker-3 48666-48999 2')"

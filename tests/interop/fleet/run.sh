@@ -77,7 +77,7 @@ meeting_lands_on() {
 check "a second media worker starts beside the platform's (start_media_worker 2 $EXTRA_LEGS)" start_media_worker 2 "$EXTRA_LEGS"
 check "worker-2 has its own pid" test -n "$(worker_pid 2)" -a "$(worker_pid 2)" != "$(worker_pid 1)"
 # Worker 1's capacity as its own log says it registered.
-capacity_1=$(sed -nE 's/.*Media worker worker-1 registered \(.*, ([0-9]+) legs\).*/\1/p' "$(worker_log 1)" | tail -1)
+capacity_1=$(sed -nE 's/.*Media worker worker-1 registered \(.*, ([0-9]+) legs(, generation [0-9]+)?\).*/\1/p' "$(worker_log 1)" | tail -1)
 check "the API lists worker-1 with the capacity it registered (${capacity_1:-?} legs)" test -n "$capacity_1" -a "$(worker_field worker-1 capacity)" = "$capacity_1"
 check "the API lists worker-2 with its capacity of $EXTRA_LEGS legs" test "$(worker_field worker-2 capacity)" = "$EXTRA_LEGS"
 check "neither is draining" test "$(worker_field worker-1 draining)/$(worker_field worker-2 draining)" = "False/False"
