@@ -453,6 +453,7 @@ public sealed partial class MeetingGrain
         if (isNew)
         {
             S.Participants.Remove(record);
+            Roster.Removed(record);
         }
         else
         {

@@ -2,12 +2,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Serialization.Invocation;
+using Orleans.Storage;
 using Sparkle.Grains.Identity;
 using Sparkle.Grains.Internal;
 using Sparkle.Grains.Gateway;
 using Sparkle.Grains.Listings;
 using Sparkle.Grains.Media;
 using Sparkle.Grains.Meetings.Media;
+using Sparkle.Grains.Meetings.Persistence;
 using Sparkle.Grains.Plans;
 using Sparkle.Grains.Security;
 using Sparkle.Grains.Tenants;
@@ -49,6 +51,10 @@ public sealed partial class MeetingGrain(
 
     private Guid Id => this.GetPrimaryKey();
     private MeetingState S => state.State;
+
+    private RosterStore? _roster;
+    /// <summary>The participants' own rows (roster pages); the state above is the meeting's header row.</summary>
+    private RosterStore Roster => _roster ??= new RosterStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SparkleStorage.Name), this.GetGrainId());
 
     private MediaPlacement? _placement;
     /// <summary>Where the meeting's media is: its home worker and the worker of each leg.</summary>
@@ -145,6 +151,7 @@ public sealed partial class MeetingGrain(
         await UnregisterStartReminderAsync();
         Emit(MeetingEventKind.MeetingDeleted);
         await _saving;
+        await Roster.ClearAsync(S.RosterPages);
         await state.ClearStateAsync();
         state.State = new MeetingState();
         _observers.Clear();
@@ -235,6 +242,8 @@ public sealed partial class MeetingGrain(
         Emit(MeetingEventKind.MeetingEnded);
         await UnregisterStartReminderIfScheduledAsync();
         await SaveAsync();
+        // Its number takes no calls any more: out of the live catalog, into the paged history (listing index).
+        await Safely(() => GrainFactory.GetGrain<ICatalogMembersGrain>(S.TenantId).RetireMeetingAsync(Id), "retire from the live catalog");
     }
 
     /// <summary>Only a meeting created with a future start registered the reminder: the others skip the
@@ -280,15 +289,36 @@ public sealed partial class MeetingGrain(
     private const int WorkerMissesForLoss = 2;
     private IGrainTimer? _workerCheck;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await LoadRosterAsync();
         // Reactivated after its silo died (maybe in the middle of a re-home): keep watching the workers it had media on.
         if (S.Exists && S.Status == MeetingStatus.Active && S.Participants.Any(p => p.HasLeg))
         {
             WatchWorkers();
         }
 
-        return base.OnActivateAsync(cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    private async Task LoadRosterAsync()
+    {
+        if (S.LegacyParticipants is { } legacy)
+        {
+            // Stored in the header row before roster pages: the next save moves them to pages.
+            S.Participants = legacy;
+            S.LegacyParticipants = null;
+            RosterStore.MarkAllUnsaved(legacy);
+        }
+        else if (S.RosterPages.Count > 0)
+        {
+            S.Participants = await Roster.LoadAsync(S.RosterPages);
+        }
+        else
+        {
+            // Empty, or read from the older JSON form (which names the list Participants): pages at the next save.
+            RosterStore.MarkAllUnsaved(S.Participants);
+        }
     }
 
     private void WatchWorkers() =>
@@ -473,6 +503,7 @@ public sealed partial class MeetingGrain(
             && S.Participants.FirstOrDefault(p => p.State == CallState.Disconnected) is { } oldest)
         {
             S.Participants.Remove(oldest);
+            Roster.Removed(oldest);
         }
 
         S.NextParticipant++;
@@ -512,6 +543,7 @@ public sealed partial class MeetingGrain(
 
         if (S.Exists)
         {
+            await Roster.SaveAsync(S.Participants, S.RosterPages);
             await state.WriteStateAsync();
             await WriteListingIfChangedAsync();
         }

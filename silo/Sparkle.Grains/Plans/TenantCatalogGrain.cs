@@ -10,7 +10,7 @@ using Sparkle.Grains.Security;
 
 namespace Sparkle.Grains.Plans;
 
-/// <summary>Per-tenant index of plans and meetings and the allocator of conference numbers. Look-ups by
+/// <summary>Per-tenant index of plans and of the meetings not yet ended, and the allocator of conference numbers. Look-ups by
 /// conference number interleave (the gateway asks on every INVITE to a conference).</summary>
 [MayInterleave(nameof(IsLookup))]
 public sealed class TenantCatalogGrain(
@@ -138,6 +138,17 @@ public sealed class TenantCatalogGrain(
 
         // Also when the catalog had forgotten it already: the index must not keep a deleted meeting.
         await Index.RemoveMeetingAsync(TenantId, meetingId);
+    }
+
+    public async Task RetireMeetingAsync(Guid meetingId)
+    {
+        // The catalog holds live and scheduled meetings only, so it does not grow (and is not rewritten whole)
+        // with every meeting the tenant ever held; history is paged from the listing index.
+        if (state.State.Meetings.Remove(meetingId, out var meeting))
+        {
+            state.State.Numbers.Remove(meeting.ConferenceNumber);
+            await state.WriteStateAsync();
+        }
     }
 
     /// <summary>Managers (and platform components) see every meeting; others the meetings they own or

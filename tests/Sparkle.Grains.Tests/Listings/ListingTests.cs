@@ -120,6 +120,29 @@ public sealed class ListingTests(ListingFixture fixture)
     }
 
     [Fact]
+    public async Task AnEndedMeetingLeavesTheLiveCatalogAndStaysInTheHistoryForThoseWhoSawIt()
+    {
+        var tenant = await TestTenant.CreateAsync(Grains);
+        var live = await CreateAsync(tenant, tenant.Manager, "Still on", new PlannedParticipant("1004"));
+        var ended = await CreateAsync(tenant, tenant.Manager, "Over", new PlannedParticipant("1004"));
+        var catalog = Grains.GetGrain<ITenantCatalogGrain>(tenant.Id);
+        Assert.Equal(ended.Id, await catalog.FindMeetingAsync(ended.ConferenceNumber));
+
+        await Grains.GetGrain<IMeetingGrain>(ended.Id).EndAsync(tenant.Manager);
+
+        // Its number finds nothing any more, and the live list (what the webhook watcher walks) holds only the other.
+        Assert.Null(await catalog.FindMeetingAsync(ended.ConferenceNumber));
+        Assert.Equal(live.Id, await catalog.FindMeetingAsync(live.ConferenceNumber));
+        Assert.Equal([live.Id], await catalog.ListMeetingsAsync(tenant.Manager));
+        // The paged history still lists it, to the same people.
+        async Task<List<Guid>> IdsAsync(Caller caller) =>
+            (await Listing(tenant).ListMeetingsAsync(caller, new MeetingListQuery(), 50, null)).Items.Select(i => i.Id).ToList();
+        Assert.Equal([ended.Id, live.Id], await IdsAsync(tenant.Member));
+        Assert.Empty(await IdsAsync(tenant.OtherMember));
+        Assert.Equal(MeetingStatus.Ended, (await Grains.GetGrain<IMeetingGrain>(ended.Id).GetAsync(tenant.Member))!.Status);
+    }
+
+    [Fact]
     public async Task UsersBySearchRoleAndOrder()
     {
         var tenant = await TestTenant.CreateAsync(Grains);

@@ -40,9 +40,15 @@ public sealed class StateSerializerTests
             Assert.Equal("123456", read.ConferenceNumber);
             Assert.Equal(42, read.Version);
             Assert.True(read.Spec!.AdHoc);
-            Assert.Equal(7u, Assert.Single(read.Participants).AudioSsrc);
             Assert.Equal(Identity.Role.Chair, read.RoleOverrides["1002"]);
         }
+
+        // Participants are stored in roster pages (RosterStorageTests), not in the binary header; the legacy JSON
+        // row still brings its list, and so does a binary header from before roster pages (field 10).
+        Assert.Empty(serializer.Deserialize<MeetingState>(binary)!.Participants);
+        Assert.Equal(7u, Assert.Single(serializer.Deserialize<MeetingState>(json)!.Participants).AudioSsrc);
+        var oldBinary = serializer.Serialize(new MeetingState { Exists = true, LegacyParticipants = meeting.Participants });
+        Assert.Equal(7u, Assert.Single(serializer.Deserialize<MeetingState>(oldBinary)!.LegacyParticipants!).AudioSsrc);
 
         var catalogRead = serializer.Deserialize<TenantCatalogState>(legacy.Serialize(catalog))!;
         Assert.Equal("conf-ab", Assert.Single(catalogRead.Meetings).Value.ConferenceNumber);
