@@ -93,6 +93,39 @@ for (var i = 1; i <= joins + 1; i++)
     }
 }
 
+// The tenant catalog: ad-hoc meetings (one per factory call) created and ended. Before, the catalog kept every
+// one and was rewritten whole at each new meeting; now an ended meeting leaves it (history is the listing index).
+Console.WriteLine();
+Console.WriteLine("adhoc_meetings,catalog_bytes_all_ended,catalog_bytes_all_live");
+var owner = Caller.User(tenantId, "1001");
+var ended = 0;
+foreach (var target in new[] { 10, 100, 1000 })
+{
+    for (; ended < target; ended++)
+    {
+        var adHoc = grains.GetGrain<IMeetingGrain>(Guid.NewGuid());
+        await adHoc.CreateAsync(owner, new MeetingSpec("Ad hoc", [], AdHoc: true));
+        await adHoc.EndAsync(owner);
+    }
+
+    Console.WriteLine(string.Join(',', target, await CatalogBytes(tenantId), "-"));
+}
+
+// The same number of meetings still live (what the catalog held for ended ones before): its size then.
+var liveTenant = Guid.NewGuid();
+await grains.GetGrain<ITenantGrain>(liveTenant).CreateAsync(Caller.Operator, $"live-{liveTenant:N}", [$"l{liveTenant:N}.test"], new TenantPolicies());
+await grains.GetGrain<ITenantGrain>(liveTenant).AddUserAsync(Caller.System(liveTenant), new UserSpec("1001", "Owner", Role.Owner));
+var created = 0;
+foreach (var target in new[] { 10, 100, 1000 })
+{
+    for (; created < target; created++)
+    {
+        await grains.GetGrain<IMeetingGrain>(Guid.NewGuid()).CreateAsync(Caller.User(liveTenant, "1001"), new MeetingSpec("Ad hoc", [], AdHoc: true));
+    }
+
+    Console.WriteLine(string.Join(',', target, "-", await CatalogBytes(liveTenant)));
+}
+
 await host.StopAsync(TimeSpan.FromSeconds(10));
 GC.KeepAlive(worker);
 return;
@@ -128,6 +161,15 @@ async Task<int> SingleRowBytes(GrainId grainId, IEnumerable<int> pages)
     header.State!.LegacyParticipants = all;
     header.State.RosterPages = [];
     return serializer.Serialize(header.State).ToMemory().Length;
+}
+
+async Task<int> CatalogBytes(Guid tenant)
+{
+    // The catalog's row as stored (read and serialized again by the silo's storage serializer).
+    var catalogId = grains.GetGrain<Sparkle.Grains.Plans.ITenantCatalogGrain>(tenant).GetGrainId();
+    var state = new GrainState<Sparkle.Grains.Plans.TenantCatalogState>(new Sparkle.Grains.Plans.TenantCatalogState());
+    await storage.ReadStateAsync("catalog", catalogId, state);
+    return serializer.Serialize(state.State).ToMemory().Length;
 }
 
 async Task<HashSet<(string State, int Version, int Bytes)>> Rows()
