@@ -30,6 +30,17 @@ public static class TenantMutations
                 return created;
             });
 
+        mutation.Field<NonNullGraphType<BooleanGraphType>>("deleteTenant")
+            .Description("Deletes a tenant (SaaS operator). Its recording keys are destroyed first (crypto-shredding: "
+                + "its recordings and utterances can never be decrypted again, even from copied blobs), its meetings end, "
+                + "its name and SIP domains are freed, and its users can no longer sign in, call or use the API.")
+            .Argument<NonNullGraphType<IdGraphType>>("tenantId")
+            .ResolveAsync(async ctx =>
+            {
+                await ctx.Grains().GetGrain<ITenantGrain>(ctx.GetArgument<Guid>("tenantId")).DeleteAsync(ctx.Caller());
+                return true;
+            });
+
         mutation.Field<NonNullGraphType<TenantType>>("updateTenantPolicies")
             .Description("Changes the policies of the caller's tenant (owners), or of any tenant for the operator.")
             .Argument<IdGraphType>("tenantId")

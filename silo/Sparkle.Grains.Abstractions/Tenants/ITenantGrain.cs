@@ -9,6 +9,9 @@ public interface ITenantGrain : IGrainWithGuidKey
     /// <summary>Creates the tenant (platform operator or seeding). Registers its name and domains.</summary>
     Task<TenantInfo> CreateAsync(Caller caller, string name, IReadOnlyList<string> sipDomains, TenantPolicies policies);
     Task<TenantInfo> GetAsync(Caller caller);
+    /// <summary>Deletes the tenant (platform operator): its recording keys are destroyed first (crypto-shredding),
+    /// its meetings end, its name and SIP domains are freed, and every caller of it gets "not found".</summary>
+    Task DeleteAsync(Caller caller);
     Task<TenantInfo> UpdatePoliciesAsync(Caller caller, TenantPolicies policies);
     /// <summary>A new recording key version for new recordings; with <paramref name="forgetOld"/> every older
     /// version is destroyed and the recordings it protected can never be played again (owner only).</summary>
@@ -43,6 +46,8 @@ public interface ITenantGrain : IGrainWithGuidKey
 public interface ITenantRegistryGrain : IGrainWithIntegerKey
 {
     Task RegisterAsync(Guid tenantId, string name, IReadOnlyList<string> sipDomains);
+    /// <summary>Frees every name and SIP domain the tenant holds.</summary>
+    Task UnregisterAsync(Guid tenantId);
     Task<Guid?> FindByDomainAsync(string sipDomain);
     Task<Guid?> FindByNameAsync(string name);
     Task<IReadOnlyList<Guid>> ListAsync();

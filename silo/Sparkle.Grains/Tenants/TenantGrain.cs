@@ -94,6 +94,39 @@ public sealed class TenantGrain(
         return ToInfo();
     }
 
+    public async Task DeleteAsync(Caller caller)
+    {
+        await Access.DemandAsync(TenantId, caller, Operation.ManageTenants, RoleOfAsync);
+        if (!state.State.Exists)
+        {
+            throw new NotFoundException("No such tenant.");
+        }
+
+        // Meetings end first, so that no recording asks for a data key (which would make a new tenant key) after
+        // the keys are destroyed.
+        var system = Caller.System(TenantId);
+        foreach (var meetingId in await GrainFactory.GetGrain<Plans.ITenantCatalogGrain>(TenantId).ListMeetingsAsync(system))
+        {
+            try
+            {
+                await GrainFactory.GetGrain<Meetings.IMeetingGrain>(meetingId).EndAsync(system);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogWarning(e, "Tenant {TenantId}: could not end meeting {MeetingId} while deleting the tenant", TenantId, meetingId);
+            }
+        }
+
+        // Crypto-shredding: once the key-encryption keys are gone, no recording or utterance of the tenant can be
+        // decrypted again, even from copied blobs. Whatever fails after this, deleting again finishes the rest.
+        await GrainFactory.GetGrain<Recordings.ITenantKeyGrain>(TenantId).ForgetAsync();
+
+        await GrainFactory.GetGrain<ITenantRegistryGrain>(0).UnregisterAsync(TenantId);
+        logger.LogInformation("Tenant {TenantId} ({Name}) deleted: keys destroyed, meetings ended, name and domains freed", TenantId, state.State.Name);
+        await state.ClearStateAsync();
+        state.State = new TenantState();
+    }
+
     public async Task<TenantInfo> UpdatePoliciesAsync(Caller caller, TenantPolicies policies)
     {
         await DemandAsync(caller, Operation.ManageTenantPolicies);
@@ -281,7 +314,10 @@ public sealed class TenantGrain(
     public Task<TenantBranding> GetPublicBrandingAsync() =>
         Task.FromResult(state.State.Exists ? state.State.Branding ?? TenantBranding.Default : TenantBranding.Default);
 
-    public Task<Role?> GetRoleAsync(string number) => RoleOfAsync(number);
+    /// <summary>Null for a number that is not a user; a tenant that does not exist (or was deleted) is not found, so
+    /// a token of a deleted tenant gets "not found" from every grain, never "forbidden".</summary>
+    public Task<Role?> GetRoleAsync(string number) =>
+        state.State.Exists ? RoleOfAsync(number) : throw new NotFoundException("No such tenant.");
 
     public Task<UserInfo?> FindUserAsync(string number) =>
         Task.FromResult(state.State.Exists && state.State.Users.TryGetValue(number ?? "", out var record) ? ToInfo(record) : null);
@@ -295,8 +331,13 @@ public sealed class TenantGrain(
 
     private async Task<Grant> DemandAsync(Caller caller, Operation operation)
     {
-        var grant = await Access.DemandAsync(TenantId, caller, operation, RoleOfAsync);
-        return state.State.Exists ? grant : throw new NotFoundException("No such tenant.");
+        // A tenant that does not exist (or was deleted) is not found for everyone, before any rights are weighed.
+        if (!state.State.Exists)
+        {
+            throw new NotFoundException("No such tenant.");
+        }
+
+        return await Access.DemandAsync(TenantId, caller, operation, RoleOfAsync);
     }
 
     /// <summary>A tenant always keeps one owner.</summary>

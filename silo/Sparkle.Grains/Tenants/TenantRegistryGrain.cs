@@ -40,6 +40,20 @@ public sealed class TenantRegistryGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task UnregisterAsync(Guid tenantId)
+    {
+        var names = state.State.Names.Where(n => n.Value == tenantId).Select(n => n.Key).ToList();
+        var domains = state.State.Domains.Where(d => d.Value == tenantId).Select(d => d.Key).ToList();
+        if (names.Count + domains.Count == 0)
+        {
+            return;
+        }
+
+        names.ForEach(n => state.State.Names.Remove(n));
+        domains.ForEach(d => state.State.Domains.Remove(d));
+        await state.WriteStateAsync();
+    }
+
     public Task<Guid?> FindByDomainAsync(string sipDomain) =>
         Task.FromResult(state.State.Domains.TryGetValue(Key(sipDomain), out var id) ? id : (Guid?)null);
 

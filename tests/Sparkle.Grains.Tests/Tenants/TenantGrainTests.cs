@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Sparkle.Grains.Identity;
+using Sparkle.Grains.Meetings;
+using Sparkle.Grains.Recordings;
 using Sparkle.Grains.Tenants;
 using Sparkle.Grains.Tests.Infrastructure;
 
@@ -20,6 +22,40 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
         Assert.Contains(t.Id, await registry.ListAsync());
         var info = await t.Tenant.GetAsync(t.Member);
         Assert.Equal([t.Domain], info.SipDomains);
+    }
+
+    [Fact]
+    public async Task DeletingATenantDestroysItsKeysEndsItsMeetingsAndLeavesOnlyNotFound()
+    {
+        var t = await TestTenant.CreateAsync(fixture.Grains);
+        var registry = fixture.Grains.GetGrain<ITenantRegistryGrain>(0);
+        var keys = fixture.Grains.GetGrain<ITenantKeyGrain>(t.Id);
+        var dataKey = await keys.GenerateDataKeyAsync();
+        var meeting = fixture.Grains.GetGrain<IMeetingGrain>(Guid.NewGuid());
+        await meeting.CreateAsync(t.Owner, new MeetingSpec("Running", []));
+        await meeting.StartAsync(t.Owner);
+
+        // Only the platform operator deletes a tenant; its own owner cannot.
+        await Assert.ThrowsAsync<AccessDeniedException>(() => t.Tenant.DeleteAsync(t.Owner));
+        Assert.Equal(dataKey.Plaintext, await keys.UnwrapAsync(dataKey.Wrapped));
+
+        await t.Tenant.DeleteAsync(Caller.Operator);
+
+        // Crypto-shredding: what was sealed under its keys can never be opened again.
+        await Assert.ThrowsAsync<NotFoundException>(() => keys.UnwrapAsync(dataKey.Wrapped));
+        Assert.Equal(MeetingStatus.Ended, (await meeting.GetAsync(t.System))!.Status);
+        Assert.Null(await registry.FindByDomainAsync(t.Domain));
+        Assert.Null(await registry.FindByNameAsync($"tenant-{t.Id:N}"));
+        Assert.DoesNotContain(t.Id, await registry.ListAsync());
+        await Assert.ThrowsAsync<NotFoundException>(() => t.Tenant.GetAsync(Caller.Operator));
+        await Assert.ThrowsAsync<NotFoundException>(() => t.Tenant.GetAsync(t.Owner));
+        await Assert.ThrowsAsync<NotFoundException>(() => t.Tenant.GetRoleAsync("1001"));
+        await Assert.ThrowsAsync<NotFoundException>(() => t.Tenant.DeleteAsync(Caller.Operator));
+
+        // Its name and domain are free for a new tenant.
+        var again = Guid.NewGuid();
+        await fixture.Grains.GetGrain<ITenantGrain>(again).CreateAsync(Caller.Operator, $"tenant-{t.Id:N}", [t.Domain], new TenantPolicies());
+        Assert.Equal(again, await registry.FindByDomainAsync(t.Domain));
     }
 
     [Fact]
