@@ -28,6 +28,7 @@ public sealed class SealingRecordingStore : BackgroundService, IRecordingStore
     private readonly RecordingBlobStore? _blobs;
     private readonly UploadSpool? _spool;
     private readonly string _sealingFolder;
+    private readonly RecordingFolderLease _folders;
     private readonly Channel<Job> _jobs = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
     // Recordings in progress (their data key and where to report health), by recording id.
     private readonly ConcurrentDictionary<Guid, Active> _active = new();
@@ -38,6 +39,8 @@ public sealed class SealingRecordingStore : BackgroundService, IRecordingStore
         _logger = logger;
         var folder = options.Value.Recording.SpoolFolder;
         _sealingFolder = Path.Combine(folder, "sealing");
+        // Before anything is recorded: the folders are this process's, and a dead run's plaintext is gone.
+        _folders = RecordingFolderLease.Take(folder, [options.Value.Recording.ResolvedWorkFolder, _sealingFolder], logger);
         if (configuration["Recordings:BlobConnectionString"] is { Length: > 0 } connection)
         {
             _blobs = new RecordingBlobStore(connection, configuration["Recordings:BlobContainer"] ?? "recordings");
@@ -181,6 +184,8 @@ public sealed class SealingRecordingStore : BackgroundService, IRecordingStore
         {
             await _spool.DisposeAsync();
         }
+
+        _folders.Dispose();
     }
 
     private sealed record Job(Active Active, string LocalPath, RecordedPart? Part, RecordedUtterance? Utterance);
