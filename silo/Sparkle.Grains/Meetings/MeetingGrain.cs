@@ -399,9 +399,9 @@ public sealed partial class MeetingGrain(
             return;
         }
 
-        // The recording goes on at the new home as a new recording; what the old home sealed is kept (a dead worker loses
-        // at most its part in progress).
-        var wholeMeeting = S.RecordingId is not null;
+        // The recording goes on at the new home as a new recording, once legs are there (a worker records only a meeting
+        // it has media for); what the old home sealed is kept (a dead worker loses at most its part in progress).
+        _recordingAfterMove = (S.RecordingId is not null, RecordsUtterances(S.Spec?.Recording));
         if (previousAlive && await Placement.ResolveAsync(previous) is { } old)
         {
             await Safely(() => old.Worker.StopRecordingAsync(Id), "stop recording on the worker being left");
@@ -410,13 +410,33 @@ public sealed partial class MeetingGrain(
         try
         {
             await StopRecordingAsync();
-            await StartRecordingAsync(wholeMeeting, RecordsUtterances(S.Spec?.Recording));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            logger.LogWarning(e, "Meeting {MeetingId}: the recording did not restart on worker {Home}", Id, home.WorkerId);
+            logger.LogWarning(e, "Meeting {MeetingId}: the recording did not stop on the move", Id);
         }
     }
+
+    async Task IMeetingMediaHost.LegsMovedAsync()
+    {
+        if (_recordingAfterMove is not { } restart || S.Recording || S.Status != MeetingStatus.Active)
+        {
+            return;
+        }
+
+        _recordingAfterMove = null;
+        try
+        {
+            await StartRecordingAsync(restart.WholeMeeting, restart.PerUtterance);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Meeting {MeetingId}: the recording did not restart at the new home", Id);
+        }
+    }
+
+    /// <summary>A recording stopped by a move, to start again at the new home once legs have moved there.</summary>
+    private (bool WholeMeeting, bool PerUtterance)? _recordingAfterMove;
 
     async Task IMeetingMediaHost.DropAsync(ParticipantRecord record, string reason)
     {

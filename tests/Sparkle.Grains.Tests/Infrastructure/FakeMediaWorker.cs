@@ -94,8 +94,14 @@ public sealed class FakeMediaWorker : IMediaWorker
         ? Task.FromException<MediaWorkerInfo>(new InvalidOperationException("the worker process is gone"))
         : Task.FromResult(new MediaWorkerInfo("fake", "127.0.0.1", ClusterFixture.WorkerCapacity, 0, 0, DateTimeOffset.UtcNow));
 
+    /// <summary>Like the real worker, it records only a meeting it holds a leg of.</summary>
     public Task StartRecordingAsync(Guid meetingId, Sparkle.Grains.Recordings.RecordingOrder order)
     {
+        if (!LiveLegs.Keys.Any(k => k.MeetingId == meetingId))
+        {
+            throw new InvalidOperationException("No media for this meeting on this worker");
+        }
+
         RecordingStarts.Enqueue((meetingId, order));
         return Task.CompletedTask;
     }

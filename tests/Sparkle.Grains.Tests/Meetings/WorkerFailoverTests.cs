@@ -74,6 +74,31 @@ public sealed class WorkerFailoverTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task ARecordingGoesOnAtTheNewHomeOnceTheLegsAreThere()
+    {
+        await fleet.ResetAsync();
+        var dying = await fleet.AddWorkerAsync(load: 0);
+        var spare = await fleet.AddWorkerAsync(load: 50);
+        var (t, meeting, callers) = await MeetingOnAsync(dying, 2);
+        var meetingId = meeting.GetPrimaryKey();
+        await meeting.SetRecordingAsync(t.Chair, true);
+        var first = Assert.Single(dying.Fake.RecordingStarts, r => r.MeetingId == meetingId).Order.RecordingId;
+
+        dying.Fake.Dead = true;
+        await WaitForHomeAsync(t, meeting, spare.Id);
+
+        // The spare records only once it holds the meeting's legs (it refuses a meeting it has no media for, as the real
+        // worker does): a new recording, started after the calls moved.
+        var restarted = await Eventually.WaitAsync(() => Task.FromResult(spare.Fake.RecordingStarts.Where(r => r.MeetingId == meetingId).ToList()),
+            starts => starts.Count == 1, "the recording to start at the new home");
+        Assert.NotEqual(first, restarted[0].Order.RecordingId);
+        Assert.All(callers, c => Assert.True(spare.Fake.LiveLegs.ContainsKey((meetingId, c))));
+        var now = (await meeting.GetAsync(t.Chair))!;
+        Assert.True(now.Recording);
+        Assert.Equal(RecordingState.Recording, now.RecordingState);
+    }
+
+    [Fact]
     public async Task APhoneThatRefusesTheReInviteIsHungUpAndListedAsFailed()
     {
         await fleet.ResetAsync();

@@ -16,8 +16,11 @@ internal interface IMeetingMediaHost
     Task<WorkerHandle?> PlaceLegAsync();
     /// <summary>Mute, lobby and video controls, pushed to the worker holding the leg now.</summary>
     Task PushControlAsync(ParticipantRecord record);
-    /// <summary>The meeting's home moved: the layout and a running recording follow it.</summary>
+    /// <summary>The meeting's home moved: the layout follows it, and a running recording stops (on the worker being
+    /// left, when alive) to go on at the new home once legs are there (<see cref="LegsMovedAsync"/>).</summary>
     Task HomeMovedAsync(WorkerHandle home, string previous, bool previousAlive);
+    /// <summary>A batch of legs has moved: what waited for media at the new home (a recording) starts there.</summary>
+    Task LegsMovedAsync();
     /// <summary>Ends a call that could not be moved: BYE to the phone and the participant listed as gone.</summary>
     Task DropAsync(ParticipantRecord record, string reason);
     void MediaMoved(ParticipantRecord record);
@@ -58,6 +61,7 @@ internal sealed class LegMover(IMeetingMediaHost host, MediaPlacement placement,
         var requireSrtp = await host.TenantRequiresSrtpAsync();
         var results = await Task.WhenAll(moving.Select(record => MoveAsync(record, leaving, leavingAlive, requireSrtp)));
         await placement.RelinkAsync(); // spokes left without legs unlinked; spokes of a new home linked to it
+        await host.LegsMovedAsync();
         logger.LogInformation("Meeting {MeetingId}: moved {Moved} of {Count} legs off {WorkerId} in {Elapsed} ms",
             host.MeetingId, results.Count(r => r), moving.Count, leaving, (int)(DateTimeOffset.UtcNow - started).TotalMilliseconds);
         return OnWorker(leaving, upToGeneration).Count;
