@@ -102,3 +102,17 @@ stop_media_worker() {
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
   kill -KILL "$pid" 2>/dev/null || true
 }
+
+# gql_as WHO(operator|owner) QUERY [VARIABLES_JSON] -> response body: the platform operator, or the demo tenant's owner (1001).
+gql_as() {
+  local variables="${3:-}"
+  [ -n "$variables" ] || variables='{}'
+  python3 - "$SPARKLE_DEMO" "${SPARKLE_GRAPHQL:-http://127.0.0.1:8080/graphql}" "$1" "$2" "$variables" <<'PY'
+import json, sys, urllib.request
+demo = json.load(open(sys.argv[1]))
+token = demo["operatorToken"] if sys.argv[3] == "operator" else demo["tenants"][0]["users"][0]["token"]
+body = json.dumps({"query": sys.argv[4], "variables": json.loads(sys.argv[5])}).encode()
+req = urllib.request.Request(sys.argv[2], body, {"Content-Type": "application/json", "Authorization": "Bearer " + token})
+print(urllib.request.urlopen(req, timeout=20).read().decode())
+PY
+}

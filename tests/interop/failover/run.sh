@@ -28,24 +28,12 @@ DOMAIN=$(demo_field 0 - sipDomain)
 for t in 440 700; do sox -n -r 48000 -c 2 -b 16 "$WORK/tone$t.wav" synth 60 sine "$t" vol 0.4 tremolo 0.5 100; done
 
 : "${SPARKLE_GRAPHQL:=http://127.0.0.1:8080/graphql}"
-gql() { # WHO(operator|owner) QUERY [VARIABLES_JSON] -> response body
-  local variables="${3:-}"
-  [ -n "$variables" ] || variables='{}'
-  python3 - "$SPARKLE_DEMO" "$SPARKLE_GRAPHQL" "$1" "$2" "$variables" <<'PY'
-import json, sys, urllib.request
-demo = json.load(open(sys.argv[1]))
-token = demo["operatorToken"] if sys.argv[3] == "operator" else demo["tenants"][0]["users"][0]["token"]
-body = json.dumps({"query": sys.argv[4], "variables": json.loads(sys.argv[5])}).encode()
-req = urllib.request.Request(sys.argv[2], body, {"Content-Type": "application/json", "Authorization": "Bearer " + token})
-print(urllib.request.urlopen(req, timeout=20).read().decode())
-PY
-}
 set_draining() { # MUTATION WORKER_ID
-  gql operator "mutation(\$id: ID!) { $1(id: \$id) { id draining } }" "{\"id\": \"$2\"}" >/dev/null
+  gql_as operator "mutation(\$id: ID!) { $1(id: \$id) { id draining } }" "{\"id\": \"$2\"}" >/dev/null
 }
 # participants MEETING_ID -> "id:state id:state ..." of the participants with a call, as the tenant's owner sees them
 participants() {
-  gql owner 'query($id: ID!) { meeting(id: $id) { participants { id state } } }' "{\"id\": \"$1\"}" \
+  gql_as owner 'query($id: ID!) { meeting(id: $id) { participants { id state } } }' "{\"id\": \"$1\"}" \
     | python3 -c 'import json, sys; r = json.load(sys.stdin); print(" ".join(sorted("%s:%s" % (p["id"], p["state"]) for p in r["data"]["meeting"]["participants"] if p["state"] != "DISCONNECTED")))'
 }
 

@@ -11,27 +11,15 @@ source "$HERE/../lib.sh"
 WORK=$(mktemp -d /tmp/sparkle-fleet.XXXXXX)
 EXTRA_LEGS=8
 
-gql() { # WHO(operator|owner) QUERY [VARIABLES_JSON] -> response body
-  local variables="${3:-}"
-  [ -n "$variables" ] || variables='{}'
-  python3 - "$SPARKLE_DEMO" "$SPARKLE_GRAPHQL" "$1" "$2" "$variables" <<'PY'
-import json, sys, urllib.request
-demo = json.load(open(sys.argv[1]))
-token = demo["operatorToken"] if sys.argv[3] == "operator" else demo["tenants"][0]["users"][0]["token"]
-body = json.dumps({"query": sys.argv[4], "variables": json.loads(sys.argv[5])}).encode()
-req = urllib.request.Request(sys.argv[2], body, {"Content-Type": "application/json", "Authorization": "Bearer " + token})
-print(urllib.request.urlopen(req, timeout=20).read().decode())
-PY
-}
 json_get() { # PYTHON_EXPRESSION over `r` (the parsed response), read from stdin
   python3 -c 'import json, sys; r = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" 2>/dev/null
 }
 worker_field() { # WORKER_ID FIELD -> the field from mediaWorkers, empty when the worker is not listed
-  gql operator '{ mediaWorkers { id capacity legs draining } }' \
+  gql_as operator '{ mediaWorkers { id capacity legs draining } }' \
     | json_get "next((str(w['$2']) for w in r['data']['mediaWorkers'] if w['id'] == '$1'), '')"
 }
 set_draining() { # MUTATION WORKER_ID -> response body
-  gql operator "mutation(\$id: ID!) { $1(id: \$id) { id draining } }" "{\"id\": \"$2\"}"
+  gql_as operator "mutation(\$id: ID!) { $1(id: \$id) { id draining } }" "{\"id\": \"$2\"}"
 }
 
 cleanup() {
@@ -51,7 +39,7 @@ factory_call() {
 }
 # placed_on SINCE -> the media worker of the demo tenant's active meeting created since SINCE (as its owner sees it)
 placed_on() {
-  gql owner 'query($from: DateTimeOffset) { meetings(status: active, createdFrom: $from, first: 5) { nodes { mediaWorkerId } } }' \
+  gql_as owner 'query($from: DateTimeOffset) { meetings(status: active, createdFrom: $from, first: 5) { nodes { mediaWorkerId } } }' \
     "{\"from\": \"$1\"}" | json_get "next((n['mediaWorkerId'] for n in r['data']['meetings']['nodes'] if n['mediaWorkerId']), '')"
 }
 # meeting_lands_on EXPECTED_WORKER NAME: holds a factory call and waits until its meeting shows a worker and that
@@ -82,7 +70,7 @@ check "the API lists worker-1 with the capacity it registered (${capacity_1:-?} 
 check "the API lists worker-2 with its capacity of $EXTRA_LEGS legs" test "$(worker_field worker-2 capacity)" = "$EXTRA_LEGS"
 check "neither is draining" test "$(worker_field worker-1 draining)/$(worker_field worker-2 draining)" = "False/False"
 
-forbidden=$(gql owner 'mutation { drainMediaWorker(id: "worker-1") { id } }' | json_get "r['errors'][0]['extensions']['code']")
+forbidden=$(gql_as owner 'mutation { drainMediaWorker(id: "worker-1") { id } }' | json_get "r['errors'][0]['extensions']['code']")
 check "a tenant owner may not drain a worker (${forbidden:-no error})" test "$forbidden" = FORBIDDEN
 check "and worker-1 is still in service" test "$(worker_field worker-1 draining)" = False
 

@@ -26,21 +26,9 @@ DOMAIN=$(demo_field 0 - sipDomain)
 for t in 440 700; do sox -n -r 48000 -c 2 -b 16 "$WORK/tone$t.wav" synth 60 sine "$t" vol 0.4 tremolo 0.5 100; done
 
 : "${SPARKLE_GRAPHQL:=http://127.0.0.1:8080/graphql}"
-gql() { # WHO(operator|owner) QUERY [VARIABLES_JSON] -> response body
-  local variables="${3:-}"
-  [ -n "$variables" ] || variables='{}'
-  python3 - "$SPARKLE_DEMO" "$SPARKLE_GRAPHQL" "$1" "$2" "$variables" <<'PY'
-import json, sys, urllib.request
-demo = json.load(open(sys.argv[1]))
-token = demo["operatorToken"] if sys.argv[3] == "operator" else demo["tenants"][0]["users"][0]["token"]
-body = json.dumps({"query": sys.argv[4], "variables": json.loads(sys.argv[5])}).encode()
-req = urllib.request.Request(sys.argv[2], body, {"Content-Type": "application/json", "Authorization": "Bearer " + token})
-print(urllib.request.urlopen(req, timeout=20).read().decode())
-PY
-}
-set_draining() { gql operator "mutation(\$id: ID!) { $1(id: \$id) { id draining } }" "{\"id\": \"$2\"}" >/dev/null; }
+set_draining() { gql_as operator "mutation(\$id: ID!) { $1(id: \$id) { id draining } }" "{\"id\": \"$2\"}" >/dev/null; }
 field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null; }
-recordings() { gql owner 'query($id: ID!) { meeting(id: $id) { recordings { id partCount endedAt } } }' "{\"id\": \"$MEETING\"}"; }
+recordings() { gql_as owner 'query($id: ID!) { meeting(id: $id) { recordings { id partCount endedAt } } }' "{\"id\": \"$MEETING\"}"; }
 until_true() { local end=$((SECONDS + $1)); shift; while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.5; done; "$@"; }
 
 # worker-8 cuts a part every 3 s (the platform's workers keep the default 300 s).
@@ -73,7 +61,7 @@ set_draining undrainMediaWorker worker-1
 check "both phones are in one meeting on worker-$SPARE ($MEETING)" test -n "$MEETING"
 [ -n "$MEETING" ] || { summary; exit 1; }
 
-started=$(gql owner 'mutation($id: ID!) { startRecording(meetingId: $id) { recording } }' "{\"id\": \"$MEETING\"}")
+started=$(gql_as owner 'mutation($id: ID!) { startRecording(meetingId: $id) { recording } }' "{\"id\": \"$MEETING\"}")
 check "the chair starts recording" test "$(field "$started" 'd["data"]["startRecording"]["recording"]')" = True
 two_parts() { [ "$(field "$(recordings)" 'd["data"]["meeting"]["recordings"][0]["partCount"]')" -ge 2 ] 2>/dev/null; }
 check "two 3 s parts are stored while the meeting goes on" until_true 40 two_parts
@@ -96,7 +84,7 @@ r = [x for x in json.loads(sys.argv[1])["data"]["meeting"]["recordings"] if x["i
 assert r["endedAt"] and r["partCount"] >= int(sys.argv[3]), r' "$info" "$FIRST" "$PARTS_BEFORE"
 
 # Each stored part plays on its own and holds both talkers.
-links=$(gql owner 'mutation($id: ID!) { recordingPlayback(recordingId: $id) { parts { index url } } }' "{\"id\": \"$FIRST\"}")
+links=$(gql_as owner 'mutation($id: ID!) { recordingPlayback(recordingId: $id) { parts { index url } } }' "{\"id\": \"$FIRST\"}")
 count=$(field "$links" 'len(d["data"]["recordingPlayback"]["parts"])')
 check "recordingPlayback lists the stored parts ($count)" test "${count:-0}" -ge "$PARTS_BEFORE"
 for i in $(seq 0 $((${count:-0} - 1))); do
@@ -113,12 +101,12 @@ check "it removed the unsealed part the kill left (logged, work folder empty)" b
   "grep -q 'Removed [1-9][0-9]* unsealed recording files' '$(worker_log $SPARE)' && [ -z \"\$(find '$INCOMPLETE' -type f 2>/dev/null)\" ]"
 
 sleep 3 # the new recording holds a few seconds of both
-stopped=$(gql owner 'mutation($id: ID!) { stopRecording(meetingId: $id) { recording } }' "{\"id\": \"$MEETING\"}")
+stopped=$(gql_as owner 'mutation($id: ID!) { stopRecording(meetingId: $id) { recording } }' "{\"id\": \"$MEETING\"}")
 check "the chair stops the recording" test "$(field "$stopped" 'd["data"]["stopRecording"]["recording"]')" = False
 second_stored() { field "$(recordings)" '[r for r in d["data"]["meeting"]["recordings"] if r["id"] != "'"$FIRST"'"][0]' | grep -q "'partCount': [1-9]"; }
 check "the recording made at worker-1 is stored" until_true 30 second_stored
 SECOND=$(field "$(recordings)" '[r["id"] for r in d["data"]["meeting"]["recordings"] if r["id"] != "'"$FIRST"'"][0]')
-link=$(gql owner 'mutation($id: ID!) { recordingPlayback(recordingId: $id) { url } }' "{\"id\": \"$SECOND\"}")
+link=$(gql_as owner 'mutation($id: ID!) { recordingPlayback(recordingId: $id) { url } }' "{\"id\": \"$SECOND\"}")
 curl -s -o "$WORK/second" "$(field "$link" 'd["data"]["recordingPlayback"]["url"]')"
 levels=$(python3 "$CHECKS" tones "$WORK/second" 440 700)
 check "it plays with both talkers ($levels)" python3 -c 'import json,sys; l=json.loads(sys.argv[1]); assert l["440"] > -40 and l["700"] > -40' "$levels"
