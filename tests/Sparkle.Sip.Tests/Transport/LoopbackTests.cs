@@ -136,7 +136,24 @@ public sealed class LoopbackTests
     }
 
     /// <summary>A phone that listens on UDP only (many do): TCP connections to it are refused.</summary>
-    private static SipTransport StartUdpOnlyPhone(ISipApplication application)
+    private static UdpOnlyPhone StartUdpOnlyPhone(ISipApplication application)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var transport = StartUdpTransport(application);
+            try
+            {
+                return new UdpOnlyPhone(transport);
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 10)
+            {
+                // That number is taken for TCP already: another UDP port.
+                transport.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private static SipTransport StartUdpTransport(ISipApplication application)
     {
         var transport = new SipTransport(new SipTransportOptions { BindAddress = System.Net.IPAddress.Loopback, UdpPort = 0, TcpPort = null, TlsPort = null });
         var layer = new Sparkle.Sip.Transactions.SipTransactionLayer(transport);
@@ -144,6 +161,30 @@ public sealed class LoopbackTests
         transport.SetSink(layer);
         transport.Start();
         return transport;
+    }
+
+    /// <summary>A phone listening on UDP only. Its port number is also held for TCP, bound and never listening: a TCP
+    /// connect to it is refused, as on a real UDP-only phone, and no other test's stack running in parallel can take
+    /// that TCP port (one did once, and answered the phone's INVITE with its own 503).</summary>
+    private sealed class UdpOnlyPhone : IAsyncDisposable
+    {
+        private readonly SipTransport _transport;
+        private readonly System.Net.Sockets.Socket _tcpHold = new(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+
+        public UdpOnlyPhone(SipTransport transport)
+        {
+            _transport = transport;
+            _tcpHold.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, transport.UdpEndPoint!.Value.Address.Port));
+        }
+
+        public SipEndPoint? UdpEndPoint => _transport.UdpEndPoint;
+
+        public async ValueTask DisposeAsync()
+        {
+            _tcpHold.Dispose();
+            await _transport.DisposeAsync();
+        }
     }
 
     /// <summary>An INVITE over the 1300-byte limit, as a focus's audio+video SRTP offer is.</summary>
